@@ -1,0 +1,78 @@
+package harvester
+
+import "time"
+
+// Contribution is one row of the contribution log: one or more
+// observations of the same piece of work, merged (contract §5) and curated
+// (contract §1 `edit`). The JSON names are the contract's export keys.
+type Contribution struct {
+	// ID is short and stable: the ShortID of the cluster's anchor
+	// observation (see BuildLog).
+	ID           string `json:"id"`
+	Person       string `json:"person"`
+	ActivityType string `json:"activity_type"`
+	Date         string `json:"date"`     // YYYY-MM-DD in the person's zone
+	EndDate      string `json:"end_date"` // YYYY-MM-DD or empty
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	URL          string `json:"url"`
+	Role         string `json:"role"`
+
+	PrimaryArea     string   `json:"primary_area"`
+	AdditionalAreas []string `json:"additional_areas"`
+	TargetAudience  []string `json:"target_audience"`
+	Quantity        int      `json:"quantity"`
+	Reach           int64    `json:"reach"`
+	OtherURLs       []string `json:"other_urls"`
+	Sources         []string `json:"sources"`
+
+	Metrics      map[string]int64 `json:"metrics"`
+	Observations []ObservationRef `json:"observations"`
+	Excluded     bool             `json:"excluded"`
+
+	// Curated names the fields a person set with `contriblog edit`
+	// ("title", "reach", ...), so `list` can mark them.
+	Curated []string `json:"curated,omitempty"`
+}
+
+// ObservationRef is what a contribution keeps of each observation it was
+// built from.
+type ObservationRef struct {
+	Source    string    `json:"source"`
+	NativeID  string    `json:"native_id"`
+	URL       string    `json:"url"`
+	Title     string    `json:"title"`
+	Date      string    `json:"date"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+// Filter selects rows of the log, as `export` and `list` flags do. Zero
+// fields select everything; Since and Until are inclusive YYYY-MM-DD.
+type Filter struct {
+	Since, Until string
+	Person       string
+	Type         string
+	All          bool // include contributions curated as excluded
+}
+
+// Match reports whether c passes the filter. Person and Type compare
+// case-insensitively.
+func (f Filter) Match(c *Contribution) bool {
+	if c.Excluded && !f.All {
+		return false
+	}
+	if f.Since != "" && c.Date < f.Since {
+		return false
+	}
+	if f.Until != "" && c.Date > f.Until {
+		return false
+	}
+	if f.Person != "" && !equalFold(c.Person, f.Person) {
+		return false
+	}
+	if f.Type != "" && !equalFold(c.ActivityType, f.Type) {
+		return false
+	}
+	return true
+}

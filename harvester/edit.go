@@ -1,0 +1,36 @@
+package harvester
+
+import "time"
+
+// Edit is a person's correction of one contribution (`contriblog edit`).
+// Edits live apart from harvested data, are never touched by a harvest and
+// always win over harvested values when the log is built.
+//
+// An edit is keyed by the contribution ID it was made on, and also records
+// the observation keys that contribution held at the time (Anchors), so
+// that it follows its observations when clusters later merge or split.
+// Nil pointer fields leave the harvested value alone.
+type Edit struct {
+	ID      string   `json:"id"`
+	Anchors []string `json:"anchors"`
+
+	Exclude      *bool   `json:"exclude,omitempty"`
+	ActivityType *string `json:"activity_type,omitempty"`
+	Title        *string `json:"title,omitempty"`
+	Date         *string `json:"date,omitempty"` // YYYY-MM-DD
+	Role         *string `json:"role,omitempty"`
+	Area         *string `json:"area,omitempty"`
+	Reach        *int64  `json:"reach,omitempty"`
+	Quantity     *int    `json:"quantity,omitempty"`
+
+	// MergeWith lists contribution ids forced into this one (--merge);
+	// their anchors are kept in MergeAnchors so the merge survives id
+	// changes.
+	MergeWith    []string `json:"merge_with,omitempty"`
+	MergeAnchors []string `json:"merge_anchors,omitempty"`
+	// Split undoes rule-made merges: every observation of the contribution
+	// becomes a row of its own.
+	Split bool `json:"split,omitempty"`
+
+	Updated time.Time `json:"updated"`
+}

@@ -1,0 +1,67 @@
+package harvester
+
+import (
+	"context"
+	"time"
+)
+
+// Source is one configured place contributions come from. Harvest fetches
+// and parses it once and returns what it saw; it never touches the store.
+//
+// Harvest gets the state the store kept from the source's earlier passes
+// (validators for conditional requests, source-specific data) and returns a
+// Batch to save. It may return a non-nil Batch together with an error: what
+// the batch holds is saved and the error is still reported (a GitHub pass
+// that ran out of rate limit half way keeps the half it got). A nil Batch
+// with an error saves nothing but the error. Errors say what failed and
+// where, and never carry a secret.
+type Source interface {
+	Name() string
+	Type() string // feed, github, ics, sessionize, file
+	Harvest(ctx context.Context, state SourceState) (*Batch, error)
+}
+
+// Batch is what one pass of one source found.
+type Batch struct {
+	Observations []Observation
+	// NotModified says the source answered "unchanged" (HTTP 304): there is
+	// nothing to save but the time of the pass.
+	NotModified bool
+	// ETag and LastModified are the validators to send next time; empty
+	// keeps none.
+	ETag, LastModified string
+	// Data, when non-nil, replaces SourceState.Data.
+	Data map[string]string
+}
+
+// SourceState is what the store remembers of a source between passes.
+type SourceState struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+
+	LastRun      time.Time `json:"last_run"`
+	LastSuccess  time.Time `json:"last_success"`
+	LastError    string    `json:"last_error,omitempty"`
+	FailingSince time.Time `json:"failing_since"`
+	Failures     int       `json:"failures,omitempty"` // consecutive failed passes
+	NextTry      time.Time `json:"next_try"`           // set by the daemon's backoff
+
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+
+	// Items counts the observations stored for the source; Last* are the
+	// counts of its latest successful pass.
+	Items         int `json:"items"`
+	LastNew       int `json:"last_new"`
+	LastUpdated   int `json:"last_updated"`
+	LastUnchanged int `json:"last_unchanged"`
+
+	// Data is source-specific state (per-URL ETags, a token fingerprint).
+	// It must never hold a secret.
+	Data map[string]string `json:"data,omitempty"`
+}
+
+// SaveResult counts what saving one batch did.
+type SaveResult struct {
+	New, Updated, Unchanged int
+}

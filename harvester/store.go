@@ -1,0 +1,60 @@
+package harvester
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a named thing (a contribution id, an edit)
+// does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store keeps observations, per-source state, curation and the computed
+// log. Every method is one transaction. Implementations return ErrNotFound
+// (wrapped) for missing things and never return values that alias their
+// internal buffers.
+type Store interface {
+	// SourceState returns the named source's state; a source never seen
+	// returns a zero state with Name set and no error.
+	SourceState(ctx context.Context, name string) (SourceState, error)
+	// SourceStates returns the state of every source the store has seen,
+	// sorted by name.
+	SourceStates(ctx context.Context) ([]SourceState, error)
+
+	// SaveBatch stores one source's batch and its new state in one
+	// read-write transaction, and counts what was new, updated and
+	// unchanged. An observation with the same key as a stored one replaces
+	// it (rule 4), keeping the stored FirstSeen; an unchanged one only has
+	// LastSeen moved. An observation with a zero Date keeps the stored
+	// observation's Date, or gets pass (DateFallback "first_seen"). It
+	// records the pass as the source's last run and last success, clears
+	// its error and failure count, and keeps b's validators and Data.
+	SaveBatch(ctx context.Context, state SourceState, b *Batch, pass time.Time) (SaveResult, error)
+	// SaveFailure records that a pass of the source failed at pass with
+	// err's message (first failure sets FailingSince).
+	SaveFailure(ctx context.Context, state SourceState, pass time.Time, err error) error
+	// SaveState stores state as it is (the daemon's backoff uses it).
+	SaveState(ctx context.Context, state SourceState) error
+
+	// ForEachObservation calls fn for every stored observation, in key
+	// order. fn gets a copy it may keep.
+	ForEachObservation(ctx context.Context, fn func(*Observation) error) error
+
+	// Edits returns every stored curation edit, ordered by id.
+	Edits(ctx context.Context) ([]Edit, error)
+	// SaveEdit stores e, replacing any edit with the same ID.
+	SaveEdit(ctx context.Context, e Edit) error
+	// DeleteEdit removes the edit with id, if any.
+	DeleteEdit(ctx context.Context, id string) error
+
+	// ReplaceLog replaces the computed log with log, in one transaction.
+	ReplaceLog(ctx context.Context, log []Contribution) error
+	// ForEachContribution calls fn for every row of the stored log, in log
+	// order (oldest first).
+	ForEachContribution(ctx context.Context, fn func(*Contribution) error) error
+	// Contribution returns the row with id, or ErrNotFound.
+	Contribution(ctx context.Context, id string) (Contribution, error)
+
+	Close() error
+}

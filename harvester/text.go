@@ -1,0 +1,124 @@
+package harvester
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// PlainText turns a fragment of HTML (or text with entities) into one line
+// of plain text: tags removed (script and style with their content),
+// entities decoded, invalid UTF-8 and control characters dropped,
+// whitespace collapsed. It is safe on any input.
+func PlainText(s string) string {
+	if strings.ContainsAny(s, "<&") {
+		s = stripTags(s)
+		s = html.UnescapeString(s)
+	}
+	return CleanText(s)
+}
+
+// CleanText repairs invalid UTF-8, removes control and format characters
+// and collapses runs of white space into one space, trimming both ends.
+func CleanText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			continue // invalid byte: dropped, never exported
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' || (unicode.Is(unicode.Cf, r) && r != '\u200d'):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// stripTags removes HTML tags, comments and the content of script and
+// style elements, putting a space where a tag was so words do not run
+// together.
+func stripTags(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	lower := strings.ToLower(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '<' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		rest := lower[i:]
+		switch {
+		case strings.HasPrefix(rest, "<!--"):
+			end := strings.Index(rest[4:], "-->")
+			if end < 0 {
+				return b.String()
+			}
+			i += 4 + end + 3
+		case strings.HasPrefix(rest, "<script"), strings.HasPrefix(rest, "<style"):
+			name := "script"
+			if strings.HasPrefix(rest, "<style") {
+				name = "style"
+			}
+			end := strings.Index(rest, "</"+name)
+			if end < 0 {
+				return b.String()
+			}
+			i += end
+			gt := strings.IndexByte(lower[i:], '>')
+			if gt < 0 {
+				return b.String()
+			}
+			i += gt + 1
+			b.WriteByte(' ')
+		case len(rest) > 1 && (isTagStart(rest[1])):
+			gt := strings.IndexByte(rest, '>')
+			if gt < 0 {
+				return b.String()
+			}
+			i += gt + 1
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c) // a lone "<" in text, as in "a < b"
+			i++
+		}
+	}
+	return b.String()
+}
+
+func isTagStart(c byte) bool {
+	return c == '/' || c == '!' || c == '?' || (c >= 'a' && c <= 'z')
+}
+
+// Truncate cuts s to at most max characters (runes), at a word boundary
+// when there is one in the last third, and marks the cut with "…". A
+// string that fits is returned as it is.
+func Truncate(s string, max int) string {
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	runes := []rune(s)
+	cut := runes[:max-1]
+	for j := len(cut) - 1; j >= len(cut)*2/3; j-- {
+		if unicode.IsSpace(cut[j]) {
+			cut = cut[:j]
+			break
+		}
+	}
+	return strings.TrimRightFunc(string(cut), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"'
+	}) + "…"
+}
