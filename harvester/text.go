@@ -89,14 +89,35 @@ func stripTags(s string) string {
 			if gt < 0 {
 				return b.String()
 			}
+			if !inlineTags[tagName(rest[1:gt])] {
+				b.WriteByte(' ') // a block boundary separates words
+			}
 			i += gt + 1
-			b.WriteByte(' ')
 		default:
 			b.WriteByte(c) // a lone "<" in text, as in "a < b"
 			i++
 		}
 	}
 	return b.String()
+}
+
+// inlineTags are the elements that do not separate words: "<em>Go</em>."
+// must read "Go." not "Go .".
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true,
+	"data": true, "dfn": true, "em": true, "font": true, "i": true, "kbd": true, "mark": true,
+	"q": true, "s": true, "samp": true, "small": true, "span": true, "strong": true, "sub": true,
+	"sup": true, "time": true, "u": true, "var": true, "del": true, "ins": true, "strike": true, "tt": true,
+}
+
+// tagName is the lower-case element name of a tag's inside ("/em", "a href=…").
+func tagName(inner string) string {
+	inner = strings.TrimPrefix(inner, "/")
+	end := strings.IndexAny(inner, " \t\r\n/")
+	if end >= 0 {
+		inner = inner[:end]
+	}
+	return inner
 }
 
 func isTagStart(c byte) bool {

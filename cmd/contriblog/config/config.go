@@ -1,0 +1,174 @@
+// Package config loads and validates contriblog's YAML config file
+// (contract §2): every key, every default, ${VAR} expansion, and an error
+// for every problem with its file, line and key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+	"go.yaml.in/yaml/v3"
+)
+
+// Defaults that the config file may override.
+const (
+	DefaultSchedule = "@every 6h"
+	DefaultFormat   = "csv"
+	DefaultMaxBytes = 16 << 20
+	DefaultMaxWait  = 5 * time.Minute
+)
+
+// Config is a loaded config file with every default applied and every
+// value validated. Paths are absolute.
+type Config struct {
+	Path string // the file as named to Load or Parse
+	Dir  string // its directory, absolute: relative paths are relative to it
+
+	Person string
+	// Database is absolute; by default $XDG_DATA_HOME/contriblog/contriblog.db
+	// (or the platform's per-user data directory).
+	Database string
+	// Since is the start of the harvest window, midnight in Timezone; by
+	// default 12 months before now.
+	Since        time.Time
+	Timezone     *time.Location // default time.Local
+	TimezoneName string         // as written, or "Local"
+	Schedule     string         // a robfig/cron spec, default DefaultSchedule
+	Export       Export
+	Listen       string // host:port, or "" for none
+	ListenToken  string // a secret: never log or print it
+
+	Areas         []harvester.Area         // in file order
+	ActivityTypes []harvester.ActivityType // the config's activity_types, in file order
+	Vocabulary    *harvester.Vocabulary    // the defaults with ActivityTypes applied
+	Sources       []Source                 // in file order
+
+	// Warnings are problems that do not stop contriblog (a token written
+	// as a literal), formatted like errors: "file:line: key: message".
+	Warnings []string
+}
+
+// Export is the file `run` writes after every pass.
+type Export struct {
+	Path   string // absolute, or "" for none
+	Format string // csv, json or md
+}
+
+// Source is one entry of `sources:` with the config's defaults applied.
+type Source struct {
+	Name, Type string // type: feed, github, ics, sessionize or file
+	Line       int    // line of the source's entry in the config file
+	Person     string // defaults to Config.Person
+	Schedule   string // "" means the global schedule
+	Enabled    bool   // default true
+	// Activity is a name from the Vocabulary, spelled as it spells it. The
+	// default depends on Type: feed Blog; github Open Source/...; ics and
+	// sessionize Speaker/Presenter at Third-party Event; file "" (entries
+	// carry their own).
+	Activity string
+	Match    []string
+	Areas    []string
+	Timezone *time.Location // defaults to Config.Timezone
+	Priority int
+	MaxBytes int64 // HTTP sources; default DefaultMaxBytes
+
+	URL  string // feed, ics, sessionize
+	Path string // file: absolute
+
+	User    string        // github
+	Token   string        // github: a secret, never log or print it
+	BaseURL string        // github: API base URL, optional
+	MaxWait time.Duration // github: default DefaultMaxWait
+
+	Speaker, Event string // sessionize
+}
+
+// Options are Load's and Parse's dependencies on the environment.
+type Options struct {
+	Getenv func(string) string // default os.Getenv
+	Now    func() time.Time    // default time.Now
+}
+
+func (o Options) withDefaults() Options {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Load reads the config file at path and parses it as Parse does.
+func Load(path string, opts Options) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		msg := "cannot read the config file"
+		var pe *fs.PathError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			msg = "no such config file (pass --config FILE or set $CONTRIBLOG_CONFIG)"
+		case errors.As(err, &pe):
+			msg += ": " + pe.Err.Error()
+		}
+		return nil, errors.Join(&Error{File: path, Msg: msg, wrapped: err})
+	}
+	return Parse(data, path, opts)
+}
+
+// Parse parses and validates a config file's content; path names it in
+// messages and anchors relative paths. It returns every problem found,
+// joined with errors.Join, each a *Error; on error the Config is nil.
+func Parse(data []byte, path string, opts Options) (*Config, error) {
+	opts = opts.withDefaults()
+	label := path
+	if label == "" {
+		label = "config"
+	}
+	root, yerr := document(label, data)
+	if yerr != nil {
+		return nil, errors.Join(yerr)
+	}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, errors.Join(&Error{File: label, Msg: "cannot find the config's directory: " + err.Error(), wrapped: err})
+	}
+	p := &parser{problems: problems{file: label}, getenv: opts.Getenv, now: opts.Now()}
+	cfg := &Config{Path: path, Dir: dir}
+	p.config(root, cfg)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	cfg.Warnings = p.warnings()
+	return cfg, nil
+}
+
+// document parses data as exactly one YAML document and returns its root.
+func document(label string, data []byte) (*yaml.Node, *Error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &Error{File: label, Msg: "the config is empty: it needs at least a sources: list"}
+		}
+		return nil, syntaxError(label, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, syntaxError(label, err)
+	default:
+		return nil, &Error{File: label, Line: next.Line, Msg: "more than one YAML document (---): put everything in one"}
+	}
+	if len(doc.Content) == 0 || absent(doc.Content[0]) {
+		return nil, &Error{File: label, Line: doc.Line, Msg: "the config is empty: it needs at least a sources: list"}
+	}
+	return doc.Content[0], nil
+}

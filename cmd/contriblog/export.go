@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/export"
+)
+
+// filterFlags are the log filters `export` and `list` share.
+type filterFlags struct {
+	since, until, person, typ string
+	all                       bool
+}
+
+func (f *filterFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.since, "since", "", "only contributions on or after `DATE` (YYYY-MM-DD)")
+	fs.StringVar(&f.until, "until", "", "only contributions on or before `DATE` (YYYY-MM-DD)")
+	fs.StringVar(&f.person, "person", "", "only contributions of `NAME`")
+	fs.StringVar(&f.typ, "type", "", "only contributions of activity `TYPE`")
+	fs.BoolVar(&f.all, "all", false, "include contributions curated as excluded")
+}
+
+// filter validates the flags and turns them into a harvester.Filter.
+func (f *filterFlags) filter() (harvester.Filter, error) {
+	for _, d := range []struct{ name, v string }{{"--since", f.since}, {"--until", f.until}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.Parse(harvester.DateLayout, d.v); err != nil {
+			return harvester.Filter{}, usagef("%s %q: expected a date as YYYY-MM-DD", d.name, d.v)
+		}
+	}
+	if f.since != "" && f.until != "" && f.since > f.until {
+		return harvester.Filter{}, usagef("--since %s is after --until %s", f.since, f.until)
+	}
+	return harvester.Filter{Since: f.since, Until: f.until, Person: f.person, Type: f.typ, All: f.all}, nil
+}
+
+func (m *Main) runExport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("export", "[--format csv|json|md] [--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [-o FILE]")
+	var ff filterFlags
+	ff.register(fs)
+	var format, out string
+	fs.StringVar(&format, "format", "csv", "`FORMAT`: csv, json or md")
+	fs.StringVar(&out, "o", "", "write to `FILE` (atomically) instead of stdout")
+	fs.StringVar(&out, "output", "", "write to `FILE` (atomically) instead of stdout")
+	if err := m.noArgs(fs, args); err != nil {
+		return err
+	}
+	filter, err := ff.filter()
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		enc, err := export.New(format, w, export.Options{All: filter.All})
+		if err != nil {
+			return usageError{err}
+		}
+		return m.writeLog(ctx, enc, filter)
+	}
+	if _, err := export.New(format, io.Discard, export.Options{}); err != nil {
+		return usageError{err}
+	}
+	if out == "" {
+		return write(m.Stdout)
+	}
+	if err := export.WriteFileAtomic(out, 0o644, write); err != nil {
+		return fmt.Errorf("export to %s: %w", out, err)
+	}
+	return nil
+}
+
+func (m *Main) runList(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all]")
+	var ff filterFlags
+	ff.register(fs)
+	if err := m.noArgs(fs, args); err != nil {
+		return err
+	}
+	filter, err := ff.filter()
+	if err != nil {
+		return err
+	}
+	return m.writeLog(ctx, export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All}), filter)
+}
+
+// writeLog streams the stored log through enc, filtered.
+func (m *Main) writeLog(ctx context.Context, enc export.Encoder, f harvester.Filter) error {
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := m.openStore(cfg, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+		if !f.Match(c) {
+			return nil
+		}
+		return enc.Encode(c)
+	})
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// noArgs parses flags for a command that takes no positional arguments.
+func (m *Main) noArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("%s takes no arguments (got %q)", fs.Name(), pos[0])
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+)
+
+// globalFlags are accepted before or after the command (contract §1).
+type globalFlags struct {
+	config  string
+	db      string
+	verbose bool
+	quiet   bool
+}
+
+// globalValueFlags are the global flags that take a value, which
+// splitCommand must skip over to find the command name.
+var globalValueFlags = map[string]bool{"c": true, "config": true, "db": true}
+
+// splitCommand finds the command name among args: the first argument that
+// is neither a flag nor a global flag's value. The rest, minus the name, is
+// returned in order for the command's flag set (which knows the globals).
+func splitCommand(args []string) (string, []string, error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			if a == "--" {
+				return "", nil, usagef("no command given")
+			}
+			rest := append(append([]string{}, args[:i]...), args[i+1:]...)
+			return a, rest, nil
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if globalValueFlags[name] {
+			i++ // skip the value
+		}
+		if name == "h" || name == "help" {
+			return "help", nil, nil
+		}
+	}
+	return "", nil, nil
+}
+
+// newFlagSet returns a flag set for one command, with the global flags
+// registered on it so they work before or after the command.
+func (m *Main) newFlagSet(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&m.g.config, "c", "", "config `file`")
+	fs.StringVar(&m.g.config, "config", "", "config `file`")
+	fs.StringVar(&m.g.db, "db", "", "database `file` (overrides database: in the config)")
+	fs.BoolVar(&m.g.verbose, "v", false, "log at debug level")
+	fs.BoolVar(&m.g.verbose, "verbose", false, "log at debug level")
+	fs.BoolVar(&m.g.quiet, "q", false, "log warnings and errors only")
+	fs.BoolVar(&m.g.quiet, "quiet", false, "log warnings and errors only")
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "usage: contriblog %s %s\n", name, usage)
+	}
+	return fs
+}
+
+// parse parses args with fs, allowing positional arguments between flags
+// (`edit ID --exclude`), and returns the positional ones.
+func (m *Main) parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				m.printFlags(fs)
+				return nil, usagef("help requested")
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	m.setupLogger()
+	return pos, nil
+}
+
+func (m *Main) printFlags(fs *flag.FlagSet) {
+	fs.Usage()
+	fs.SetOutput(m.Stderr)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// setupLogger builds the stderr logger the global flags ask for.
+func (m *Main) setupLogger() {
+	m.logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.logLevel()}))
+}
+
+func (m *Main) printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: contriblog [-c FILE] [--db FILE] [-v|-q] COMMAND [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun `contriblog COMMAND -h` for a command's flags. Exit codes: 0 ok, 1 a source failed, 2 usage or config error.")
+}
+
+// stringsFlag is a repeatable string flag (--source a --source b).
+type stringsFlag []string
+
+func (s *stringsFlag) String() string { return strings.Join(*s, ",") }
+func (s *stringsFlag) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

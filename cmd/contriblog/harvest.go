@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/store"
+)
+
+func (m *Main) runHarvest(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("harvest", "[--source NAME]...")
+	var names stringsFlag
+	fs.Var(&names, "source", "harvest only the source `NAME` (repeatable)")
+	pos, err := m.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("harvest takes no arguments (got %q); use --source NAME", pos[0])
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := m.openStore(cfg, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pass, err := m.harvest(ctx, cfg, db, names)
+	if pass != nil {
+		printPass(m.Stdout, pass)
+	}
+	if err != nil {
+		return err
+	}
+	if pass.Err() != nil {
+		return errSourcesFailed
+	}
+	return nil
+}
+
+// harvest runs one pass over cfg's sources (or only the named ones) into
+// db, with live progress on a terminal.
+func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, only []string) (*harvester.Pass, error) {
+	srcs, err := m.buildSources(cfg, m.newFetchClient(), only)
+	if err != nil {
+		return nil, err
+	}
+	h := &harvester.Harvester{
+		Store:   db,
+		Sources: srcs,
+		Since:   cfg.Since,
+		Log:     logOptions(cfg),
+		Logger:  m.logger,
+		Now:     m.Now,
+	}
+	if m.IsTerminal != nil && m.IsTerminal() && !m.g.quiet {
+		p := newProgress(m.Stderr, len(srcs), m.Now)
+		h.OnEvent = p.event
+		defer p.stop()
+	}
+	return h.Run(ctx, only...)
+}
+
+// printPass writes one line per source: name, new, updated, unchanged,
+// and its error or status.
+func printPass(w io.Writer, p *harvester.Pass) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tNEW\tUPDATED\tUNCHANGED\tSTATUS")
+	for _, r := range p.Results {
+		status := "ok"
+		switch {
+		case r.Err != nil:
+			status = "error: " + oneLine(r.Err.Error())
+		case r.NotModified:
+			status = "not modified"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", r.Source, r.New, r.Updated, r.Unchanged, status)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "log: %d contributions", p.Rows)
+	if p.LogChanged {
+		fmt.Fprint(w, " (changed)")
+	}
+	fmt.Fprintln(w)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

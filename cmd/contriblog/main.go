@@ -1,0 +1,136 @@
+// Command contriblog harvests a person's community contributions (posts,
+// videos, talks, open-source work) from feeds, GitHub, calendars and
+// hand-kept files into one database, and exports a de-duplicated
+// contribution log for award nominations.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	// The zone database is embedded so that timezone: and CRON_TZ= work on
+	// machines without one (Windows, minimal containers).
+	_ "time/tzdata"
+)
+
+// Build information, set with -ldflags "-X main.version=… -X main.commit=…".
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+// Exit codes (contract §1).
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the command ran but at least one source failed
+	exitUsage   = 2 // usage or configuration error
+	exitSignals = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := NewMain()
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main is the program, with its environment as fields so that tests drive
+// it in-process.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Now            func() time.Time
+	// IsTerminal reports whether stderr is a terminal (live progress).
+	IsTerminal func() bool
+
+	g      globalFlags
+	logger *slog.Logger
+}
+
+// NewMain returns a Main wired to the process's environment.
+func NewMain() *Main {
+	return &Main{
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		IsTerminal: func() bool { return isTerminal(os.Stderr) },
+	}
+}
+
+// usageError is a mistake in how the program was called: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// sourcesFailed says a command ran but some source failed: exit 1.
+var errSourcesFailed = errors.New("at least one source failed")
+
+// Run runs the command line args and returns the exit code.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	name, rest, err := splitCommand(args)
+	if err == nil && name == "" {
+		m.printUsage(m.Stderr)
+		return exitUsage
+	}
+	cmd, ok := commands[name]
+	if err == nil && !ok {
+		err = usagef("unknown command %q; run `contriblog help`", name)
+	}
+	if err == nil {
+		err = cmd.run(ctx, m, rest)
+	}
+	return m.exitCode(err)
+}
+
+func (m *Main) exitCode(err error) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errSourcesFailed):
+		return exitFailed
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "contriblog: %v\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(m.Stderr, "contriblog: interrupted")
+		return exitSignals
+	default:
+		fmt.Fprintf(m.Stderr, "contriblog: %v\n", err)
+		return exitFailed
+	}
+}
+
+// command is one subcommand: its one-line help and what runs it.
+type command struct {
+	summary string
+	run     func(ctx context.Context, m *Main, args []string) error
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"harvest":  {"one pass over every enabled source (or --source NAME), then exit", (*Main).runHarvest},
+		"run":      {"the daemon: harvest on the config's schedule until stopped", (*Main).runDaemon},
+		"export":   {"write the contribution log as csv, json or md", (*Main).runExport},
+		"list":     {"show the contribution log as a table", (*Main).runList},
+		"sources":  {"show every configured source and its state", (*Main).runSources},
+		"edit":     {"curate one contribution (exclude, retitle, merge, ...)", (*Main).runEdit},
+		"validate": {"check the config and the database, then exit", (*Main).runValidate},
+		"demo":     {"run the whole pipeline against bundled sample sources", (*Main).runDemo},
+		"version":  {"print version, commit and Go version", (*Main).runVersion},
+		"help":     {"show this help", (*Main).runHelp},
+	}
+}

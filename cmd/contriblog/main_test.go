@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixedNow is the clock of the end-to-end tests: the demo's sample dates
+// are relative to it, so the log is the same on every run.
+var fixedNow = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+// testMain is a Main with captured output and a fixed clock.
+type testMain struct {
+	*Main
+	stdout, stderr bytes.Buffer
+}
+
+func newTestMain(env map[string]string) *testMain {
+	tm := &testMain{}
+	tm.Main = &Main{
+		Stdout:     &tm.stdout,
+		Stderr:     &tm.stderr,
+		Getenv:     func(k string) string { return env[k] },
+		Now:        func() time.Time { return fixedNow },
+		IsTerminal: func() bool { return false },
+	}
+	return tm
+}
+
+// run runs one command line in a fresh Main and returns its exit code and
+// output.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	tm := newTestMain(env)
+	code := tm.Run(context.Background(), args)
+	return code, tm.stdout.String(), tm.stderr.String()
+}
+
+// TestEndToEnd drives the real program in-process: the demo's sample
+// sources on loopback are harvested into a kept directory, exported as CSV
+// and JSON, and harvested again.
+func TestEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, nil, "demo", "--keep", dir, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("demo exit %d\n%s", code, stderr)
+	}
+	cfg := filepath.Join(dir, "contriblog.yaml")
+
+	code, out, stderr := run(t, nil, "-c", cfg, "export", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("export exit %d\n%s", code, stderr)
+	}
+	checkCSV(t, out)
+	golden(t, "e2e.csv", out)
+
+	code, out, stderr = run(t, nil, "export", "--config", cfg, "--format", "json")
+	if code != 0 {
+		t.Fatalf("export json exit %d\n%s", code, stderr)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("json export: %v (%d rows)", err, len(rows))
+	}
+	for _, k := range []string{"id", "person", "activity_type", "date", "end_date", "title", "description", "url", "role",
+		"primary_area", "additional_areas", "target_audience", "quantity", "reach", "other_urls", "sources", "metrics", "observations"} {
+		if _, ok := rows[0][k]; !ok {
+			t.Errorf("json export lacks key %q", k)
+		}
+	}
+
+	code, out, stderr = run(t, nil, "list", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "Conditional Access") {
+		t.Errorf("list exit %d, output:\n%s\n%s", code, out, stderr)
+	}
+}
+
+func checkCSV(t *testing.T, out string) {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v", err)
+	}
+	want := "ID,Person,Activity Type,Published Date,End Date,Title,Description,Activity URL,Role,Primary Technology Area,Additional Technology Areas,Target Audience,Quantity,Reach,Other URLs,Sources"
+	if got := strings.Join(recs[0], ","); got != want {
+		t.Fatalf("csv header\n got %s\nwant %s", got, want)
+	}
+	if len(recs) < 10 {
+		t.Errorf("csv has %d rows, want the demo's contributions", len(recs)-1)
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file; run `go test ./cmd/contriblog -update` and review the diff\n got:\n%s", name, got)
+	}
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("person: P\nsources:\n  - name: blog\n    type: feed\n    url: https://example.com/feed\n    colour: blue\n"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"no command", nil, 2, "usage"},
+		{"unknown key", []string{"-c", bad, "validate"}, 2, "bad.yaml:6"},
+		{"unknown flag", []string{"export", "--colour"}, 2, "colour"},
+		{"since after until", []string{"-c", bad, "export", "--since", "2026-05-01", "--until", "2026-01-01"}, 2, "after --until"},
+		{"bad date", []string{"export", "--since", "May 1"}, 2, "YYYY-MM-DD"},
+		{"bad format", []string{"-c", bad, "export", "--format", "xls"}, 2, "xls"},
+		{"missing config", []string{"-c", filepath.Join(dir, "none.yaml"), "validate"}, 2, "none.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := run(t, nil, tt.args...)
+			if code != tt.code || !strings.Contains(out+stderr, tt.want) {
+				t.Errorf("exit %d, want %d; output %q does not contain %q", code, tt.code, out+stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct {
+		args []string
+		name string
+		rest []string
+	}{
+		{[]string{"harvest"}, "harvest", []string{}},
+		{[]string{"-c", "x.yaml", "harvest", "--source", "a"}, "harvest", []string{"-c", "x.yaml", "--source", "a"}},
+		{[]string{"--db=x.db", "-v", "list"}, "list", []string{"--db=x.db", "-v"}},
+		{[]string{"edit", "abc", "--exclude"}, "edit", []string{"abc", "--exclude"}},
+	}
+	for _, tt := range tests {
+		name, rest, err := splitCommand(tt.args)
+		if err != nil || name != tt.name || strings.Join(rest, " ") != strings.Join(tt.rest, " ") {
+			t.Errorf("splitCommand(%q) = %q, %q, %v; want %q, %q", tt.args, name, rest, err, tt.name, tt.rest)
+		}
+	}
+}

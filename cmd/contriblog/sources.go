@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/harvester"
+)
+
+func (m *Main) runSources(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("sources", "")
+	if err := m.noArgs(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	states := map[string]harvester.SourceState{}
+	db, err := m.openStore(cfg, true)
+	switch {
+	case err == nil:
+		defer db.Close()
+		all, err := db.SourceStates(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range all {
+			states[s.Name] = s
+		}
+	case strings.Contains(err.Error(), "no database"):
+		// Nothing harvested yet: every source shows "never".
+	default:
+		return err
+	}
+	m.printSources(cfg, states)
+	return nil
+}
+
+func (m *Main) printSources(cfg *config.Config, states map[string]harvester.SourceState) {
+	now := m.Now()
+	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tLAST RUN\tLAST SUCCESS\tITEMS\tNEXT RUN\tLAST ERROR")
+	for _, sc := range cfg.Sources {
+		st := states[sc.Name]
+		next := "disabled"
+		if sc.Enabled {
+			next = nextRun(sc.Schedule, cfg.Schedule, st, now, cfg.Timezone)
+		}
+		lastErr := "-"
+		if st.LastError != "" {
+			lastErr = oneLine(st.LastError)
+			if !st.FailingSince.IsZero() {
+				lastErr = fmt.Sprintf("failing since %s: %s", fmtTime(st.FailingSince, cfg.Timezone), lastErr)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", sc.Name, sc.Type,
+			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, next, lastErr)
+		delete(states, sc.Name)
+	}
+	for _, st := range states {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", st.Name, st.Type,
+			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, "not in config", "-")
+	}
+	tw.Flush()
+}
+
+// nextRun is when `run` will next harvest the source: its backoff retry if
+// it is failing, else the next tick of its schedule.
+func nextRun(spec, global string, st harvester.SourceState, now time.Time, loc *time.Location) string {
+	if spec == "" {
+		spec = global
+	}
+	sched, err := parseSchedule(spec)
+	if err != nil {
+		return "invalid schedule"
+	}
+	from := now
+	if !st.LastRun.IsZero() && st.LastRun.Before(now) {
+		from = st.LastRun
+	}
+	next := sched.Next(from)
+	if next.Before(now) {
+		next = sched.Next(now)
+	}
+	if !st.NextTry.IsZero() && st.NextTry.After(now) && st.NextTry.Before(next) {
+		next = st.NextTry
+	}
+	return fmtTime(next, loc)
+}
+
+// parseSchedule parses a robfig/cron spec, turning the panics some
+// malformed CRON_TZ= specs cause in cron v3.0.1 into errors.
+func parseSchedule(spec string) (s cron.Schedule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("invalid schedule %q: %v", spec, p)
+		}
+	}()
+	return cron.ParseStandard(spec)
+}
+
+func fmtTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "never"
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+func (m *Main) runValidate(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("validate", "")
+	if err := m.noArgs(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
+	if _, err := m.buildSources(cfg, m.newFetchClient(), nil); err != nil {
+		return err
+	}
+	db, err := m.openStore(cfg, false)
+	if err != nil {
+		return usageError{fmt.Errorf("config is valid, but the database cannot be opened: %w", err)}
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	enabled := 0
+	for _, s := range cfg.Sources {
+		if s.Enabled {
+			enabled++
+		}
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok (%d sources, %d enabled); database %s: ok\n", cfg.Path, len(cfg.Sources), enabled, cfg.Database)
+	return nil
+}
+
+func (m *Main) runVersion(ctx context.Context, args []string) error {
+	if err := m.noArgs(m.newFlagSet("version", ""), args); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "contriblog %s (commit %s, %s)\n", version, commit, runtime.Version())
+	return nil
+}
+
+func (m *Main) runHelp(ctx context.Context, args []string) error {
+	m.printUsage(m.Stdout)
+	return nil
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/feed"
+	"github.com/contriblog/contriblog/sources/fetch"
+	"github.com/contriblog/contriblog/sources/file"
+	"github.com/contriblog/contriblog/sources/github"
+	"github.com/contriblog/contriblog/sources/ics"
+	"github.com/contriblog/contriblog/sources/sessionize"
+	"github.com/contriblog/contriblog/store"
+)
+
+// lockTimeout bounds how long a command waits for the database lock: the
+// contract promises an answer within 2 s when a daemon holds it.
+const lockTimeout = 1500 * time.Millisecond
+
+// loadConfig finds and loads the config; every problem is a usage error
+// (exit 2) and warnings are logged.
+func (m *Main) loadConfig() (*config.Config, error) {
+	path, err := config.Find(m.g.config, m.Getenv)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	cfg, err := config.Load(path, config.Options{Getenv: m.Getenv, Now: m.Now})
+	if err != nil {
+		return nil, usageError{fmt.Errorf("invalid config:\n%w", err)}
+	}
+	for _, w := range cfg.Warnings {
+		m.logger.Warn(w)
+	}
+	if m.g.db != "" {
+		cfg.Database = m.g.db
+	}
+	return cfg, nil
+}
+
+// openStore opens the database, turning a held lock into the sentence the
+// contract asks for: who holds it, and where its export is.
+func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
+	if readOnly {
+		if _, err := os.Stat(cfg.Database); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s yet: run `contriblog harvest` first", cfg.Database)
+		}
+	}
+	db, err := store.Open(cfg.Database, store.Options{Timeout: lockTimeout, ReadOnly: readOnly, Logger: m.logger})
+	if errors.Is(err, store.ErrLocked) {
+		where := "it writes no export file (set export.path in the config)"
+		if cfg.Export.Path != "" {
+			where = "its latest export is " + cfg.Export.Path
+		}
+		return nil, fmt.Errorf("%w; %s", err, where)
+	}
+	return db, err
+}
+
+// logOptions is how the config shapes the log.
+func logOptions(cfg *config.Config) harvester.LogOptions {
+	opts := harvester.LogOptions{
+		Location:    cfg.Timezone,
+		Vocabulary:  cfg.Vocabulary,
+		Areas:       cfg.Areas,
+		Priority:    map[string]int{},
+		SourceAreas: map[string][]string{},
+	}
+	for _, s := range cfg.Sources {
+		opts.Priority[s.Name] = s.Priority
+		if len(s.Areas) > 0 {
+			opts.SourceAreas[s.Name] = s.Areas
+		}
+	}
+	return opts
+}
+
+// newFetchClient is the one HTTP client every source shares, so the
+// per-host limit holds across sources.
+func (m *Main) newFetchClient() *fetch.Client {
+	return fetch.New(fetch.Options{
+		UserAgent: fmt.Sprintf("contriblog/%s (+https://github.com/contriblog/contriblog)", version),
+		Logger:    m.logger,
+	})
+}
+
+// buildSources turns the config's sources into harvester.Sources: the
+// enabled ones, plus any disabled one named explicitly in only.
+func (m *Main) buildSources(cfg *config.Config, client *fetch.Client, only []string) ([]harvester.Source, error) {
+	named := map[string]bool{}
+	for _, n := range only {
+		named[n] = true
+	}
+	var out []harvester.Source
+	for _, sc := range cfg.Sources {
+		if !sc.Enabled && !named[sc.Name] {
+			continue
+		}
+		delete(named, sc.Name)
+		src, err := m.buildSource(cfg, sc, client)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("%s:%d: source %s: %w", cfg.Path, sc.Line, sc.Name, err)}
+		}
+		out = append(out, src)
+	}
+	for n := range named {
+		return nil, usagef("no source named %q in %s", n, cfg.Path)
+	}
+	return out, nil
+}
+
+func (m *Main) buildSource(cfg *config.Config, sc config.Source, client *fetch.Client) (harvester.Source, error) {
+	log := m.logger.With("source", sc.Name)
+	switch sc.Type {
+	case "feed":
+		return feed.New(feed.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
+			Match: sc.Match, Since: cfg.Since, MaxBytes: sc.MaxBytes, Client: client, Logger: log}), nil
+	case "file":
+		return file.New(file.Config{Name: sc.Name, Path: sc.Path, Person: sc.Person, Activity: sc.Activity,
+			Vocabulary: cfg.Vocabulary, Location: sc.Timezone, Logger: log}), nil
+	case "github":
+		return github.New(github.Config{Name: sc.Name, User: sc.User, Person: sc.Person, Activity: sc.Activity,
+			Token: sc.Token, BaseURL: sc.BaseURL, Since: cfg.Since, MaxWait: sc.MaxWait,
+			HTTPClient: client.HTTPClient(), Logger: log, Now: m.Now})
+	case "ics":
+		return ics.New(ics.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
+			Match: sc.Match, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
+			Client: client, Logger: log, Now: m.Now}), nil
+	case "sessionize":
+		return sessionize.New(sessionize.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
+			Speaker: sc.Speaker, Event: sc.Event, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
+			Client: client, Logger: log}), nil
+	}
+	return nil, fmt.Errorf("unknown source type %q", sc.Type)
+}

@@ -1,0 +1,220 @@
+package harvester
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Harvester runs one pass over a set of sources: it fetches them
+// concurrently (bounded), saves each source's batch from a single writer
+// goroutine, and then rebuilds the contribution log. One failing source
+// never stops the pass; its error is recorded in its state and reported in
+// its Result.
+type Harvester struct {
+	Store   Store
+	Sources []Source
+
+	// Concurrency bounds how many sources are fetched at once (default 16).
+	// Fetching is mostly waiting on the network; parsing is bounded by the
+	// sources themselves.
+	Concurrency int
+	// Since drops observations dated before it (undated ones are kept: the
+	// store dates them by the pass that first sees them).
+	Since time.Time
+	// Log is how the log is built after the pass.
+	Log LogOptions
+
+	Logger *slog.Logger
+	Now    func() time.Time
+	// OnEvent, when set, is told when each source starts and finishes, from
+	// the goroutines doing the work; it must be safe for concurrent use.
+	OnEvent func(Event)
+}
+
+// Event reports progress of a pass to a live display.
+type Event struct {
+	Source   string
+	Started  bool    // true when the source starts, false when it is done
+	Result   *Result // set when done
+	Finished time.Time
+}
+
+// Result is what one source's pass did.
+type Result struct {
+	Source      string
+	Type        string
+	New         int
+	Updated     int
+	Unchanged   int
+	NotModified bool
+	Err         error
+	Duration    time.Duration
+}
+
+// Pass is the outcome of one harvest.
+type Pass struct {
+	Started    time.Time
+	Results    []Result // in the order the sources were given
+	LogChanged bool
+	Rows       int // rows in the rebuilt log
+}
+
+// Err joins the errors of every failed source, or returns nil.
+func (p *Pass) Err() error {
+	var errs []error
+	for _, r := range p.Results {
+		if r.Err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", r.Source, r.Err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// fetched is one source's harvest, on its way to the writer.
+type fetched struct {
+	index int
+	src   Source
+	state SourceState
+	batch *Batch
+	err   error
+	took  time.Duration
+}
+
+// Run harvests the named sources (all of them when names is empty) once and
+// rebuilds the log. The returned error is for the pass as a whole (an
+// unknown source name, a store failure, a cancelled context); per-source
+// failures are in the Pass's Results.
+func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
+	sources, err := h.selectSources(names)
+	if err != nil {
+		return nil, err
+	}
+	pass := &Pass{Started: h.now(), Results: make([]Result, len(sources))}
+	out := make(chan fetched)
+	var wg sync.WaitGroup
+	jobs := make(chan int)
+	for w := 0; w < min(h.concurrency(), len(sources)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				out <- h.fetch(ctx, i, sources[i])
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := range sources {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+
+	var storeErr error
+	seen := make([]bool, len(sources))
+	for f := range out {
+		seen[f.index] = true
+		r := h.save(ctx, pass.Started, f)
+		if r.Err != nil && isStoreError(r.Err) && storeErr == nil {
+			storeErr = r.Err
+		}
+		pass.Results[f.index] = r
+		h.emit(Event{Source: f.src.Name(), Result: &pass.Results[f.index], Finished: h.now()})
+	}
+	for i, ok := range seen {
+		if !ok {
+			pass.Results[i] = Result{Source: sources[i].Name(), Type: sources[i].Type(), Err: fmt.Errorf("not harvested: %w", context.Cause(ctx))}
+		}
+	}
+	if storeErr != nil {
+		return pass, storeErr
+	}
+	changed, rows, err := h.Rebuild(context.WithoutCancel(ctx))
+	if err != nil {
+		return pass, err
+	}
+	pass.LogChanged, pass.Rows = changed, rows
+	return pass, ctx.Err()
+}
+
+func (h *Harvester) selectSources(names []string) ([]Source, error) {
+	if len(names) == 0 {
+		return h.Sources, nil
+	}
+	byName := make(map[string]Source, len(h.Sources))
+	for _, s := range h.Sources {
+		byName[s.Name()] = s
+	}
+	var out []Source
+	for _, n := range names {
+		s, ok := byName[n]
+		if !ok {
+			return nil, fmt.Errorf("no enabled source named %q", n)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// fetch runs one source's Harvest, turning a panic into an error so that
+// one broken parser cannot take the pass down.
+func (h *Harvester) fetch(ctx context.Context, i int, src Source) (f fetched) {
+	f = fetched{index: i, src: src}
+	start := h.now()
+	h.emit(Event{Source: src.Name(), Started: true})
+	defer func() {
+		if p := recover(); p != nil {
+			h.logger().Error("source panicked", "source", src.Name(), "panic", p, "stack", string(debug.Stack()))
+			f.batch, f.err = nil, fmt.Errorf("internal error (panic): %v", p)
+		}
+		f.took = h.now().Sub(start)
+	}()
+	if err := ctx.Err(); err != nil {
+		f.err = fmt.Errorf("not harvested: %w", err)
+		return f
+	}
+	state, err := h.Store.SourceState(ctx, src.Name())
+	if err != nil {
+		f.err = storeError{fmt.Errorf("read state: %w", err)}
+		return f
+	}
+	f.state = state
+	f.batch, f.err = src.Harvest(ctx, state)
+	return f
+}
+
+func (h *Harvester) emit(e Event) {
+	if h.OnEvent != nil {
+		h.OnEvent(e)
+	}
+}
+
+func (h *Harvester) concurrency() int {
+	if h.Concurrency > 0 {
+		return h.Concurrency
+	}
+	return 16
+}
+
+func (h *Harvester) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Harvester) logger() *slog.Logger {
+	if h.Logger != nil {
+		return h.Logger
+	}
+	return slog.Default()
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// maxCheckErrors bounds how many problems Check reports; a badly damaged
+// file would otherwise produce one per page.
+const maxCheckErrors = 50
+
+// Check verifies the database in one read transaction: bbolt's own
+// consistency check of pages and free list (tx.Check), then contriblog's
+// invariants: a current schema, every observation decodable and paired
+// with a seen record (and no seen record without one), every source state
+// and edit decodable, and the log index pointing at rows of the same id.
+// It returns nil for a sound database, else every problem found (up to
+// 50), joined.
+func (db *DB) Check() error {
+	var errs []error
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		if len(errs) > 0 {
+			// The pages themselves are damaged: reading buckets could
+			// only produce confusing follow-up errors.
+			return nil
+		}
+		report := func(format string, args ...any) bool {
+			errs = append(errs, fmt.Errorf(format, args...))
+			return len(errs) < maxCheckErrors
+		}
+		checkSchema(tx, report)
+		_ = checkObservations(tx, report) && checkDecodes(tx, report) && checkLogIndex(tx, report)
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("check database %s: %w", db.path, errors.Join(errs...))
+	}
+	return nil
+}
+
+// reporter records one problem and says whether to look for more.
+type reporter func(format string, args ...any) bool
+
+func checkSchema(tx *bolt.Tx, report reporter) {
+	v, err := readVersion(tx)
+	if err != nil {
+		report("schema: %w", err)
+	} else if v != schemaVersion() {
+		report("schema version %d, want %d", v, schemaVersion())
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			report("bucket %s is missing", name)
+		}
+	}
+}
+
+func checkObservations(tx *bolt.Tx, report reporter) bool {
+	obs, seen := tx.Bucket(bucketObservations), tx.Bucket(bucketSeen)
+	if obs == nil || seen == nil {
+		return false
+	}
+	err := obs.ForEach(func(k, v []byte) error {
+		ok := true
+		if o, err := decodeObservation(v); err != nil {
+			ok = report("observation %q does not decode: %w", k, err)
+		} else if !bytes.HasPrefix(k, []byte(o.Source+"\x00")) {
+			ok = report("observation %q is stored under the key of another source than %q", k, o.Source)
+		}
+		if sv := seen.Get(k); sv == nil {
+			ok = report("observation %q has no seen record", k) && ok
+		} else if _, _, err := decodeSeen(sv); err != nil {
+			ok = report("seen record of %q: %w", k, err) && ok
+		}
+		return stopUnless(ok)
+	})
+	if err != nil {
+		return false
+	}
+	return seen.ForEach(func(k, _ []byte) error {
+		if obs.Get(k) == nil {
+			return stopUnless(report("seen record %q has no observation", k))
+		}
+		return nil
+	}) == nil
+}
+
+// checkDecodes checks that every source state and edit decodes.
+func checkDecodes(tx *bolt.Tx, report reporter) bool {
+	decoders := []struct {
+		bucket []byte
+		value  func() any
+	}{
+		{bucketSources, func() any { return new(harvester.SourceState) }},
+		{bucketEdits, func() any { return new(harvester.Edit) }},
+		{bucketLog, func() any { return new(harvester.Contribution) }},
+	}
+	for _, d := range decoders {
+		b := tx.Bucket(d.bucket)
+		if b == nil {
+			continue
+		}
+		err := b.ForEach(func(k, v []byte) error {
+			if err := json.Unmarshal(v, d.value()); err != nil {
+				return stopUnless(report("%s %q does not decode: %w", d.bucket, k, err))
+			}
+			return nil
+		})
+		if err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func checkLogIndex(tx *bolt.Tx, report reporter) bool {
+	log, ids := tx.Bucket(bucketLog), tx.Bucket(bucketLogID)
+	if log == nil || ids == nil {
+		return false
+	}
+	return ids.ForEach(func(id, key []byte) error {
+		v := log.Get(key)
+		if v == nil {
+			return stopUnless(report("log index %q points at a missing row", id))
+		}
+		var row struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(v, &row); err != nil || row.ID != string(id) {
+			return stopUnless(report("log index %q points at a row of id %q", id, row.ID))
+		}
+		return nil
+	}) == nil
+}
+
+// errStop ends a bucket walk once Check has reported enough.
+var errStop = errors.New("too many problems")
+
+func stopUnless(ok bool) error {
+	if ok {
+		return nil
+	}
+	return errStop
+}

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// Edits returns every stored curation edit, ordered by id.
+func (db *DB) Edits(ctx context.Context) ([]harvester.Edit, error) {
+	var out []harvester.Edit
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEdits).ForEach(func(k, v []byte) error {
+			var e harvester.Edit
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode edit %q: %w", k, err)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveEdit stores e, replacing any edit with the same ID. Edits live in
+// their own bucket, which no harvest and no log rebuild ever writes.
+func (db *DB) SaveEdit(ctx context.Context, e harvester.Edit) error {
+	if e.ID == "" {
+		return errors.New("save edit: the edit has no id")
+	}
+	v, err := marshal(&e)
+	if err != nil {
+		return fmt.Errorf("save edit %s: encode: %w", e.ID, err)
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketEdits).Put([]byte(e.ID), v); err != nil {
+			return fmt.Errorf("save edit %s: %w", e.ID, err)
+		}
+		return nil
+	})
+}
+
+// DeleteEdit removes the edit with id; removing one that does not exist is
+// no error.
+func (db *DB) DeleteEdit(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketEdits).Delete([]byte(id)); err != nil {
+			return fmt.Errorf("delete edit %s: %w", id, err)
+		}
+		return nil
+	})
+}

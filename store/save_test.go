@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+func TestSaveBatchCounts(t *testing.T) {
+	changed := func(b *harvester.Batch) *harvester.Batch {
+		b.Observations[0].Title = "Post item-000, revised"
+		return b
+	}
+	steps := []struct {
+		name      string
+		batch     *harvester.Batch
+		want      harvester.SaveResult
+		wantItems int
+	}{
+		{"first pass: all new", batchOf("blog", 3), harvester.SaveResult{New: 3}, 3},
+		{"same items: unchanged", batchOf("blog", 3), harvester.SaveResult{Unchanged: 3}, 3},
+		{"one edited, one added", changed(batchOf("blog", 4)), harvester.SaveResult{New: 1, Updated: 1, Unchanged: 2}, 4},
+		{"feed shows fewer: nothing forgotten", &harvester.Batch{Observations: batchOf("blog", 4).Observations[3:]}, harvester.SaveResult{Unchanged: 1}, 4},
+		{"repeated new item counts once", &harvester.Batch{Observations: []harvester.Observation{obs("blog", "dup"), obs("blog", "dup")}}, harvester.SaveResult{New: 1}, 5},
+		{"repeated stored item counts once", &harvester.Batch{Observations: []harvester.Observation{obs("blog", "dup"), obs("blog", "dup")}}, harvester.SaveResult{Unchanged: 1}, 5},
+		{"empty batch", &harvester.Batch{}, harvester.SaveResult{}, 5},
+		{"nil batch", nil, harvester.SaveResult{}, 5},
+	}
+	db := MustOpenDB(t)
+	for i, s := range steps {
+		got := mustSave(t, db, "blog", s.batch, pass(i))
+		if got != s.want {
+			t.Errorf("%s: got %+v, want %+v", s.name, got, s.want)
+		}
+		st := mustState(t, db, "blog")
+		if st.Items != s.wantItems {
+			t.Errorf("%s: Items = %d, want %d", s.name, st.Items, s.wantItems)
+		}
+		if st.LastNew != s.want.New || st.LastUpdated != s.want.Updated || st.LastUnchanged != s.want.Unchanged {
+			t.Errorf("%s: last counts %d/%d/%d, want %+v", s.name, st.LastNew, st.LastUpdated, st.LastUnchanged, s.want)
+		}
+	}
+	if n := len(allObservations(t, db)); n != 5 {
+		t.Errorf("stored %d observations, want 5", n)
+	}
+	mustCheck(t, db)
+}
+
+func TestSaveBatchLastOfRepeatedWins(t *testing.T) {
+	db := MustOpenDB(t)
+	a, b := obs("blog", "x"), obs("blog", "x")
+	b.Title = "the later one"
+	mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{a, b}}, pass(0))
+	if got := allObservations(t, db)[a.Key()].Title; got != "the later one" {
+		t.Errorf("title = %q, want the later one", got)
+	}
+}
+
+func TestSaveBatchSeenTimes(t *testing.T) {
+	db := MustOpenDB(t)
+	o := obs("blog", "a")
+	mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(0))
+	o.Title = "Renamed"
+	o.Metrics = map[string]int64{"views": 99}
+	if got := mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(1)); got.Updated != 1 {
+		t.Fatalf("second pass: %+v, want one update", got)
+	}
+	if got := mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(2)); got.Unchanged != 1 {
+		t.Fatalf("third pass: %+v, want one unchanged", got)
+	}
+	got := allObservations(t, db)[o.Key()]
+	if !got.FirstSeen.Equal(pass(0)) || !got.LastSeen.Equal(pass(2)) {
+		t.Errorf("seen %v .. %v, want %v .. %v", got.FirstSeen, got.LastSeen, pass(0), pass(2))
+	}
+	if got.Title != "Renamed" || got.Metrics["views"] != 99 {
+		t.Errorf("update not stored: %+v", got)
+	}
+	if !got.Date.Equal(o.Date) {
+		t.Errorf("Date = %v, want %v", got.Date, o.Date)
+	}
+}
+
+func TestSaveBatchZeroDate(t *testing.T) {
+	undated := obs("podcast", "ep1")
+	undated.Date = time.Time{}
+	retitled := undated
+	retitled.Title = "Episode 1 (remastered)"
+	dated := retitled
+	dated.Date = time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		name         string
+		o            harvester.Observation
+		want         harvester.SaveResult
+		wantDate     time.Time
+		wantFallback string
+	}{
+		{"first seen dates it", undated, harvester.SaveResult{New: 1}, pass(0), "first_seen"},
+		{"still undated: unchanged", undated, harvester.SaveResult{Unchanged: 1}, pass(0), "first_seen"},
+		{"edited, still undated: keeps date", retitled, harvester.SaveResult{Updated: 1}, pass(0), "first_seen"},
+		{"a real date replaces the fallback", dated, harvester.SaveResult{Updated: 1}, dated.Date, ""},
+		{"date gone again: keeps the real one", retitled, harvester.SaveResult{Unchanged: 1}, dated.Date, ""},
+	}
+	db := MustOpenDB(t)
+	for i, s := range steps {
+		got := mustSave(t, db, "podcast", &harvester.Batch{Observations: []harvester.Observation{s.o}}, pass(i))
+		if got != s.want {
+			t.Errorf("%s: got %+v, want %+v", s.name, got, s.want)
+		}
+		o := allObservations(t, db)[undated.Key()]
+		if !o.Date.Equal(s.wantDate) || o.DateFallback != s.wantFallback {
+			t.Errorf("%s: date %v (%q), want %v (%q)", s.name, o.Date, o.DateFallback, s.wantDate, s.wantFallback)
+		}
+		if !o.FirstSeen.Equal(pass(0)) {
+			t.Errorf("%s: FirstSeen = %v, want %v", s.name, o.FirstSeen, pass(0))
+		}
+	}
+}
+
+func TestSaveBatchSameInstantOtherZone(t *testing.T) {
+	db := MustOpenDB(t)
+	o := obs("blog", "a")
+	mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(0))
+	o.Date = o.Date.In(time.FixedZone("PST", -8*3600))
+	if got := mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(1)); got.Unchanged != 1 {
+		t.Errorf("same instant in another zone: %+v, want unchanged", got)
+	}
+}
+
+func TestSaveBatchItemsAcrossSources(t *testing.T) {
+	db := MustOpenDB(t)
+	mustSave(t, db, "a", batchOf("a", 3), pass(0))
+	mustSave(t, db, "b", batchOf("b", 5), pass(0)) // same native ids as a's: other observations
+	mustSave(t, db, "a", batchOf("a", 4), pass(1))
+	for name, want := range map[string]int{"a": 4, "b": 5} {
+		if got := mustState(t, db, name).Items; got != want {
+			t.Errorf("%s: Items = %d, want %d", name, got, want)
+		}
+	}
+	if n := len(allObservations(t, db)); n != 9 {
+		t.Errorf("stored %d observations, want 9", n)
+	}
+}
+
+func TestSaveBatchLongNativeID(t *testing.T) {
+	db := MustOpenDB(t)
+	o := obs("blog", "https://example.com/?q="+strings.Repeat("x", 40<<10))
+	b := &harvester.Batch{Observations: []harvester.Observation{o}}
+	if got := mustSave(t, db, "blog", b, pass(0)); got.New != 1 {
+		t.Fatalf("first: %+v", got)
+	}
+	if got := mustSave(t, db, "blog", b, pass(1)); got.Unchanged != 1 {
+		t.Fatalf("second: %+v", got)
+	}
+	if _, ok := allObservations(t, db)[o.Key()]; !ok {
+		t.Error("the full native id did not come back")
+	}
+	mustCheck(t, db)
+}
+
+func TestSaveBatchImpossibleDate(t *testing.T) {
+	db := MustOpenDB(t)
+	o := obs("blog", "far-future")
+	o.Date = time.Date(20260, 1, 1, 0, 0, 0, 0, time.UTC)
+	o.EndDate = time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC)
+	mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(0))
+	got := allObservations(t, db)[o.Key()]
+	if !got.Date.Equal(pass(0)) || got.DateFallback != "first_seen" || !got.EndDate.IsZero() {
+		t.Errorf("date %v (%q) end %v, want the pass as fallback and no end", got.Date, got.DateFallback, got.EndDate)
+	}
+}
+
+func TestSaveBatchRejects(t *testing.T) {
+	other := obs("elsewhere", "x")
+	noID := obs("blog", "")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		state harvester.SourceState
+		b     *harvester.Batch
+		want  string
+	}{
+		{"no source name", context.Background(), harvester.SourceState{}, batchOf("blog", 1), "no name"},
+		{"another source's observation", context.Background(), harvester.SourceState{Name: "blog"}, &harvester.Batch{Observations: []harvester.Observation{other}}, `belongs to source "elsewhere"`},
+		{"no native id", context.Background(), harvester.SourceState{Name: "blog"}, &harvester.Batch{Observations: []harvester.Observation{noID}}, "no native id"},
+		{"cancelled", cancelled, harvester.SourceState{Name: "blog"}, batchOf("blog", 1), context.Canceled.Error()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpenDB(t)
+			_, err := db.SaveBatch(tt.ctx, tt.state, tt.b, pass(0))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tt.want)
+			}
+			if n := len(allObservations(t, db)); n != 0 {
+				t.Errorf("%d observations stored after a failed save", n)
+			}
+		})
+	}
+}
+
+func TestSaveBatchFillsSource(t *testing.T) {
+	db := MustOpenDB(t)
+	o := obs("", "a")
+	mustSave(t, db, "blog", &harvester.Batch{Observations: []harvester.Observation{o}}, pass(0))
+	if _, ok := allObservations(t, db)[harvester.ObservationKey("blog", "a")]; !ok {
+		t.Error("an observation without Source was not stored as the batch's source")
+	}
+}
+
+func TestSaveBatches(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	items := []BatchItem{
+		{State: harvester.SourceState{Name: "a", Type: "feed"}, Batch: batchOf("a", 2), Pass: pass(0)},
+		{State: harvester.SourceState{Name: "b", Type: "ics"}, Batch: batchOf("b", 3), Pass: pass(0)},
+		{State: harvester.SourceState{Name: "a", Type: "feed"}, Batch: batchOf("a", 3), Pass: pass(1)},
+	}
+	res, err := db.SaveBatches(ctx, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []harvester.SaveResult{{New: 2}, {New: 3}, {New: 1, Unchanged: 2}}
+	for i := range want {
+		if res[i] != want[i] {
+			t.Errorf("result %d = %+v, want %+v", i, res[i], want[i])
+		}
+	}
+	if st := mustState(t, db, "a"); st.Items != 3 || !st.LastRun.Equal(pass(1)) {
+		t.Errorf("a: %+v", st)
+	}
+	if st := mustState(t, db, "b"); st.Items != 3 || st.Type != "ics" {
+		t.Errorf("b: %+v", st)
+	}
+
+	// All or nothing: one bad batch stores none of the others.
+	bad := []BatchItem{
+		{State: harvester.SourceState{Name: "c"}, Batch: batchOf("c", 2), Pass: pass(2)},
+		{State: harvester.SourceState{Name: "d"}, Batch: &harvester.Batch{Observations: []harvester.Observation{obs("d", "")}}, Pass: pass(2)},
+	}
+	if _, err := db.SaveBatches(ctx, bad); err == nil {
+		t.Fatal("a batch with an observation without id was accepted")
+	}
+	states, err := db.SourceStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != 2 {
+		t.Errorf("%d sources stored after a failed group, want 2", len(states))
+	}
+	if n := len(allObservations(t, db)); n != 6 {
+		t.Errorf("%d observations, want 6", n)
+	}
+	mustCheck(t, db)
+}
+
+func TestNoAliasing(t *testing.T) {
+	db := MustOpenDB(t)
+	b := batchOf("blog", 1)
+	b.Data = map[string]string{"k": "v"}
+	mustSave(t, db, "blog", b, pass(0))
+	// The caller's batch is theirs to change after the save.
+	b.Observations[0].Categories[0] = "changed"
+	b.Data["k"] = "changed"
+
+	key := b.Observations[0].Key()
+	got := allObservations(t, db)[key]
+	got.Categories[0], got.Metrics["views"], got.Meta["lang"] = "x", -1, "x"
+	st := mustState(t, db, "blog")
+	st.Data["k"] = "x"
+
+	again := allObservations(t, db)[key]
+	if again.Categories[0] != "azure" || again.Metrics["views"] != 10 || again.Meta["lang"] != "en" {
+		t.Errorf("stored observation changed through a returned value or the input: %+v", again)
+	}
+	if v := mustState(t, db, "blog").Data["k"]; v != "v" {
+		t.Errorf("stored Data[k] = %q, want v", v)
+	}
+	// A second batch with the same content is unchanged: nothing leaked
+	// into the stored bytes.
+	if res := mustSave(t, db, "blog", batchOf("blog", 1), pass(1)); res.Unchanged != 1 {
+		t.Errorf("re-save: %+v", res)
+	}
+}
+
+func TestRecordOmitsSeenTimes(t *testing.T) {
+	o := obs("blog", "a")
+	o.FirstSeen, o.LastSeen = pass(0), pass(1)
+	data, err := encodeObservation(newEncoder(), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(data); strings.Contains(s, "first_seen") || strings.Contains(s, "last_seen") || !strings.Contains(s, "<bicep> &") {
+		t.Errorf("stored form %s: want no seen times and unescaped HTML characters", s)
+	}
+	back, err := decodeObservation(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Title != o.Title || !back.Date.Equal(o.Date) || !back.FirstSeen.IsZero() {
+		t.Errorf("round trip: %+v", back)
+	}
+	withTimes := `{"source":"blog","native_id":"a","first_seen":"2026-01-01T00:00:00Z","last_seen":"2026-01-02T00:00:00Z"}`
+	if back, err := decodeObservation([]byte(withTimes)); err != nil || back.NativeID != "a" {
+		t.Errorf("a record with seen times: %+v %v", back, err)
+	}
+}
+
+func TestSeenRoundTrip(t *testing.T) {
+	first, last := time.Date(2025, 4, 1, 8, 0, 0, 123, time.FixedZone("X", 5400)), time.Time{}
+	f, l, err := decodeSeen(encodeSeen(first, last))
+	if err != nil || !f.Equal(first) || !l.Equal(last) {
+		t.Errorf("got %v %v %v", f, l, err)
+	}
+	if _, _, err := decodeSeen([]byte("short")); err == nil {
+		t.Error("a short seen record decoded")
+	}
+}

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// SourceState returns the named source's state; a source never seen gets a
+// zero state with Name set and no error.
+func (db *DB) SourceState(ctx context.Context, name string) (harvester.SourceState, error) {
+	st := harvester.SourceState{Name: name}
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		got, found, err := getState(tx.Bucket(bucketSources), name)
+		if found {
+			st = got
+		}
+		return err
+	})
+	if err != nil {
+		return harvester.SourceState{}, err
+	}
+	return st, nil
+}
+
+// SourceStates returns the state of every source the store has seen,
+// sorted by name.
+func (db *DB) SourceStates(ctx context.Context) ([]harvester.SourceState, error) {
+	var out []harvester.SourceState
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			var st harvester.SourceState
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("decode state of source %q: %w", k, err)
+			}
+			out = append(out, st)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SaveFailure records that a pass of the source failed at pass with err's
+// message: the pass becomes its last run, the failure count grows, and the
+// first failure in a row sets FailingSince. Nothing else of the stored
+// state changes (a batch saved just before, in the same pass, is kept).
+func (db *DB) SaveFailure(ctx context.Context, state harvester.SourceState, pass time.Time, err error) error {
+	if state.Name == "" {
+		return errors.New("save failure: source state has no name")
+	}
+	msg := "unknown error"
+	if err != nil {
+		msg = err.Error()
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSources)
+		st, found, gerr := getState(b, state.Name)
+		if gerr != nil {
+			return fmt.Errorf("save failure of %s: %w", state.Name, gerr)
+		}
+		if !found {
+			st = state
+			st.Failures, st.FailingSince = 0, time.Time{}
+		}
+		if state.Type != "" {
+			st.Type = state.Type
+		}
+		st.LastRun, st.LastError = pass, msg
+		if st.Failures == 0 || st.FailingSince.IsZero() {
+			st.FailingSince = pass
+		}
+		st.Failures++
+		if err := putState(b, &st); err != nil {
+			return fmt.Errorf("save failure of %s: %w", state.Name, err)
+		}
+		return nil
+	})
+}
+
+// SaveState stores state as it is (the daemon's backoff uses it to set
+// NextTry).
+func (db *DB) SaveState(ctx context.Context, state harvester.SourceState) error {
+	if state.Name == "" {
+		return errors.New("save state: source state has no name")
+	}
+	return db.update(ctx, func(tx *bolt.Tx) error {
+		if err := putState(tx.Bucket(bucketSources), &state); err != nil {
+			return fmt.Errorf("save state of %s: %w", state.Name, err)
+		}
+		return nil
+	})
+}
+
+// getState reads a source's stored state; found is false when there is
+// none.
+func getState(b *bolt.Bucket, name string) (st harvester.SourceState, found bool, err error) {
+	v := b.Get([]byte(name))
+	if v == nil {
+		return st, false, nil
+	}
+	if err := json.Unmarshal(v, &st); err != nil {
+		return st, false, fmt.Errorf("decode state of source %q: %w", name, err)
+	}
+	return st, true, nil
+}
+
+func putState(b *bolt.Bucket, st *harvester.SourceState) error {
+	v, err := marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return b.Put([]byte(st.Name), v)
+}
