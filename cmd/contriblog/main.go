@@ -88,7 +88,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = usagef("unknown command %q; run `contriblog help`", name)
 	}
 	if err == nil {
-		err = cmd.run(ctx, m, rest)
+		err = cmd.run(m, ctx, rest)
 	}
 	return m.exitCode(err)
 }
@@ -115,7 +115,7 @@ func (m *Main) exitCode(err error) int {
 // command is one subcommand: its one-line help and what runs it.
 type command struct {
 	summary string
-	run     func(ctx context.Context, m *Main, args []string) error
+	run     func(m *Main, ctx context.Context, args []string) error
 }
 
 var commands map[string]command

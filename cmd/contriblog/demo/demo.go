@@ -54,7 +54,7 @@ func Start(now func() time.Time) (*Server, error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/github/", http.StripPrefix("/github", newGitHubHandler(gh)))
+	mux.Handle("/github/", http.StripPrefix("/github", newGitHubHandler(gh, now)))
 	mux.HandleFunc("/", s.serveFile)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()

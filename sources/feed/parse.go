@@ -1,0 +1,156 @@
+package feed
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	jsonfeed "github.com/mmcdole/gofeed/json"
+	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// Parse turns a feed document into observations, with no network. It
+// parses with gofeed's format-specific parser and translates with gofeed's
+// default translator, so that what the translation drops (Atom link
+// relations, RSS <source>, JSON Feed external_url) can still be read.
+func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observation, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("feed parser failed on this document: %v", p)
+		}
+	}()
+	data = bytes.TrimLeft(data, "\ufeff \t\r\n")
+	if len(data) == 0 {
+		return "", nil, errors.New("empty body: no feed")
+	}
+	f, canon, err := parseDoc(data)
+	if err != nil {
+		return "", nil, err
+	}
+	p := newPlan(cfg, f)
+	for i, it := range f.Items {
+		if it == nil {
+			continue
+		}
+		c := ""
+		if i < len(canon) {
+			c = canon[i]
+		}
+		if o, ok := p.toObservation(it, c); ok {
+			obs = append(obs, o)
+		}
+	}
+	return harvester.CleanText(f.Title), obs, nil
+}
+
+// parseDoc detects the format and returns the translated feed plus each
+// item's declared canonical URL.
+func parseDoc(data []byte) (*gofeed.Feed, []string, error) {
+	switch gofeed.DetectFeedType(bytes.NewReader(data)) {
+	case gofeed.FeedTypeRSS:
+		raw, err := (&rss.Parser{}).Parse(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("malformed RSS: %w", err)
+		}
+		f, err := (&gofeed.DefaultRSSTranslator{}).Translate(raw)
+		canon := make([]string, len(raw.Items))
+		for i, it := range raw.Items {
+			if it != nil && it.Source != nil {
+				canon[i] = strings.TrimSpace(it.Source.URL)
+			}
+		}
+		return f, canon, wrap(err)
+	case gofeed.FeedTypeAtom:
+		raw, err := (&atom.Parser{}).Parse(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("malformed Atom: %w", err)
+		}
+		f, err := (&gofeed.DefaultAtomTranslator{}).Translate(raw)
+		canon := make([]string, len(raw.Entries))
+		for i, e := range raw.Entries {
+			canon[i] = atomCanonical(e)
+		}
+		return f, canon, wrap(err)
+	case gofeed.FeedTypeJSON:
+		raw, err := (&jsonfeed.Parser{}).Parse(bytes.NewReader(data))
+		if err != nil {
+			return nil, nil, fmt.Errorf("malformed JSON Feed: %w", err)
+		}
+		if !strings.Contains(raw.Version, "jsonfeed.org") && len(raw.Items) == 0 {
+			return nil, nil, notAFeed(data)
+		}
+		f, err := (&gofeed.DefaultJSONTranslator{}).Translate(raw)
+		canon := make([]string, len(raw.Items))
+		for i, it := range raw.Items {
+			if it != nil {
+				canon[i] = strings.TrimSpace(it.ExternalURL)
+			}
+		}
+		return f, canon, wrap(err)
+	}
+	return nil, nil, notAFeed(data)
+}
+
+func wrap(err error) error {
+	if err != nil {
+		return fmt.Errorf("translate feed: %w", err)
+	}
+	return nil
+}
+
+func atomCanonical(e *atom.Entry) string {
+	if e == nil {
+		return ""
+	}
+	for _, rel := range []string{"related", "via"} {
+		for _, l := range e.Links {
+			if l != nil && strings.EqualFold(l.Rel, rel) && l.Href != "" {
+				return strings.TrimSpace(l.Href)
+			}
+		}
+	}
+	return ""
+}
+
+var (
+	htmlStart = regexp.MustCompile(`(?is)^(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)`)
+	altLink   = regexp.MustCompile(`(?is)<link\b[^>]*>`)
+	attr      = regexp.MustCompile(`(?is)\b(rel|type|href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)`)
+)
+
+// notAFeed explains what the document is instead, pointing at the feed an
+// HTML page advertises.
+func notAFeed(data []byte) error {
+	head := data[:min(len(data), 64<<10)]
+	if htmlStart.Match(head) {
+		if href := alternateFeed(head); href != "" {
+			return fmt.Errorf("this is an HTML page, not a feed; the page names its feed: try url: %s", href)
+		}
+		return errors.New("this is an HTML page, not a feed, and it names no feed (<link rel=\"alternate\">)")
+	}
+	if data[0] == '{' || data[0] == '[' {
+		return errors.New("this is JSON but not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/1…\")")
+	}
+	return errors.New("not an RSS, Atom or JSON feed")
+}
+
+func alternateFeed(head []byte) string {
+	for _, tag := range altLink.FindAll(head, -1) {
+		vals := map[string]string{}
+		for _, m := range attr.FindAllSubmatch(tag, -1) {
+			vals[strings.ToLower(string(m[1]))] = strings.Trim(string(m[2]), `"'`)
+		}
+		t := strings.ToLower(vals["type"])
+		if strings.Contains(strings.ToLower(vals["rel"]), "alternate") &&
+			(strings.Contains(t, "rss") || strings.Contains(t, "atom") || strings.Contains(t, "feed+json")) {
+			return vals["href"]
+		}
+	}
+	return ""
+}

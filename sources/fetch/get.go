@@ -1,0 +1,178 @@
+package fetch
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Request is one conditional GET.
+type Request struct {
+	URL                string
+	ETag, LastModified string // validators: If-None-Match / If-Modified-Since
+	MaxBytes           int64  // 0: the client's limit
+	Accept             string
+	Header             http.Header // extra headers; never logged
+}
+
+// Response is a fetched body, or a 304.
+type Response struct {
+	URL                string // after redirects
+	StatusCode         int
+	NotModified        bool
+	Body               []byte // nil when NotModified
+	ContentType        string
+	ETag, LastModified string
+}
+
+// StatusError is an HTTP answer that is neither 2xx nor 304.
+type StatusError struct {
+	URL        string // redacted
+	StatusCode int
+	Status     string
+	RetryAfter time.Duration // from Retry-After, when given
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("GET %s: server answered %s", e.URL, e.Status)
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return msg
+}
+
+// Get fetches r.URL. A 304 is a Response with NotModified; other non-2xx
+// answers are *StatusError. Errors name the (redacted) URL and what failed.
+func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	defer cancel()
+	red := Redact(r.URL)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", red, redactErr(err, r.URL))
+	}
+	for k, vs := range r.Header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	if r.Accept != "" {
+		req.Header.Set("Accept", r.Accept)
+	}
+	if r.ETag != "" {
+		req.Header.Set("If-None-Match", r.ETag)
+	}
+	if r.LastModified != "" {
+		req.Header.Set("If-Modified-Since", r.LastModified)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", red, c.describe(ctx, err, r.URL))
+	}
+	defer resp.Body.Close()
+	out := &Response{URL: resp.Request.URL.String(), StatusCode: resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		ETag:        resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		out.NotModified = true
+		if out.ETag == "" {
+			out.ETag = r.ETag
+		}
+		if out.LastModified == "" {
+			out.LastModified = r.LastModified
+		}
+		return out, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+		return nil, &StatusError{URL: red, StatusCode: resp.StatusCode, Status: resp.Status,
+			RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	}
+	limit := r.MaxBytes
+	if limit <= 0 {
+		limit = c.opts.MaxBytes
+	}
+	out.Body, err = readBody(resp, limit)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", red, c.describe(ctx, err, r.URL))
+	}
+	return out, nil
+}
+
+// readBody reads at most limit decompressed bytes. Bodies that are gzip
+// without saying so (a .xml.gz served as XML) are recognised by their
+// magic bytes.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	br := bufio.NewReader(resp.Body)
+	var body io.Reader = br
+	magic, _ := br.Peek(2)
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") || bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("bad gzip body: %w", err)
+		}
+		defer zr.Close()
+		body = zr
+	}
+	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: more than %s (max_bytes)", ErrTooLarge, humanBytes(limit))
+	}
+	return b, nil
+}
+
+// describe turns transport errors into sentences that say which stage
+// failed, without the URL's secrets.
+func (c *Client) describe(ctx context.Context, err error, rawURL string) error {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot resolve host %s: %w", dnsErr.Name, redactErr(err, rawURL))
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("connection refused: %w", redactErr(err, rawURL))
+	case strings.Contains(err.Error(), "timeout awaiting response headers"):
+		return fmt.Errorf("no answer within %s: %w", c.opts.HeaderTimeout, redactErr(err, rawURL))
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("timed out after %s: %w", c.opts.Timeout, redactErr(err, rawURL))
+	case errors.As(err, &opErr) && opErr.Timeout():
+		return fmt.Errorf("timed out: %w", redactErr(err, rawURL))
+	}
+	return redactErr(err, rawURL)
+}
+
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now).Round(time.Second)
+	}
+	return 0
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

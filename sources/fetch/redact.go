@@ -1,0 +1,65 @@
+package fetch
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// secretParams are query parameters whose values are credentials.
+var secretParams = []string{"token", "access_token", "api_key", "apikey", "key", "secret", "password", "passwd", "sig", "signature", "auth", "client_secret"}
+
+// Redact drops user:pass@ and the values of secret-looking query
+// parameters from a URL, for logs and errors.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if u.User != nil {
+		u.User = url.User("***")
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for k := range q {
+			lk := strings.ToLower(k)
+			for _, s := range secretParams {
+				if lk == s || strings.HasSuffix(lk, "_"+s) || strings.HasSuffix(lk, "token") {
+					q.Set(k, "***")
+					changed = true
+					break
+				}
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}
+
+// redactErr replaces the raw URL inside err's message with its redacted
+// form, keeping err in the chain for errors.Is.
+func redactErr(err error, rawURL string) error {
+	if err == nil {
+		return nil
+	}
+	red := Redact(rawURL)
+	if red == rawURL || !strings.Contains(err.Error(), rawURL) {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.URL != "" && Redact(ue.URL) != ue.URL {
+			return redacted{msg: strings.ReplaceAll(err.Error(), ue.URL, Redact(ue.URL)), err: err}
+		}
+		return err
+	}
+	return redacted{msg: strings.ReplaceAll(err.Error(), rawURL, red), err: err}
+}
+
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r redacted) Error() string { return r.msg }
+func (r redacted) Unwrap() error { return r.err }
