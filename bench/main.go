@@ -28,19 +28,26 @@ func main() {
 	bin := flag.String("bin", "", "contriblog binary (default: built from ./cmd/contriblog)")
 	scale := flag.String("scale", "", "comma-separated feed counts: measure cold harvest at each")
 	newsboat := flag.Bool("newsboat", true, "also time newsboat, where installed")
+	keep := flag.String("keep", "", "keep the configs and databases in `DIR` (for profiling)")
 	flag.Parse()
-	if err := run(*feeds, *items, *workers, *bin, *scale, *newsboat); err != nil {
+	if err := run(*feeds, *items, *workers, *bin, *scale, *keep, *newsboat); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(feeds, items, workers int, bin, scale string, withNewsboat bool) error {
-	dir, err := os.MkdirTemp("", "contriblog-bench-")
-	if err != nil {
+func run(feeds, items, workers int, bin, scale, keep string, withNewsboat bool) error {
+	dir := keep
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "contriblog-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
 	if bin == "" {
 		bin = filepath.Join(dir, "contriblog")
 		build := exec.Command("go", "build", "-o", bin, "./cmd/contriblog")

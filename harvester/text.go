@@ -22,6 +22,9 @@ func PlainText(s string) string {
 // CleanText repairs invalid UTF-8, removes control and format characters
 // and collapses runs of white space into one space, trimming both ends.
 func CleanText(s string) string {
+	if isClean(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -44,6 +47,27 @@ func CleanText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isClean reports whether s is printable ASCII with single inner spaces
+// and no space at either end: CleanText would return it unchanged. Most
+// text is, and exports clean every cell.
+func isClean(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || (c == ' ' && prev == ' ') {
+			return false
+		}
+		prev = c
+	}
+	return true
 }
 
 // stripTags removes HTML tags, comments and the content of script and
@@ -128,11 +152,21 @@ func isTagStart(c byte) bool {
 // when there is one in the last third, and marks the cut with "…". A
 // string that fits is returned as it is.
 func Truncate(s string, max int) string {
-	if max <= 0 || utf8.RuneCountInString(s) <= max {
+	if max <= 0 || len(s) <= max {
 		return s
 	}
-	runes := []rune(s)
-	cut := runes[:max-1]
+	n, end := 0, len(s)
+	for i := range s {
+		if n == max {
+			end = i
+			break
+		}
+		n++
+	}
+	if end == len(s) {
+		return s // at most max runes
+	}
+	cut := []rune(s[:end])[:max-1]
 	for j := len(cut) - 1; j >= len(cut)*2/3; j-- {
 		if unicode.IsSpace(cut[j]) {
 			cut = cut[:j]

@@ -48,16 +48,6 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if m.g.config, err = srv.WriteConfig(dir); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if m.g.db == "" || keep == "" {
-		m.g.db = dir + string(os.PathSeparator) + "contriblog.db"
-	}
-	getenv := m.Getenv
-	m.Getenv = func(k string) string {
-		if k == demo.TokenVar {
-			return "demo-token-not-a-secret"
-		}
-		return getenv(k)
-	}
 	return m.demoPass(ctx, enc, dir, keep != "")
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 	// The zone database is embedded so that timezone: and CRON_TZ= work on
@@ -36,7 +37,9 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := NewMain()
+	stopProfile := startProfile(os.Getenv("CONTRIBLOG_CPUPROFILE"))
 	code := m.Run(ctx, os.Args[1:])
+	stopProfile()
 	stop()
 	os.Exit(code)
 }
@@ -133,4 +136,24 @@ func init() {
 		"version":  {"print version, commit and Go version", (*Main).runVersion},
 		"help":     {"show this help", (*Main).runHelp},
 	}
+}
+
+// startProfile writes a CPU profile to path when it is set
+// (CONTRIBLOG_CPUPROFILE=cpu.out contriblog harvest): how the benchmark's
+// figures are explained.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "contriblog: cpu profile: %v\n", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "contriblog: cpu profile: %v\n", err)
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -4,6 +4,7 @@ package demo
 // user would write them, pointing at the loopback server.
 const configTemplate = `# contriblog demo config: every URL points at the loopback sample server.
 person: {{PERSON}}
+database: ./contriblog.db
 timezone: Europe/Amsterdam
 areas:
   Identity & Access: [entra, "conditional access", fido2, passkeys, identity]
@@ -34,7 +35,6 @@ sources:
   - name: github
     type: github
     user: priyar
-    token: ${CONTRIBLOG_DEMO_GITHUB_TOKEN}
     base_url: {{URL}}/github/
   - name: talks
     type: ics

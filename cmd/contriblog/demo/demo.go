@@ -25,10 +25,6 @@ var data embed.FS
 // Person is the sample person every bundled source is about.
 const Person = "Priya Raman"
 
-// TokenVar is the environment variable the demo config reads its fake
-// GitHub token from.
-const TokenVar = "CONTRIBLOG_DEMO_GITHUB_TOKEN"
-
 // Server serves the sample sources on a loopback port.
 type Server struct {
 	URL string // http://127.0.0.1:PORT
