@@ -10,7 +10,6 @@ require (
 	github.com/teambition/rrule-go v1.8.2
 	go.etcd.io/bbolt v1.5.0
 	go.yaml.in/yaml/v3 v3.0.6
-	golang.org/x/term v0.47.0
 	golang.org/x/text v0.43.0
 )
 

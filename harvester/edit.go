@@ -8,8 +8,11 @@ import "time"
 //
 // An edit is keyed by the contribution ID it was made on, and also records
 // the observation keys that contribution held at the time (Anchors), so
-// that it follows its observations when clusters later merge or split.
-// Nil pointer fields leave the harvested value alone.
+// that it follows its observations when clusters later merge or split: it
+// applies to the row holding the observation whose ShortID is ID, else to
+// the row holding its first stored anchor. When several edits reach one
+// row, the most recently Updated wins field by field. Nil pointer fields
+// leave the harvested value alone. Build edits with NewEdit and Curate.
 type Edit struct {
 	ID      string   `json:"id"`
 	Anchors []string `json:"anchors"`
@@ -28,8 +31,9 @@ type Edit struct {
 	// changes.
 	MergeWith    []string `json:"merge_with,omitempty"`
 	MergeAnchors []string `json:"merge_anchors,omitempty"`
-	// Split undoes rule-made merges: every observation of the contribution
-	// becomes a row of its own.
+	// Split undoes merges: every observation of the contribution (and any
+	// later one the rules would join to it) becomes a row of its own, until
+	// a later --merge clears Split.
 	Split bool `json:"split,omitempty"`
 
 	Updated time.Time `json:"updated"`

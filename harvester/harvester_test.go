@@ -177,6 +177,10 @@ func TestRunCancelledKeepsWhatWasSaved(t *testing.T) {
 	if len(st.obs) != 1 || pass.Results[1].Err == nil {
 		t.Errorf("stored %d observations, stuck err %v; want the fast source kept and stuck failed", len(st.obs), pass.Results[1].Err)
 	}
+	// Stopped is not failed: no backoff, no "failing since".
+	if s, _ := st.SourceState(context.Background(), "stuck"); s.LastError != "" || s.Failures != 0 {
+		t.Errorf("stuck's state after a cancelled pass = %+v, want no failure recorded", s)
+	}
 }
 
 func TestRunStoreFailureEndsPass(t *testing.T) {

@@ -28,50 +28,52 @@ type LogOptions struct {
 }
 
 // BuildLog computes the contribution log from every stored observation and
-// every curation edit. It is deterministic: the same observations and
-// edits give the same log whatever their order.
+// every curation edit (contract §5, README "How duplicates are found"):
 //
-// PLACEHOLDER (walking skeleton): one contribution per observation, except
-// observations with the same URL, which are one. Replaced by the full
-// contract §5 clustering.
+//  1. observations are clustered by the rules — same canonical URL,
+//     declared canonical, same work at the same time, the same talk in two
+//     listings — and by the edits' forced merges and splits;
+//  2. each cluster becomes one row (mergeRow): earliest date, the best
+//     member's URL, title and description, every other URL and source;
+//  3. field edits win over harvested values, then rows are tagged with
+//     technology areas and given their role.
+//
+// A row's ID is the ShortID of its anchor, the member observation seen
+// first (ties: smallest ShortID), so it survives harvests that add
+// listings, and when two rows merge the older ID survives. Edits follow
+// the observations they were made on (see Edit). Excluded rows stay in
+// the log, marked Excluded. The log is ordered by date, then ID, and is
+// the same whatever the order of obs and edits; obs is not modified.
 func BuildLog(obs []Observation, edits []Edit, opts LogOptions) []Contribution {
 	if opts.Vocabulary == nil {
 		opts.Vocabulary = NewVocabulary(nil)
 	}
-	sort.Slice(obs, func(i, j int) bool { return obs[i].Key() < obs[j].Key() })
-	byURL := map[string]int{}
-	var log []Contribution
-	for i := range obs {
-		o := &obs[i]
-		ref := ObservationRef{Source: o.Source, NativeID: o.NativeID, URL: o.URL, Title: o.Title,
-			Date: o.Day(opts.Location), FirstSeen: o.FirstSeen, LastSeen: o.LastSeen}
-		if j, ok := byURL[o.URL]; ok && o.URL != "" && !o.URLIsListing {
-			c := &log[j]
-			c.Observations = append(c.Observations, ref)
-			c.Sources = append(c.Sources, o.Source)
-			continue
-		}
-		role := o.Role
-		if role == "" {
-			role = opts.Vocabulary.Role(o.ActivityType)
-		}
-		q := o.Quantity
-		if q == 0 {
-			q = 1
-		}
-		if o.URL != "" && !o.URLIsListing {
-			byURL[o.URL] = len(log)
-		}
-		log = append(log, Contribution{
-			ID: o.ShortID(), Person: o.Person, ActivityType: o.ActivityType,
-			Date: o.Day(opts.Location), EndDate: o.EndDay(opts.Location),
-			Title: o.Title, Description: o.Description, URL: o.URL, Role: role,
-			PrimaryArea: o.PrimaryArea, AdditionalAreas: o.AdditionalAreas, TargetAudience: o.TargetAudience,
-			Quantity: q, Reach: o.Reach, OtherURLs: o.OtherURLs, Sources: []string{o.Source},
-			Metrics: o.Metrics, Observations: []ObservationRef{ref},
-		})
+	if opts.Location == nil {
+		opts.Location = time.Local
 	}
-	sort.SliceStable(log, func(i, j int) bool {
+	items := newItems(obs, &opts)
+	ix := newIndex(items, edits)
+	groups := partition(len(items), ruleEdges(items), edits, ix).groups()
+	rows := make([]row, len(groups))
+	rowOf := make([]int, len(items))
+	for g, members := range groups {
+		rows[g] = mergeRow(members, items, &opts)
+		for _, i := range members {
+			rowOf[i] = g
+		}
+	}
+	applyEdits(rows, rowOf, edits, ix)
+	log := make([]Contribution, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		tagRow(r, items, &opts)
+		if !r.curated("role") {
+			r.c.Role = firstNonEmpty(r.explicitRole, opts.Vocabulary.Role(r.c.ActivityType))
+		}
+		sort.Strings(r.c.Curated)
+		log[i] = r.c
+	}
+	sort.Slice(log, func(i, j int) bool {
 		if log[i].Date != log[j].Date {
 			return log[i].Date < log[j].Date
 		}

@@ -42,6 +42,12 @@ func (h *Harvester) save(ctx context.Context, pass time.Time, f fetched) Result 
 		}
 		r.New, r.Updated, r.Unchanged, r.NotModified = res.New, res.Updated, res.Unchanged, b.NotModified
 	}
+	if f.err != nil && ctx.Err() != nil {
+		// Cancelled (a shutdown, a ^C): the source did not fail, it was
+		// stopped, and must not start a backoff or show "failing since".
+		log.Info("harvest interrupted", "err", f.err)
+		return r
+	}
 	if f.err != nil {
 		if err := h.Store.SaveFailure(sctx, state, pass, f.err); err != nil {
 			r.Err = storeError{fmt.Errorf("save failure of %s: %w (after: %w)", r.Source, err, f.err)}

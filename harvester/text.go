@@ -76,7 +76,10 @@ func isClean(s string) bool {
 func stripTags(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	lower := strings.ToLower(s)
+	// Offsets into lower are used on s, so it must keep s's byte length:
+	// strings.ToLower does not (invalid UTF-8 becomes a 3-byte U+FFFD,
+	// 'İ' grows), and tag names are ASCII anyway.
+	lower := asciiLower(s)
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c != '<' {
@@ -123,6 +126,18 @@ func stripTags(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other
+// byte alone, so that the result has s's length and offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // inlineTags are the elements that do not separate words: "<em>Go</em>."

@@ -7,8 +7,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
+	"github.com/contriblog/contriblog/store"
 )
 
 // filterFlags are the log filters `export` and `list` share.
@@ -56,15 +58,32 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := export.New(format, io.Discard, export.Options{}); err != nil {
+		return usageError{err}
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		return err
+	}
 	write := func(w io.Writer) error {
+		db, err := m.openStore(cfg, true)
+		if remote(cfg, err) {
+			// The daemon renders its own export: the same bytes it writes
+			// to export.path.
+			if rerr := daemon.FetchExport(ctx, cfg.Listen, cfg.ListenToken, format, filter, w); rerr != nil {
+				return remoteError(err, rerr)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		defer db.Close()
 		enc, err := export.New(format, w, export.Options{All: filter.All})
 		if err != nil {
 			return usageError{err}
 		}
-		return m.writeLog(ctx, enc, filter)
-	}
-	if _, err := export.New(format, io.Discard, export.Options{}); err != nil {
-		return usageError{err}
+		return writeLog(ctx, db, enc, filter)
 	}
 	if out == "" {
 		return write(m.Stdout)
@@ -86,21 +105,34 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	return m.writeLog(ctx, export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All}), filter)
-}
-
-// writeLog streams the stored log through enc, filtered.
-func (m *Main) writeLog(ctx context.Context, enc export.Encoder, f harvester.Filter) error {
 	cfg, err := m.loadConfig()
 	if err != nil {
 		return err
 	}
+	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
 	db, err := m.openStore(cfg, true)
+	if remote(cfg, err) {
+		rows, rerr := daemon.FetchLog(ctx, cfg.Listen, cfg.ListenToken, filter)
+		if rerr != nil {
+			return remoteError(err, rerr)
+		}
+		for i := range rows {
+			if err := enc.Encode(&rows[i]); err != nil {
+				return err
+			}
+		}
+		return enc.Close()
+	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	err = db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+	return writeLog(ctx, db, enc, filter)
+}
+
+// writeLog streams the stored log through enc, filtered.
+func writeLog(ctx context.Context, db *store.DB, enc export.Encoder, f harvester.Filter) error {
+	err := db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
 		if !f.Match(c) {
 			return nil
 		}

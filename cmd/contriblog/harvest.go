@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/store"
 )
@@ -28,6 +29,20 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 		return err
 	}
 	db, err := m.openStore(cfg, false)
+	if remote(cfg, err) {
+		// The daemon runs the pass and reports it; a pass it is running
+		// finishes first.
+		rep, rerr := daemon.PostHarvest(ctx, cfg.Listen, cfg.ListenToken, names)
+		if rerr != nil {
+			return remoteError(err, rerr)
+		}
+		pass := rep.Pass()
+		printPass(m.Stdout, pass)
+		if pass.Err() != nil {
+			return errSourcesFailed
+		}
+		return nil
+	}
 	if err != nil {
 		return err
 	}

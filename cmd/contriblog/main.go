@@ -36,6 +36,12 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal, restore the default handling: a second
+		// SIGINT or SIGTERM ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	m := NewMain()
 	stopProfile := startProfile(os.Getenv("CONTRIBLOG_CPUPROFILE"))
 	code := m.Run(ctx, os.Args[1:])

@@ -8,9 +8,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -46,23 +49,32 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 	return code, tm.stdout.String(), tm.stderr.String()
 }
 
-// TestEndToEnd drives the real program in-process: the demo's sample
-// sources on loopback are harvested into a kept directory, exported as CSV
-// and JSON, and harvested again.
+// TestEndToEnd drives the real program in-process against the demo's
+// sample sources on loopback: harvest, export as CSV (golden) and JSON,
+// list, and a second harvest that must change nothing.
 func TestEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	code, _, stderr := run(t, nil, "demo", "--keep", dir, "--format", "csv")
-	if code != 0 {
-		t.Fatalf("demo exit %d\n%s", code, stderr)
+	srv, err := demo.Start(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
 	}
-	cfg := filepath.Join(dir, "contriblog.yaml")
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg, err := srv.WriteConfig(dir) // and the hand-kept manual.yaml beside it
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	code, out, stderr := run(t, nil, "-c", cfg, "export", "--format", "csv")
+	code, out, stderr := run(t, nil, "-c", cfg, "harvest")
+	if code != 0 {
+		t.Fatalf("harvest exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, stderr = run(t, nil, "-c", cfg, "export", "--format", "csv")
 	if code != 0 {
 		t.Fatalf("export exit %d\n%s", code, stderr)
 	}
 	checkCSV(t, out)
-	golden(t, "e2e.csv", out)
+	golden(t, "e2e.csv", strings.ReplaceAll(out, srv.URL, "{{URL}}")) // the port changes every run
+	first := out
 
 	code, out, stderr = run(t, nil, "export", "--config", cfg, "--format", "json")
 	if code != 0 {
@@ -82,6 +94,33 @@ func TestEndToEnd(t *testing.T) {
 	code, out, stderr = run(t, nil, "list", "-c", cfg)
 	if code != 0 || !strings.Contains(out, "Conditional Access") {
 		t.Errorf("list exit %d, output:\n%s\n%s", code, out, stderr)
+	}
+
+	code, out, stderr = run(t, nil, "-c", cfg, "harvest")
+	if code != 0 || strings.Contains(out, "(changed)") {
+		t.Fatalf("second harvest exit %d, want 0 and an unchanged log:\n%s\n%s", code, out, stderr)
+	}
+	for _, name := range []string{"blog", "devto", "medium", "youtube", "cloud-cafe", "talks", "usergroup", "cloudsummit"} {
+		if !regexp.MustCompile(`(?m)^` + name + `\s+0\s+0\s+0\s+not modified$`).MatchString(out) {
+			t.Errorf("second harvest of %s was not answered 304:\n%s", name, out)
+		}
+	}
+	_, again, _ := run(t, nil, "-c", cfg, "export")
+	if again != first {
+		t.Error("the log changed on the second harvest")
+	}
+
+	code, out, _ = run(t, nil, "-c", cfg, "sources")
+	if code != 0 || !strings.Contains(out, "github") || !strings.Contains(out, "NEXT RUN") {
+		t.Errorf("sources exit %d:\n%s", code, out)
+	}
+}
+
+// TestDemo runs `contriblog demo` as a user would.
+func TestDemo(t *testing.T) {
+	code, out, stderr := run(t, nil, "demo")
+	if code != 0 || !strings.Contains(out, "Conditional Access") {
+		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -11,7 +12,9 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/store"
 )
 
 func (m *Main) runSources(ctx context.Context, args []string) error {
@@ -26,6 +29,14 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 	states := map[string]harvester.SourceState{}
 	db, err := m.openStore(cfg, true)
 	switch {
+	case remote(cfg, err):
+		all, rerr := daemon.FetchSources(ctx, cfg.Listen, cfg.ListenToken)
+		if rerr != nil {
+			return remoteError(err, rerr)
+		}
+		for _, s := range all {
+			states[s.Name] = s
+		}
 	case err == nil:
 		defer db.Close()
 		all, err := db.SourceStates(ctx)
@@ -130,6 +141,11 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 		return err
 	}
 	db, err := m.openStore(cfg, false)
+	if errors.Is(err, store.ErrLocked) {
+		// A running daemon holds it: the database opens, just not twice.
+		fmt.Fprintf(m.Stdout, "%s: ok; database %s: held by a running daemon\n", cfg.Path, cfg.Database)
+		return nil
+	}
 	if err != nil {
 		return usageError{fmt.Errorf("config is valid, but the database cannot be opened: %w", err)}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -15,6 +14,8 @@ import (
 	"github.com/contriblog/contriblog/sources/fetch"
 	"github.com/contriblog/contriblog/sources/file"
 	"github.com/contriblog/contriblog/sources/github"
+	"github.com/contriblog/contriblog/sources/ics"
+	"github.com/contriblog/contriblog/sources/sessionize"
 	"github.com/contriblog/contriblog/store"
 )
 
@@ -50,7 +51,12 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 			return nil, fmt.Errorf("no database at %s yet: run `contriblog harvest` first", cfg.Database)
 		}
 	}
-	db, err := store.Open(cfg.Database, store.Options{Timeout: lockTimeout, ReadOnly: readOnly, Logger: m.logger})
+	timeout := lockTimeout
+	if cfg.Listen != "" {
+		// A daemon to ask instead: no point waiting for its lock.
+		timeout = -1
+	}
+	db, err := store.Open(cfg.Database, store.Options{Timeout: timeout, ReadOnly: readOnly, Logger: m.logger})
 	if errors.Is(err, store.ErrLocked) {
 		where := "it writes no export file (set export.path in the config)"
 		if cfg.Export.Path != "" {
@@ -139,18 +145,14 @@ func (m *Main) buildSource(cfg *config.Config, sc config.Source, client *fetch.C
 		return github.New(github.Config{Name: sc.Name, User: sc.User, Person: sc.Person, Activity: sc.Activity,
 			Token: sc.Token, BaseURL: sc.BaseURL, Since: cfg.Since, MaxWait: sc.MaxWait,
 			HTTPClient: client.HTTPClient(), Logger: log, Now: m.Now, SearchInterval: searchInterval(sc.BaseURL)})
-	case "ics", "sessionize":
-		return pendingSource{name: sc.Name, typ: sc.Type}, nil
+	case "ics":
+		return ics.New(ics.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
+			Match: sc.Match, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
+			Client: client, Logger: log, Now: m.Now}), nil
+	case "sessionize":
+		return sessionize.New(sessionize.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
+			Speaker: sc.Speaker, Event: sc.Event, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
+			Client: client, Logger: log}), nil
 	}
 	return nil, fmt.Errorf("unknown source type %q", sc.Type)
-}
-
-// pendingSource stands for a source type the config accepts but this
-// version cannot harvest yet: every pass fails it with a clear message.
-type pendingSource struct{ name, typ string }
-
-func (p pendingSource) Name() string { return p.name }
-func (p pendingSource) Type() string { return p.typ }
-func (p pendingSource) Harvest(context.Context, harvester.SourceState) (*harvester.Batch, error) {
-	return nil, fmt.Errorf("%s sources are not implemented yet", p.typ)
 }

@@ -1,75 +1,105 @@
 package export
 
 import (
+	"cmp"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Header is the CSV header row of contract §4, in order.
+// Header is the CSV header row of contract §4, in order: the labels of the
+// nomination form where it has one.
 var Header = []string{"ID", "Person", "Activity Type", "Published Date", "End Date", "Title", "Description",
 	"Activity URL", "Role", "Primary Technology Area", "Additional Technology Areas", "Target Audience",
 	"Quantity", "Reach", "Other URLs", "Sources"}
 
-// CSVEncoder writes RFC 4180 CSV, UTF-8, with the contract's header.
+// CSVEncoder writes the log as RFC 4180 CSV (CRLF line ends, fields quoted
+// where needed), UTF-8 without a byte-order mark, one header row then one
+// row per contribution with exactly the columns of Header.
+//
+// Every cell is clean UTF-8 text on one line; Title and Description are
+// plain text capped at MaxTitle and MaxDescription characters; lists are
+// ';'-separated; Quantity is 1 unless curated; Reach is empty when unknown
+// (0), so that a form or a sum does not mistake "not known" for "nobody".
+// A cell that begins with '=', '+', '-', '@', tab or carriage return is
+// prefixed with "'" so that spreadsheets show it instead of running it.
 type CSVEncoder struct {
 	w    *csv.Writer
 	opts Options
-	row  []string
+	row  [16]string
+	done bool
 	err  error
 }
 
-// NewCSVEncoder writes the header row and returns the encoder.
+// NewCSVEncoder writes the header row to w and returns the encoder. Output
+// is buffered: call Close.
 func NewCSVEncoder(w io.Writer, opts Options) *CSVEncoder {
-	e := &CSVEncoder{w: csv.NewWriter(w), opts: opts, row: make([]string, len(Header))}
-	e.err = e.w.Write(Header)
+	e := &CSVEncoder{w: csv.NewWriter(w), opts: opts}
+	e.w.UseCRLF = true
+	if err := e.w.Write(Header); err != nil {
+		e.err = fmt.Errorf("write csv header: %w", err)
+	}
 	return e
 }
 
-// Encode writes c as one row; excluded rows are skipped unless Options.All.
-// Reach is empty when unknown (0).
+// Encode writes c as one row. A row curated as excluded is skipped unless
+// Options.All.
 func (e *CSVEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil {
-		return e.err
+	if e.err != nil || e.done {
+		return cmp.Or(e.err, ErrClosed)
 	}
-	if c.Excluded && !e.opts.All {
+	if c == nil {
+		return errNilRow
+	}
+	if skip(c, e.opts.All) {
 		return nil
 	}
-	reach := ""
-	if c.Reach > 0 {
-		reach = strconv.FormatInt(c.Reach, 10)
+	r := &e.row
+	r[0], r[1], r[2] = cell(c.ID), cell(c.Person), cell(c.ActivityType)
+	r[3], r[4] = cell(c.Date), cell(c.EndDate)
+	r[5], r[6] = defuse(title(c)), defuse(description(c))
+	r[7], r[8], r[9] = cell(c.URL), cell(c.Role), cell(c.PrimaryArea)
+	r[10] = defuse(joinList(c.AdditionalAreas, false))
+	r[11] = defuse(joinList(c.TargetAudience, false))
+	r[12] = strconv.Itoa(quantity(c))
+	r[13] = ""
+	if n := reach(c); n > 0 {
+		r[13] = strconv.FormatInt(n, 10)
 	}
-	r := e.row
-	r[0], r[1], r[2], r[3], r[4] = c.ID, c.Person, c.ActivityType, c.Date, c.EndDate
-	r[5], r[6], r[7], r[8], r[9] = title(c), description(c), c.URL, c.Role, c.PrimaryArea
-	r[10], r[11] = strings.Join(cleanList(c.AdditionalAreas), ";"), strings.Join(cleanList(c.TargetAudience), ";")
-	r[12], r[13] = strconv.Itoa(quantity(c)), reach
-	r[14], r[15] = strings.Join(cleanList(c.OtherURLs), ";"), strings.Join(cleanList(c.Sources), ";")
-	for i := range r {
-		r[i] = cell(r[i])
+	r[14] = defuse(joinList(c.OtherURLs, true))
+	r[15] = defuse(joinList(c.Sources, false))
+	if err := e.w.Write(r[:]); err != nil {
+		e.err = fmt.Errorf("write csv row %s: %w", r[0], err)
 	}
-	e.err = e.w.Write(r)
 	return e.err
 }
 
-// Close flushes and returns the first error.
+// Close flushes the rows and returns the first error, the writer's
+// included. Closing twice does nothing more.
 func (e *CSVEncoder) Close() error {
-	e.w.Flush()
-	if e.err != nil {
+	if e.done {
 		return e.err
 	}
-	return e.w.Error()
+	e.done = true
+	e.w.Flush()
+	if e.err == nil {
+		if err := e.w.Error(); err != nil {
+			e.err = fmt.Errorf("write csv: %w", err)
+		}
+	}
+	return e.err
 }
 
-// cell cleans a value and defuses spreadsheet formulas: a cell beginning
-// with =, +, -, @, tab or CR gets a leading apostrophe.
-func cell(s string) string {
-	if s != "" && (s[0] < 0x20 || s[0] >= 0x80 || s[0] == ' ') {
-		s = harvester.CleanText(s) // leading control chars, spaces, invalid bytes
-	}
+// cell is a text cell: cleaned, then defused.
+func cell(s string) string { return defuse(clean(s)) }
+
+// defuse prefixes "'" to a cell a spreadsheet would read as a formula
+// (OWASP's "CSV injection" list). It runs after cleaning, so what the
+// spreadsheet sees first is what was checked.
+func defuse(s string) string {
 	if s == "" {
 		return s
 	}

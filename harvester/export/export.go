@@ -1,9 +1,14 @@
-// Package export encodes the contribution log: CSV whose columns match the
-// nomination form, JSON with every field, Markdown for reading, and the
-// aligned table `contriblog list` prints.
+// Package export encodes the contribution log (contract §4): CSV whose
+// columns are the nomination form's, JSON with every field, Markdown for
+// reading, and the aligned table `contriblog list` prints. Every encoder
+// follows one shape: the constructor writes the document's start, Encode
+// writes one row (rows come oldest first, as the log keeps them), Close
+// finishes the document and returns the first error, the writer's
+// included. After an error every further call returns it.
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,7 +16,7 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Caps of contract §4.
+// Caps of contract §4, in characters (runes).
 const (
 	MaxTitle       = 100
 	MaxDescription = 1000
@@ -19,23 +24,40 @@ const (
 
 // Options shape an export.
 type Options struct {
-	// All includes rows curated as excluded (and, in JSON, the excluded key).
+	// All includes rows curated as excluded; JSON then carries the
+	// excluded key on every row.
 	All bool
 }
 
 // Encoder writes one row per Encode; Close finishes the document and
-// returns the writer's error.
+// returns the first error met, the underlying writer's included.
 type Encoder interface {
 	Encode(c *harvester.Contribution) error
 	Close() error
 }
 
-// Formats lists the formats New accepts.
+var (
+	_ Encoder = (*CSVEncoder)(nil)
+	_ Encoder = (*JSONEncoder)(nil)
+	_ Encoder = (*MarkdownEncoder)(nil)
+	_ Encoder = (*TableEncoder)(nil)
+)
+
+// errNilRow is what Encode returns for a nil contribution instead of
+// panicking.
+var errNilRow = errors.New("encode: nil contribution")
+
+// ErrClosed is what Encode returns after Close.
+var ErrClosed = errors.New("encoder is closed")
+
+// Formats lists the format names New accepts, in the order help texts
+// show them ("markdown" is accepted too, as a synonym of "md").
 func Formats() []string { return []string{"csv", "json", "md"} }
 
-// New returns the encoder of format ("csv", "json", "md" or "markdown").
+// New returns the encoder of format: "csv", "json", "md" or "markdown",
+// in any case. An unknown format is an error that lists the known ones.
 func New(format string, w io.Writer, opts Options) (Encoder, error) {
-	switch strings.ToLower(format) {
+	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "csv":
 		return NewCSVEncoder(w, opts), nil
 	case "json":
@@ -46,29 +68,26 @@ func New(format string, w io.Writer, opts Options) (Encoder, error) {
 	return nil, fmt.Errorf("unknown export format %q; formats: %s", format, strings.Join(Formats(), ", "))
 }
 
-// title and description are the capped, plain-text forms every format
-// shows.
-func title(c *harvester.Contribution) string {
-	return harvester.Truncate(harvester.PlainText(c.Title), MaxTitle)
-}
+// skip reports whether a row stays out of an export with these options.
+func skip(c *harvester.Contribution, all bool) bool { return c.Excluded && !all }
 
+// title is the capped, plain-text title every format shows.
+func title(c *harvester.Contribution) string { return harvester.Truncate(plain(c.Title), MaxTitle) }
+
+// description is the capped, plain-text description every format shows.
 func description(c *harvester.Contribution) string {
-	return harvester.Truncate(harvester.PlainText(c.Description), MaxDescription)
+	return harvester.Truncate(plain(c.Description), MaxDescription)
 }
 
-func cleanList(in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, s := range in {
-		if s = harvester.CleanText(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
+// quantity is the row's quantity: 1 unless curated (zero or less means
+// unset).
 func quantity(c *harvester.Contribution) int {
 	if c.Quantity <= 0 {
 		return 1
 	}
 	return c.Quantity
 }
+
+// reach is the row's reach, 0 meaning unknown; a negative value (never
+// harvested, only a hand-made mistake) is unknown too.
+func reach(c *harvester.Contribution) int64 { return max(c.Reach, 0) }

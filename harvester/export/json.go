@@ -2,98 +2,198 @@ package export
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/json"
+	"fmt"
 	"io"
+	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// jsonRow is the contract's JSON object: the CSV's fields unflattened,
-// plus metrics, observations and (with --all) excluded.
+// jsonRow is the contract's JSON object: the CSV's fields, lists as
+// arrays, plus metrics, observations, curated and (with --all) excluded.
+// The field order is the order the keys are written in.
 type jsonRow struct {
-	ID              string                     `json:"id"`
-	Person          string                     `json:"person"`
-	ActivityType    string                     `json:"activity_type"`
-	Date            string                     `json:"date"`
-	EndDate         string                     `json:"end_date"`
-	Title           string                     `json:"title"`
-	Description     string                     `json:"description"`
-	URL             string                     `json:"url"`
-	Role            string                     `json:"role"`
-	PrimaryArea     string                     `json:"primary_area"`
-	AdditionalAreas []string                   `json:"additional_areas"`
-	TargetAudience  []string                   `json:"target_audience"`
-	Quantity        int                        `json:"quantity"`
-	Reach           int64                      `json:"reach"`
-	OtherURLs       []string                   `json:"other_urls"`
-	Sources         []string                   `json:"sources"`
-	Metrics         map[string]int64           `json:"metrics"`
-	Observations    []harvester.ObservationRef `json:"observations"`
-	Curated         []string                   `json:"curated,omitempty"`
-	Excluded        *bool                      `json:"excluded,omitempty"`
+	ID              string            `json:"id"`
+	Person          string            `json:"person"`
+	ActivityType    string            `json:"activity_type"`
+	Date            string            `json:"date"`
+	EndDate         string            `json:"end_date"`
+	Title           string            `json:"title"`
+	Description     string            `json:"description"`
+	URL             string            `json:"url"`
+	Role            string            `json:"role"`
+	PrimaryArea     string            `json:"primary_area"`
+	AdditionalAreas []string          `json:"additional_areas"`
+	TargetAudience  []string          `json:"target_audience"`
+	Quantity        int               `json:"quantity"`
+	Reach           int64             `json:"reach"`
+	OtherURLs       []string          `json:"other_urls"`
+	Sources         []string          `json:"sources"`
+	Metrics         map[string]int64  `json:"metrics"`
+	Observations    []jsonObservation `json:"observations"`
+	// Curated names the fields set with `contriblog edit`; `list` reads it
+	// back through the daemon to mark them.
+	Curated  []string `json:"curated,omitempty"`
+	Excluded *bool    `json:"excluded,omitempty"`
 }
 
-// JSONEncoder streams one JSON array, one object per line.
+// jsonObservation is one sighting of the contribution.
+type jsonObservation struct {
+	Source    string `json:"source"`
+	NativeID  string `json:"native_id"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Date      string `json:"date"`
+	FirstSeen stamp  `json:"first_seen"`
+	LastSeen  stamp  `json:"last_seen"`
+}
+
+// stamp is a time written as RFC 3339 in UTC to the second, or null when
+// unknown (zero), which time.Time reads back as zero.
+type stamp time.Time
+
+// MarshalJSON implements json.Marshaler.
+func (s stamp) MarshalJSON() ([]byte, error) {
+	t := time.Time(s)
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	b := make([]byte, 0, len(time.RFC3339)+2)
+	b = append(b, '"')
+	b = t.UTC().Truncate(time.Second).AppendFormat(b, time.RFC3339)
+	return append(b, '"'), nil
+}
+
+// JSONEncoder streams the log as one JSON array, one object per line:
+// readable, diff-friendly and valid JSON whatever the number of rows. The
+// keys are the contract's (§4); lists are arrays and metrics an object,
+// never null; the excluded key is present, on every row, only with
+// Options.All. Title and description are cleaned and capped as in the
+// CSV; nothing is formula-escaped, since JSON is no spreadsheet.
 type JSONEncoder struct {
 	w     *bufio.Writer
+	buf   bytes.Buffer
+	enc   *json.Encoder
 	opts  Options
 	first bool
+	done  bool
 	err   error
 }
 
-// NewJSONEncoder starts the array.
+// NewJSONEncoder writes the array's opening bracket to w and returns the
+// encoder. Output is buffered: call Close.
 func NewJSONEncoder(w io.Writer, opts Options) *JSONEncoder {
-	e := &JSONEncoder{w: bufio.NewWriter(w), opts: opts, first: true}
-	_, e.err = e.w.WriteString("[")
+	e := &JSONEncoder{w: bufio.NewWriterSize(w, 64<<10), opts: opts, first: true}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false) // "Q&A <live>" stays readable
+	e.w.WriteByte('[')
 	return e
 }
 
-// Encode writes c as one object.
+// Encode writes c as one object. A row curated as excluded is skipped
+// unless Options.All.
 func (e *JSONEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || (c.Excluded && !e.opts.All) {
+	if e.err != nil || e.done {
+		return cmp.Or(e.err, ErrClosed)
+	}
+	if c == nil {
+		return errNilRow
+	}
+	if skip(c, e.opts.All) {
+		return nil
+	}
+	row := e.row(c)
+	e.buf.Reset()
+	if err := e.enc.Encode(&row); err != nil {
+		e.err = fmt.Errorf("encode json row %s: %w", row.ID, err)
 		return e.err
 	}
-	row := jsonRow{ID: c.ID, Person: c.Person, ActivityType: c.ActivityType, Date: c.Date, EndDate: c.EndDate,
-		Title: title(c), Description: description(c), URL: c.URL, Role: c.Role, PrimaryArea: c.PrimaryArea,
-		AdditionalAreas: cleanList(c.AdditionalAreas), TargetAudience: cleanList(c.TargetAudience),
-		Quantity: quantity(c), Reach: c.Reach, OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
-		Metrics: c.Metrics, Observations: c.Observations, Curated: c.Curated}
-	if row.Metrics == nil {
-		row.Metrics = map[string]int64{}
-	}
-	if row.Observations == nil {
-		row.Observations = []harvester.ObservationRef{}
-	}
-	for i := range row.Observations {
-		row.Observations[i].Title = harvester.CleanText(row.Observations[i].Title)
-	}
-	if e.opts.All {
-		x := c.Excluded
-		row.Excluded = &x
-	}
-	b, err := json.Marshal(row)
-	if err != nil {
-		e.err = err
-		return err
-	}
-	sep := ",\n"
 	if e.first {
-		sep, e.first = "\n", false
+		e.w.WriteString("\n  ")
+		e.first = false
+	} else {
+		e.w.WriteString(",\n  ")
 	}
-	e.w.WriteString(sep)
-	_, e.err = e.w.Write(b)
+	// json.Encoder ends every value with a newline; the separator above
+	// puts it back before the next object.
+	if _, err := e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))); err != nil {
+		e.err = fmt.Errorf("write json: %w", err)
+	}
 	return e.err
 }
 
-// Close ends the array and flushes.
+// row maps c to its JSON object.
+func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
+	row := jsonRow{
+		ID: clean(c.ID), Person: clean(c.Person), ActivityType: clean(c.ActivityType),
+		Date: clean(c.Date), EndDate: clean(c.EndDate), Title: title(c), Description: description(c),
+		URL: clean(c.URL), Role: clean(c.Role), PrimaryArea: clean(c.PrimaryArea),
+		AdditionalAreas: cleanList(c.AdditionalAreas), TargetAudience: cleanList(c.TargetAudience),
+		Quantity: quantity(c), Reach: reach(c),
+		OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
+		Metrics: metrics(c.Metrics), Observations: observations(c.Observations),
+	}
+	if len(c.Curated) > 0 {
+		row.Curated = cleanList(c.Curated)
+	}
+	if e.opts.All {
+		row.Excluded = &c.Excluded
+	}
+	return row
+}
+
+// metrics returns m with clean keys, never nil.
+func metrics(m map[string]int64) map[string]int64 {
+	if m == nil {
+		return map[string]int64{}
+	}
+	for k := range m {
+		if k == "" || !isClean(k) {
+			return cleanMetrics(m)
+		}
+	}
+	return m
+}
+
+func cleanMetrics(m map[string]int64) map[string]int64 {
+	out := make(map[string]int64, len(m))
+	for k, v := range m {
+		if k = clean(k); k != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// observations maps the row's sightings, never nil. Their titles are
+// cleaned but not capped: they are the record of what each source said.
+func observations(refs []harvester.ObservationRef) []jsonObservation {
+	out := make([]jsonObservation, len(refs))
+	for i := range refs {
+		r := &refs[i]
+		out[i] = jsonObservation{Source: clean(r.Source), NativeID: clean(r.NativeID), URL: clean(r.URL),
+			Title: plain(r.Title), Date: clean(r.Date), FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)}
+	}
+	return out
+}
+
+// Close ends the array, flushes and returns the first error, the writer's
+// included. Closing twice does nothing more.
 func (e *JSONEncoder) Close() error {
-	if e.err != nil {
+	if e.err != nil || e.done {
 		return e.err
 	}
+	e.done = true
 	if e.first {
 		e.w.WriteString("]\n")
 	} else {
 		e.w.WriteString("\n]\n")
 	}
-	return e.w.Flush()
+	if err := e.w.Flush(); err != nil {
+		e.err = fmt.Errorf("write json: %w", err)
+	}
+	return e.err
 }

@@ -2,125 +2,239 @@ package export
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// MarkdownEncoder writes the log grouped by month, then activity type. It
-// expects rows oldest first (the log's order) and buffers one month.
+// MarkdownEncoder writes the log for reading: a "# Contributions" heading,
+// then one section per month ("## 2026-03 — March 2026"; rows without a
+// date under "## Undated"), within it one section per activity type
+// ("### Blog", the default types in the contract's order, others as they
+// come), and one bullet per row:
+//
+//   - 2026-03-02 — [Title](https://…) — Author · reach 1,200 · also on [dev.to](https://…)
+//     Description, as plain text.
+//
+// Markdown in every value is escaped and only http(s) URLs are linked; any
+// other URL is shown as text. Rows must come oldest first, as the log
+// keeps them: the encoder holds one month, rendered, and writes it when the
+// next month starts (a month that comes back gets a second section).
 type MarkdownEncoder struct {
-	w     *bufio.Writer
-	opts  Options
-	month string
-	rows  []harvester.Contribution
-	any   bool
-	err   error
+	w      *bufio.Writer
+	opts   Options
+	month  string // key of the month held; see monthKey
+	types  []string
+	byType map[string]*bytes.Buffer
+	rows   int
+	done   bool
+	err    error
 }
 
-// NewMarkdownEncoder writes the document's heading.
+// NewMarkdownEncoder writes the document's heading to w and returns the
+// encoder. Output is buffered: call Close.
 func NewMarkdownEncoder(w io.Writer, opts Options) *MarkdownEncoder {
-	e := &MarkdownEncoder{w: bufio.NewWriter(w), opts: opts}
+	e := &MarkdownEncoder{w: bufio.NewWriterSize(w, 64<<10), opts: opts, byType: map[string]*bytes.Buffer{}}
 	e.w.WriteString("# Contributions\n")
 	return e
 }
 
-// Encode adds c to its month.
+// Encode adds c to its month. A row curated as excluded is skipped unless
+// Options.All, and then marked.
 func (e *MarkdownEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || (c.Excluded && !e.opts.All) {
-		return e.err
+	if e.err != nil || e.done {
+		return cmp.Or(e.err, ErrClosed)
 	}
-	month := c.Date
-	if len(month) >= 7 {
-		month = month[:7]
+	if c == nil {
+		return errNilRow
 	}
-	if month != e.month {
+	if skip(c, e.opts.All) {
+		return nil
+	}
+	if m := monthKey(c.Date); m != e.month {
 		e.flush()
-		e.month = month
+		e.month = m
 	}
-	e.rows = append(e.rows, *c)
-	e.any = true
-	return e.err
+	typ := clean(c.ActivityType)
+	buf := e.byType[typ]
+	if buf == nil {
+		buf = new(bytes.Buffer)
+		e.byType[typ] = buf
+	}
+	if buf.Len() == 0 { // the type's first row this month
+		e.types = append(e.types, typ)
+	}
+	writeBullet(buf, c)
+	e.rows++
+	return nil
 }
 
+// monthKey is "YYYY-MM" for a date that has one, else "" (undated).
+func monthKey(date string) string {
+	if len(date) < 7 {
+		return ""
+	}
+	if _, err := time.Parse("2006-01", date[:7]); err != nil {
+		return ""
+	}
+	return date[:7]
+}
+
+// monthHeading is the heading text of a month key.
+func monthHeading(key string) string {
+	t, err := time.Parse("2006-01", key)
+	if err != nil {
+		return "Undated"
+	}
+	return key + " — " + t.Format("January 2006")
+}
+
+// typeRank orders the sections of a month: the default types in the
+// contract's order, then the others as they came.
+var typeRank = func() map[string]int {
+	m := map[string]int{}
+	for i, t := range harvester.DefaultActivityTypes() {
+		m[t.Name] = i
+	}
+	return m
+}()
+
+// flush writes the month held, if any.
 func (e *MarkdownEncoder) flush() {
-	if len(e.rows) == 0 {
+	if len(e.types) == 0 {
 		return
 	}
-	heading := e.month
-	if t, err := time.Parse("2006-01", e.month); err == nil {
-		heading = e.month + " — " + t.Format("January 2006")
-	}
-	fmt.Fprintf(e.w, "\n## %s\n", heading)
-	var types []string
-	byType := map[string][]harvester.Contribution{}
-	for _, c := range e.rows {
-		if _, ok := byType[c.ActivityType]; !ok {
-			types = append(types, c.ActivityType)
+	fmt.Fprintf(e.w, "\n## %s\n", monthHeading(e.month))
+	slices.SortStableFunc(e.types, func(a, b string) int {
+		ra, oka := typeRank[a]
+		rb, okb := typeRank[b]
+		switch {
+		case oka && okb:
+			return ra - rb
+		case oka:
+			return -1
+		case okb:
+			return 1
 		}
-		byType[c.ActivityType] = append(byType[c.ActivityType], c)
-	}
-	for _, t := range types {
-		fmt.Fprintf(e.w, "\n### %s\n\n", escapeMarkdown(t))
-		for i := range byType[t] {
-			e.bullet(&byType[t][i])
+		return 0
+	})
+	for _, t := range e.types {
+		name := t
+		if name == "" {
+			name = "Other"
 		}
+		fmt.Fprintf(e.w, "\n### %s\n\n", escapeLine(name))
+		if _, err := e.w.Write(e.byType[t].Bytes()); err != nil && e.err == nil {
+			e.err = fmt.Errorf("write markdown: %w", err)
+		}
+		e.byType[t].Reset() // kept for the next month: types recur
 	}
-	e.rows = e.rows[:0]
+	e.types = e.types[:0]
 }
 
-func (e *MarkdownEncoder) bullet(c *harvester.Contribution) {
-	t := escapeMarkdown(title(c))
-	if isWebURL(c.URL) {
-		t = "[" + t + "](" + escapeURL(c.URL) + ")"
+// writeBullet renders one row.
+func writeBullet(b *bytes.Buffer, c *harvester.Contribution) {
+	b.WriteString("- ")
+	if date := clean(c.Date); date != "" {
+		b.WriteString(escapeInline(date))
+		if end := clean(c.EndDate); end != "" && end != date {
+			b.WriteString(" – ")
+			b.WriteString(escapeInline(end))
+		}
+		b.WriteString(" — ")
 	}
-	fmt.Fprintf(e.w, "- %s — %s", c.Date, t)
-	if c.Role != "" {
-		fmt.Fprintf(e.w, " (%s)", escapeMarkdown(c.Role))
+	writeTitle(b, title(c), clean(c.URL))
+	if role := clean(c.Role); role != "" {
+		b.WriteString(" — ")
+		b.WriteString(escapeInline(role))
 	}
-	if c.Reach > 0 {
-		fmt.Fprintf(e.w, ", reach %d", c.Reach)
+	if n := reach(c); n > 0 {
+		b.WriteString(" · reach ")
+		b.WriteString(groupDigits(n))
 	}
+	writeOthers(b, c.OtherURLs)
 	if c.Excluded {
-		e.w.WriteString(" *(excluded)*")
+		b.WriteString(" · *excluded*")
 	}
-	var others []string
-	for _, u := range c.OtherURLs {
-		if isWebURL(u) {
-			others = append(others, "<"+escapeURL(u)+">")
-		}
+	b.WriteByte('\n')
+	if d := description(c); d != "" {
+		b.WriteString("  ") // a continuation line of the list item
+		b.WriteString(escapeLine(d))
+		b.WriteByte('\n')
 	}
-	if len(others) > 0 {
-		fmt.Fprintf(e.w, "; also %s", strings.Join(others, ", "))
-	}
-	e.w.WriteString("\n")
 }
 
-// Close writes the last month and flushes.
+// writeTitle writes the title, linked when url is http(s); any other URL
+// follows as text.
+func writeTitle(b *bytes.Buffer, t, url string) {
+	if t == "" {
+		t = "(untitled)"
+	}
+	t = escapeInline(t)
+	switch {
+	case isWebURL(url):
+		b.WriteString("[" + t + "](" + escapeDestination(url) + ")")
+	case url != "":
+		b.WriteString(t + " (" + escapeInline(url) + ")")
+	default:
+		b.WriteString(t)
+	}
+}
+
+// writeOthers writes the other URLs as links labelled by host.
+func writeOthers(b *bytes.Buffer, urls []string) {
+	sep := " · also on "
+	for _, u := range urls {
+		if u = clean(u); u == "" {
+			continue
+		}
+		b.WriteString(sep)
+		sep = ", "
+		if host := webHost(u); host != "" {
+			b.WriteString("[" + escapeInline(host) + "](" + escapeDestination(u) + ")")
+		} else {
+			b.WriteString(escapeInline(u))
+		}
+	}
+}
+
+// groupDigits formats n with thousands separators: 12,345.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	for i, d := range []byte(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(d)
+	}
+	return b.String()
+}
+
+// Close writes the last month (or "No contributions." when there was no
+// row), flushes and returns the first error, the writer's included.
+// Closing twice does nothing more.
 func (e *MarkdownEncoder) Close() error {
+	if e.err != nil || e.done {
+		return e.err
+	}
+	e.done = true
 	e.flush()
-	if !e.any {
+	if e.rows == 0 {
 		e.w.WriteString("\nNo contributions.\n")
 	}
-	if err := e.w.Flush(); e.err == nil {
-		e.err = err
+	if err := e.w.Flush(); err != nil && e.err == nil {
+		e.err = fmt.Errorf("write markdown: %w", err)
 	}
 	return e.err
-}
-
-var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`,
-	"#", `\#`, "|", `\|`, "`", "\\`", "(", `\(`, ")", `\)`, "!", `\!`)
-
-func escapeMarkdown(s string) string { return mdEscaper.Replace(harvester.CleanText(s)) }
-
-func isWebURL(u string) bool {
-	l := strings.ToLower(u)
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
-}
-
-func escapeURL(u string) string {
-	return strings.NewReplacer(" ", "%20", ")", "%29", "(", "%28", "<", "%3C", ">", "%3E").Replace(u)
 }

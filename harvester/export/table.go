@@ -1,108 +1,190 @@
 package export
 
 import (
+	"bufio"
+	"cmp"
+	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/contriblog/contriblog/harvester"
 )
 
+// DefaultTitleWidth is the title column's width when TableOptions.Width is
+// not set.
+const DefaultTitleWidth = 80
+
+// minTitleWidth keeps a title readable however small Width is set.
+const minTitleWidth = 12
+
 // TableOptions shape `contriblog list`.
 type TableOptions struct {
-	All   bool // show excluded rows, marked
-	Width int  // title column width in characters (default 60)
+	// All shows rows curated as excluded, marked "(excluded)".
+	All bool
+	// Width is the most terminal columns a title takes (default
+	// DefaultTitleWidth); longer titles are cut with "…".
+	Width int
 }
 
-// TableEncoder buffers rows and writes them aligned on Close.
+// tableHeader names the columns; reach is the one right-aligned.
+var tableHeader = [...]string{"ID", "DATE", "TYPE", "TITLE", "REACH", "SOURCES"}
+
+const reachCol = 4
+
+// curatedMark follows a value set with `contriblog edit`.
+const curatedMark = "*"
+
+// TableEncoder writes the log as an aligned, human-readable table: ID,
+// date, a short activity type ("Blog", "Video", "Talk", "OSS"), title,
+// reach and sources, one line per row. Column widths are terminal
+// columns (a CJK character counts two). Values set with `contriblog edit`
+// carry a '*' and a legend line follows the table when any does; every
+// value is cleaned, so no control character or escape sequence reaches
+// the terminal. The encoder holds every row and writes on Close; an empty
+// log prints "No contributions.".
 type TableEncoder struct {
 	w       io.Writer
 	opts    TableOptions
-	rows    [][]string
+	rows    [][len(tableHeader)]string
 	curated bool
+	done    bool
+	err     error
 }
 
-// NewTableEncoder returns a table encoder.
+// NewTableEncoder returns a table encoder writing to w on Close.
 func NewTableEncoder(w io.Writer, opts TableOptions) *TableEncoder {
 	if opts.Width <= 0 {
-		opts.Width = 60
+		opts.Width = DefaultTitleWidth
 	}
-	return &TableEncoder{w: w, opts: opts, rows: [][]string{{"ID", "DATE", "TYPE", "TITLE", "REACH", "SOURCES"}}}
+	opts.Width = max(opts.Width, minTitleWidth)
+	return &TableEncoder{w: w, opts: opts}
 }
 
-// shortTypes are the table's labels for the long form names.
-var shortTypes = map[string]string{
-	harvester.TypeVideo: "Video", harvester.TypeThirdParty: "Talk", harvester.TypeMicrosoft: "Talk (Microsoft)",
-	harvester.TypeOpenSource: "Open source", harvester.TypeMentorship: "Mentoring", harvester.TypeBook: "Book",
-}
-
-// Encode adds one row; curated values carry a '*'.
+// Encode adds c to the table. A row curated as excluded is skipped unless
+// TableOptions.All.
 func (e *TableEncoder) Encode(c *harvester.Contribution) error {
-	if c.Excluded && !e.opts.All {
+	if e.err != nil || e.done {
+		return cmp.Or(e.err, ErrClosed)
+	}
+	if c == nil {
+		return errNilRow
+	}
+	if skip(c, e.opts.All) {
 		return nil
 	}
-	cur := map[string]bool{}
-	for _, f := range c.Curated {
-		cur[f] = true
-		e.curated = true
-	}
-	mark := func(s, field string) string {
-		if cur[field] {
-			return s + "*"
+	mark := func(field, s string) string {
+		for _, f := range c.Curated {
+			if f == field {
+				e.curated = true
+				return s + curatedMark
+			}
 		}
 		return s
 	}
-	typ := c.ActivityType
-	if s, ok := shortTypes[typ]; ok {
-		typ = s
+	reachText := ""
+	if n := reach(c); n > 0 {
+		reachText = groupDigits(n)
 	}
-	t := harvester.Truncate(harvester.PlainText(c.Title), e.opts.Width)
-	if c.Excluded {
-		t = "(excluded) " + t
-	}
-	reach := ""
-	if c.Reach > 0 {
-		reach = itoa(c.Reach)
-	}
-	e.rows = append(e.rows, []string{c.ID, mark(c.Date, "date"), mark(typ, "activity_type"), mark(t, "title"),
-		mark(reach, "reach"), strings.Join(c.Sources, ",")})
+	e.rows = append(e.rows, [len(tableHeader)]string{
+		clean(c.ID), mark("date", clean(c.Date)), mark("activity_type", shortType(c.ActivityType)),
+		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","),
+	})
 	return nil
 }
 
-// Close writes the aligned table.
-func (e *TableEncoder) Close() error {
-	widths := make([]int, len(e.rows[0]))
-	for _, r := range e.rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
+// titleCell is the title cut to the column, "(excluded)" first when it is.
+func (e *TableEncoder) titleCell(c *harvester.Contribution) string {
+	t := plain(c.Title)
+	if t == "" {
+		t = "(untitled)"
 	}
-	var b strings.Builder
-	for _, r := range e.rows {
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+2))
-			}
-		}
-		b.WriteString("\n")
+	if c.Excluded {
+		t = "(excluded) " + t
 	}
-	if e.curated {
-		b.WriteString("* set by `contriblog edit`\n")
-	}
-	_, err := io.WriteString(e.w, b.String())
-	return err
+	return fitWidth(t, e.opts.Width)
 }
 
-func itoa(n int64) string {
-	var buf [20]byte
-	i := len(buf)
-	for n >= 10 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
+// shortTypes are the table's labels of the default activity types.
+var shortTypes = map[string]string{
+	harvester.TypeBlog: "Blog", harvester.TypeArticle: "Article", harvester.TypeBook: "Book",
+	harvester.TypePodcast: "Podcast", harvester.TypeVideo: "Video", harvester.TypeThirdParty: "Talk",
+	harvester.TypeMicrosoft: "Talk (MS)", harvester.TypeOpenSource: "OSS",
+	harvester.TypeOnlineSupport: "Support", harvester.TypeMentorship: "Mentoring",
+	harvester.TypeUserGroup: "User group",
+}
+
+// maxTypeWidth caps the label of a type of the config's own.
+const maxTypeWidth = 20
+
+// shortType is the table label of an activity type.
+func shortType(name string) string {
+	if s, ok := shortTypes[name]; ok {
+		return s
 	}
-	i--
-	buf[i] = byte('0' + n)
-	return string(buf[i:])
+	for long, short := range shortTypes {
+		if strings.EqualFold(long, name) {
+			return short
+		}
+	}
+	return fitWidth(clean(name), maxTypeWidth)
+}
+
+// Close writes the table and returns the writer's error. Closing twice
+// does nothing more.
+func (e *TableEncoder) Close() error {
+	if e.err != nil || e.done {
+		return e.err
+	}
+	e.done = true
+	bw := bufio.NewWriter(e.w)
+	if len(e.rows) == 0 {
+		bw.WriteString("No contributions.\n")
+	} else {
+		e.writeTable(bw)
+	}
+	if err := bw.Flush(); err != nil {
+		e.err = fmt.Errorf("write table: %w", err)
+	}
+	return e.err
+}
+
+// writeTable writes the header, the aligned rows and the legend.
+func (e *TableEncoder) writeTable(w *bufio.Writer) {
+	var widths [len(tableHeader)]int
+	for i, h := range tableHeader {
+		widths[i] = displayWidth(h)
+	}
+	for _, r := range e.rows {
+		for i, s := range r {
+			widths[i] = max(widths[i], displayWidth(s))
+		}
+	}
+	writeLine(w, tableHeader, widths)
+	for _, r := range e.rows {
+		writeLine(w, r, widths)
+	}
+	if e.curated {
+		w.WriteString(curatedMark + " set with `contriblog edit`\n")
+	}
+}
+
+// writeLine writes one line, two spaces between columns and none at its
+// end.
+func writeLine(w *bufio.Writer, cells [len(tableHeader)]string, widths [len(tableHeader)]int) {
+	last := len(cells) - 1
+	for last > 0 && cells[last] == "" {
+		last-- // no trailing padding for empty cells at the end
+	}
+	for i := 0; i <= last; i++ {
+		pad := widths[i] - displayWidth(cells[i])
+		if i == reachCol {
+			w.WriteString(strings.Repeat(" ", pad))
+			pad = 0
+		}
+		w.WriteString(cells[i])
+		if i < last {
+			w.WriteString(strings.Repeat(" ", pad+2))
+		}
+	}
+	w.WriteByte('\n')
 }

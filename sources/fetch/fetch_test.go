@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -185,6 +186,36 @@ func TestRedact(t *testing.T) {
 	for _, tt := range tests {
 		if got := fetch.Redact(tt.in); got != tt.want {
 			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A body read to its end but never closed must not keep its host's slot:
+// go-github does exactly that with every error response, 304s included.
+func TestPerHostSlotFreedAtEOF(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/gone" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	defer srv.Close()
+	hc := fetch.New(fetch.Options{PerHost: 1}).HTTPClient()
+	for i := 0; i < 3; i++ {
+		for _, path := range []string{"/gone", "/body"} {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+path, nil)
+			resp, err := hc.Do(req)
+			if err != nil {
+				cancel()
+				t.Fatalf("request %d %s: %v (slot leaked by an unclosed body?)", i, path, err)
+			}
+			if _, err := io.ReadAll(resp.Body); err != nil {
+				t.Fatal(err)
+			}
+			cancel()
+			// Deliberately not closed.
 		}
 	}
 }

@@ -1,0 +1,100 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/export"
+)
+
+// markExportDirty says the log changed since the export was written.
+func (d *Daemon) markExportDirty() {
+	d.exportMu.Lock()
+	d.exportDirty = true
+	d.exportMu.Unlock()
+}
+
+// autoExport writes the export file when the log changed since it was last
+// written (or at start-up, or after a failed write). A failure is logged
+// and retried after the next pass.
+func (d *Daemon) autoExport(ctx context.Context) {
+	if d.Config.ExportPath == "" {
+		return
+	}
+	d.exportMu.Lock()
+	defer d.exportMu.Unlock()
+	if !d.exportDirty {
+		return
+	}
+	log := d.Logger.With("path", d.Config.ExportPath)
+	rows, wrote, err := d.writeExport(ctx)
+	if err != nil {
+		d.metrics.exportFailed()
+		log.Error("writing the export failed; retrying after the next pass", "err", err)
+		return
+	}
+	d.exportDirty = false
+	if wrote {
+		d.metrics.exportWritten(d.now())
+		log.Info("export written", "rows", rows, "format", d.Config.ExportFormat)
+	} else {
+		log.Debug("export already up to date", "rows", rows)
+	}
+}
+
+// writeExport renders the log in the export format and replaces the file
+// atomically (temporary file in the same directory, then rename) when its
+// content differs, so that a reader never sees half a file and a file
+// that did not change keeps its modification time.
+func (d *Daemon) writeExport(ctx context.Context) (rows int, wrote bool, err error) {
+	var buf bytes.Buffer
+	rows, err = d.render(ctx, &buf, d.Config.ExportFormat, harvester.Filter{})
+	if err != nil {
+		return rows, false, err
+	}
+	old, err := os.ReadFile(d.Config.ExportPath)
+	if err == nil && bytes.Equal(old, buf.Bytes()) {
+		return rows, false, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// Unreadable is no reason not to try replacing it.
+		d.Logger.Debug("cannot read the previous export", "path", d.Config.ExportPath, "err", err)
+	}
+	err = export.WriteFileAtomic(d.Config.ExportPath, 0o644, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
+	if err != nil {
+		return rows, false, fmt.Errorf("write export %s: %w", d.Config.ExportPath, err)
+	}
+	return rows, true, nil
+}
+
+// render encodes the stored log's rows that pass f, oldest first, and
+// counts them.
+func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harvester.Filter) (rows int, err error) {
+	enc, err := export.New(format, w, export.Options{All: f.All})
+	if err != nil {
+		return 0, err
+	}
+	err = d.Store.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+		if !f.Match(c) {
+			return nil
+		}
+		rows++
+		return enc.Encode(c)
+	})
+	if cerr := enc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return rows, fmt.Errorf("render the log as %s: %w", format, err)
+	}
+	return rows, nil
+}

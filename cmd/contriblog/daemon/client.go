@@ -1,0 +1,230 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// The client side: `export`, `list`, `sources`, `edit` and `harvest` call
+// these while a daemon holds the database. Errors name the daemon's
+// address and never the token.
+
+// readTimeout bounds a read when the caller's context has no deadline: a
+// daemon on this machine answers in well under that.
+const readTimeout = 30 * time.Second
+
+// RemoteError is the daemon's refusal of a request: its HTTP status and
+// its message.
+type RemoteError struct {
+	Addr       string
+	StatusCode int
+	Message    string
+}
+
+func (e *RemoteError) Error() string {
+	if e.StatusCode == http.StatusUnauthorized {
+		return fmt.Sprintf("the daemon at %s refused the request: check listen_token in the config", e.Addr)
+	}
+	return fmt.Sprintf("the daemon at %s: %s", e.Addr, e.Message)
+}
+
+// Is makes a 404 match harvester.ErrNotFound and a 400 ErrInvalid.
+func (e *RemoteError) Is(target error) bool {
+	switch e.StatusCode {
+	case http.StatusNotFound:
+		return target == harvester.ErrNotFound
+	case http.StatusBadRequest:
+		return target == ErrInvalid
+	}
+	return false
+}
+
+// newClient is a client for one command's call to the daemon: no proxy
+// (the daemon is on this machine or its network), a short dial timeout so
+// that a daemon that is gone is reported at once, no redirects.
+func newClient() *http.Client {
+	return &http.Client{
+		Transport: &http.Transport{
+			DialContext:         (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
+			TLSHandshakeTimeout: 5 * time.Second,
+			DisableKeepAlives:   true,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// FetchExport writes the daemon's log in format (csv, json or md), filtered
+// as `contriblog export` filters it, to w.
+func FetchExport(ctx context.Context, listen, token, format string, f harvester.Filter, w io.Writer) error {
+	if _, ok := contentTypes[format]; !ok {
+		return fmt.Errorf("unknown export format %q; formats: csv, json, md", format)
+	}
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	resp, addr, err := do(ctx, listen, token, http.MethodGet, "/export."+format+"?"+filterQuery(f).Encode(), nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("read export from the daemon at %s: %w", addr, err)
+	}
+	return nil
+}
+
+// FetchLog returns the daemon's log rows that pass f, for `contriblog
+// list`. Titles and descriptions are the export's (capped, plain text).
+func FetchLog(ctx context.Context, listen, token string, f harvester.Filter) ([]harvester.Contribution, error) {
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	var rows []harvester.Contribution
+	if err := getJSON(ctx, listen, token, "/export.json?"+filterQuery(f).Encode(), &rows); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// FetchSources returns the state of every source the daemon knows, in
+// config order (then sources only the store knows).
+func FetchSources(ctx context.Context, listen, token string) ([]harvester.SourceState, error) {
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	var rows []SourceStatus
+	if err := getJSON(ctx, listen, token, "/sources", &rows); err != nil {
+		return nil, err
+	}
+	out := make([]harvester.SourceState, len(rows))
+	for i, r := range rows {
+		out[i] = r.SourceState
+	}
+	return out, nil
+}
+
+// PostEdit asks the daemon to apply one edit (fields: EditFields) to
+// contribution id, and returns the edited row. A 404 error matches
+// harvester.ErrNotFound and a 400 ErrInvalid.
+func PostEdit(ctx context.Context, listen, token, id string, edit url.Values) (harvester.Contribution, error) {
+	var row harvester.Contribution
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/edit/"+url.PathEscape(id), edit)
+	if err != nil {
+		return row, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&row); err != nil {
+		return row, fmt.Errorf("read the edited row from the daemon at %s: %w", addr, err)
+	}
+	return row, nil
+}
+
+// PostHarvest asks the daemon for a pass over the named sources (all when
+// none) and waits for its report, however long the pass takes (bounded
+// only by ctx); a pass already running finishes first.
+func PostHarvest(ctx context.Context, listen, token string, names []string) (*PassReport, error) {
+	form := url.Values{"wait": {"1"}}
+	if len(names) > 0 {
+		form["source"] = names
+	}
+	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/harvest", form)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var rep PassReport
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return nil, fmt.Errorf("read the pass report from the daemon at %s: %w", addr, err)
+	}
+	return &rep, nil
+}
+
+// Pass turns the report back into a harvester.Pass (errors as text), for
+// the code that prints passes.
+func (r *PassReport) Pass() *harvester.Pass {
+	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows}
+	for _, s := range r.Results {
+		res := harvester.Result{Source: s.Source, Type: s.Type, New: s.New, Updated: s.Updated,
+			Unchanged: s.Unchanged, NotModified: s.NotModified,
+			Duration: time.Duration(s.DurationSeconds * float64(time.Second))}
+		if s.Error != "" {
+			res.Err = errors.New(s.Error)
+		}
+		p.Results = append(p.Results, res)
+	}
+	return p
+}
+
+func withReadTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, readTimeout)
+}
+
+func filterQuery(f harvester.Filter) url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"since": f.Since, "until": f.Until, "person": f.Person, "type": f.Type} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.All {
+		q.Set("all", "1")
+	}
+	return q
+}
+
+func getJSON(ctx context.Context, listen, token, path string, v any) error {
+	resp, addr, err := do(ctx, listen, token, http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return fmt.Errorf("read %s from the daemon at %s: %w", strings.SplitN(path, "?", 2)[0], addr, err)
+	}
+	return nil
+}
+
+// do sends one request to the daemon and returns its 2xx response, or an
+// error: the daemon not answering, or its refusal as a *RemoteError.
+func do(ctx context.Context, listen, token, method, path string, form url.Values) (*http.Response, string, error) {
+	addr, err := dialAddr(listen)
+	if err != nil {
+		return nil, listen, err
+	}
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+addr+path, body)
+	if err != nil {
+		return nil, addr, fmt.Errorf("request to the daemon at %s: %w", addr, err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := newClient().Do(req)
+	if err != nil {
+		return nil, addr, fmt.Errorf("no answer from the daemon at %s (is `contriblog run` running with this listen address?): %w", addr, err)
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, addr, nil
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
+	return nil, addr, &RemoteError{Addr: addr, StatusCode: resp.StatusCode, Message: strings.TrimSpace(string(msg))}
+}

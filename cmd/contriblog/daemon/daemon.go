@@ -1,0 +1,195 @@
+// Package daemon is `contriblog run`: passes at start-up and on each
+// source's cron schedule (never two at once), exponential backoff for
+// failing sources, the export file rewritten atomically when the log
+// changed, and an HTTP API (health, exports, sources, Prometheus metrics,
+// harvest and edit triggers) for the commands that cannot open the
+// database while the daemon holds it.
+//
+// It depends on the harvester domain, its exporters and robfig/cron only;
+// the command wires the store, the config and the sources in through the
+// small types below.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// Defaults for the zero values of Config and Daemon.
+const (
+	// DefaultJitter is the largest random delay of a scheduled run.
+	DefaultJitter = 30 * time.Second
+	// DefaultBackoffBase is the first retry delay after a failure.
+	DefaultBackoffBase = time.Minute
+	// DefaultShutdownTimeout bounds Run's return after its context ends,
+	// leaving the command time to close the database within 10 s.
+	DefaultShutdownTimeout = 8 * time.Second
+	// maxBackoff caps the retry delay of a source with no known schedule.
+	maxBackoff = 24 * time.Hour
+)
+
+// SourceSchedule is what the daemon needs to know of one configured source.
+type SourceSchedule struct {
+	Name     string
+	Type     string // shown by /sources before the source's first pass
+	Schedule string // a robfig/cron spec; "" means Config.Schedule
+	Enabled  bool   // disabled sources are listed but never scheduled
+}
+
+// Config is how the daemon runs. Zero values are safe: no schedule for a
+// source with neither its own nor a global spec, no export, no HTTP.
+type Config struct {
+	Schedule string           // global cron spec (5 fields, @every, @daily, CRON_TZ=...)
+	Sources  []SourceSchedule // in config order
+	Location *time.Location   // zone of specs without CRON_TZ=; default time.Local
+
+	ExportPath   string // written after every pass that changed the log; "" for none
+	ExportFormat string // csv, json or md; default csv
+
+	// Listen is the HTTP API's host:port, "" for none. Anything but a
+	// loopback address requires ListenToken, a bearer token checked on
+	// every request. The token is never logged or echoed.
+	Listen, ListenToken string
+
+	// Jitter is the largest random delay added to each scheduled run of a
+	// source, so sources sharing a schedule do not fire at once. It is
+	// capped to a tenth of the schedule's interval. Zero means
+	// DefaultJitter; a negative value means none.
+	Jitter time.Duration
+	// BackoffBase is the first retry delay of a failing source, doubled per
+	// consecutive failure and never past its next scheduled run (default
+	// DefaultBackoffBase).
+	BackoffBase time.Duration
+}
+
+// Harvester runs one pass; *harvester.Harvester is one. Names select
+// sources; none means every source it has.
+type Harvester interface {
+	Run(ctx context.Context, names ...string) (*harvester.Pass, error)
+}
+
+var _ Harvester = (*harvester.Harvester)(nil)
+
+// EditFunc stores one curation edit of contribution id, given as the form
+// fields POST /edit/{id} documents, and returns the contribution as it
+// was before the edit. It must not rebuild the log (the daemon does, in
+// step with its passes). It returns errors wrapping harvester.ErrNotFound
+// for an unknown id and Invalid(err) for a bad value; anything else is a
+// server error.
+type EditFunc func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error)
+
+// Daemon is `contriblog run`. Set the fields, then call Run once.
+type Daemon struct {
+	Config    Config
+	Harvester Harvester
+	// Store is the open database; Run never closes it.
+	Store harvester.Store
+	// Edit and Rebuild serve POST /edit/{id}; with Edit nil it answers 501.
+	// Rebuild recomputes and stores the log (harvester.RebuildLog with the
+	// pass's LogOptions).
+	Edit    EditFunc
+	Rebuild func(ctx context.Context) error
+
+	Logger *slog.Logger
+	// Now gives timestamps (backoff's NextTry); durations use the monotonic
+	// clock.
+	Now func() time.Time
+	// ShutdownTimeout bounds Run's return after its context ends (default
+	// DefaultShutdownTimeout).
+	ShutdownTimeout time.Duration
+
+	once    sync.Once
+	q       *queue
+	metrics *metrics
+	retries *retries
+	plans   map[string]plan // enabled sources by name
+
+	mu      sync.Mutex // guards plans, cron and entries
+	cron    *cron.Cron
+	entries map[string]cron.EntryID
+
+	scheduling  atomic.Bool // the scheduler is running
+	passRunning atomic.Bool
+	lastPass    atomic.Pointer[passInfo]
+	addr        atomic.Pointer[net.TCPAddr]
+	started     atomic.Bool
+
+	// rebuildMu orders edits against the end of passes (see rebuildAfterEdits);
+	// editGen counts edits and is guarded by it.
+	rebuildMu sync.Mutex
+	editGen   uint64
+
+	exportMu    sync.Mutex // one export render+write at a time
+	exportDirty bool       // guarded by exportMu
+}
+
+// passInfo is what /healthz says about the latest pass.
+type passInfo struct {
+	Finished time.Time
+	Err      string
+}
+
+// ErrInvalid is wrapped by Invalid errors: the request was wrong.
+var ErrInvalid = errors.New("invalid request")
+
+// Invalid marks err as the client's mistake (HTTP 400) without changing its
+// message.
+func Invalid(err error) error { return invalidError{err} }
+
+type invalidError struct{ err error }
+
+func (e invalidError) Error() string        { return e.err.Error() }
+func (e invalidError) Unwrap() []error      { return []error{e.err, ErrInvalid} }
+func (e invalidError) Is(target error) bool { return target == ErrInvalid }
+
+// init fills defaults and the internal state once, for Run and NewHandler.
+func (d *Daemon) init() {
+	d.once.Do(func() {
+		if d.Logger == nil {
+			d.Logger = slog.Default()
+		}
+		if d.Now == nil {
+			d.Now = time.Now
+		}
+		if d.Config.Location == nil {
+			d.Config.Location = time.Local
+		}
+		if d.Config.ExportFormat == "" {
+			d.Config.ExportFormat = "csv"
+		}
+		if d.Config.Jitter == 0 {
+			d.Config.Jitter = DefaultJitter
+		}
+		if d.Config.BackoffBase <= 0 {
+			d.Config.BackoffBase = DefaultBackoffBase
+		}
+		if d.ShutdownTimeout <= 0 {
+			d.ShutdownTimeout = DefaultShutdownTimeout
+		}
+		d.q = newQueue()
+		d.metrics = newMetrics(d.Config.Sources)
+		d.retries = newRetries()
+		d.entries = map[string]cron.EntryID{}
+		// At start-up the export may be missing or stale (a crash between a
+		// rebuild and its export): the first pass renders it and writes it
+		// if it differs from the file.
+		d.exportDirty = true
+	})
+}
+
+// Addr is the address the HTTP API listens on, once Run has bound it (nil
+// before, or without Listen). With Listen "127.0.0.1:0" it names the port
+// the system chose.
+func (d *Daemon) Addr() *net.TCPAddr { return d.addr.Load() }
+
+func (d *Daemon) now() time.Time { return d.Now() }

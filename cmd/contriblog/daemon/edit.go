@@ -1,0 +1,117 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// EditFields are the form fields POST /edit/{id} accepts, each the
+// `contriblog edit` flag of the same name: exclude, include and split are
+// booleans ("1", "true"; a bare field is true); type, title, date
+// (YYYY-MM-DD), role and area are text; reach and quantity whole numbers;
+// merge the id of a contribution to merge into this one.
+var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "reach", "quantity", "merge", "split"}
+
+// editTimeout bounds an edit once accepted: it is finished even if the
+// client leaves, so that a stored edit is never left without its rebuild.
+const editTimeout = 30 * time.Second
+
+// serveEdit answers POST /edit/{id} with the edited row of the rebuilt log
+// (JSON, harvester.Contribution's keys).
+func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
+	if d.Edit == nil || d.Rebuild == nil {
+		http.Error(w, "this daemon does not accept edits", http.StatusNotImplemented)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "read form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	form := r.PostForm
+	if err := onlyKeys(form, EditFields...); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(form) == 0 {
+		http.Error(w, "nothing to change: send at least one of the form fields "+fmt.Sprint(EditFields), http.StatusBadRequest)
+		return
+	}
+	for k, vs := range form {
+		if len(vs) > 1 {
+			http.Error(w, fmt.Sprintf("%s given %d times", k, len(vs)), http.StatusBadRequest)
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), editTimeout)
+	defer cancel()
+	row, err := d.applyEdit(ctx, r.PathValue("id"), form)
+	switch {
+	case errors.Is(err, harvester.ErrNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	case errors.Is(err, ErrInvalid):
+		http.Error(w, err.Error(), http.StatusBadRequest)
+	case err != nil:
+		d.Logger.Error("edit failed", "id", r.PathValue("id"), "err", err)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	default:
+		writeJSON(w, http.StatusOK, row)
+	}
+}
+
+// applyEdit stores the edit, rebuilds the log and rewrites the export,
+// and returns the row that now holds the contribution. It holds rebuildMu
+// so that a pass that ends meanwhile rebuilds again (see
+// rebuildAfterEdits).
+func (d *Daemon) applyEdit(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+	d.rebuildMu.Lock()
+	d.editGen++
+	before, err := d.Edit(ctx, id, form)
+	if err == nil {
+		if err = d.Rebuild(ctx); err != nil {
+			err = fmt.Errorf("rebuild the log: %w", err)
+		}
+	}
+	d.rebuildMu.Unlock()
+	if err != nil {
+		return harvester.Contribution{}, err
+	}
+	d.markExportDirty()
+	d.autoExport(ctx)
+	return findRow(ctx, d.Store, before)
+}
+
+// findRow returns the log row that now holds c: the row with c's id, or
+// after a split or merge the row holding c's first observation.
+func findRow(ctx context.Context, st harvester.Store, c harvester.Contribution) (harvester.Contribution, error) {
+	row, err := st.Contribution(ctx, c.ID)
+	if err == nil || !errors.Is(err, harvester.ErrNotFound) || len(c.Observations) == 0 {
+		if err != nil {
+			err = fmt.Errorf("the edit was saved, but reading contribution %s failed: %w", c.ID, err)
+		}
+		return row, err
+	}
+	first := c.Observations[0]
+	var found *harvester.Contribution
+	err = st.ForEachContribution(ctx, func(r *harvester.Contribution) error {
+		for _, o := range r.Observations {
+			if found == nil && o.Source == first.Source && o.NativeID == first.NativeID {
+				found = r
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return harvester.Contribution{}, fmt.Errorf("the edit was saved, but reading the log failed: %w", err)
+	}
+	if found == nil {
+		return harvester.Contribution{}, fmt.Errorf("the edit was saved, but contribution %s is no longer in the log", c.ID)
+	}
+	return *found, nil
+}

@@ -1,0 +1,109 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+func TestEditEndpoint(t *testing.T) {
+	d, st, _ := apiDaemon(t, Config{})
+	var mu sync.Mutex
+	var gotForm url.Values
+	var rebuilds atomic.Int32
+	d.Edit = func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+		if id == "missing" {
+			return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
+		}
+		if form.Get("date") == "yesterday" {
+			return harvester.Contribution{}, Invalid(errors.New(`--date "yesterday": expected YYYY-MM-DD`))
+		}
+		mu.Lock()
+		gotForm = form
+		mu.Unlock()
+		return st.Contribution(ctx, id)
+	}
+	d.Rebuild = func(ctx context.Context) error {
+		rebuilds.Add(1)
+		st.mu.Lock()
+		st.log[0].Title = "Bicep modules, revised"
+		st.mu.Unlock()
+		return nil
+	}
+	srv := serve(t, d)
+	resp, body := request(t, "POST", srv.URL+"/edit/a1", "", "title=Bicep+modules%2C+revised&reach=120&exclude")
+	var row harvester.Contribution
+	if err := json.Unmarshal([]byte(body), &row); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if row.ID != "a1" || row.Title != "Bicep modules, revised" || rebuilds.Load() != 1 {
+		t.Errorf("row %+v after %d rebuilds; want the rebuilt row", row, rebuilds.Load())
+	}
+	want := url.Values{"title": {"Bicep modules, revised"}, "reach": {"120"}, "exclude": {""}}
+	mu.Lock()
+	defer mu.Unlock()
+	if !reflect.DeepEqual(gotForm, want) {
+		t.Errorf("hook got %v; want %v", gotForm, want)
+	}
+	for _, tt := range []struct {
+		path, form string
+		code       int
+	}{
+		{"/edit/missing", "title=x", 404},
+		{"/edit/a1", "date=yesterday", 400},
+		{"/edit/a1", "", 400},
+		{"/edit/a1", "titel=x", 400},
+		{"/edit/a1", "title=x&title=y", 400},
+	} {
+		if resp, body := request(t, "POST", srv.URL+tt.path, "", tt.form); resp.StatusCode != tt.code {
+			t.Errorf("%s %q: %d %s; want %d", tt.path, tt.form, resp.StatusCode, body, tt.code)
+		}
+	}
+	d.Edit = nil
+	if resp, _ := request(t, "POST", srv.URL+"/edit/a1", "", "title=x"); resp.StatusCode != http.StatusNotImplemented {
+		t.Errorf("without an Edit hook: %d; want 501", resp.StatusCode)
+	}
+}
+
+// TestAnEditDuringAPassIsRebuiltAfterIt: the pass's own rebuild may have
+// read the edits before the edit was stored, so the daemon rebuilds again.
+func TestAnEditDuringAPassIsRebuiltAfterIt(t *testing.T) {
+	release := make(chan struct{})
+	var block atomic.Bool
+	h := &countingHarvester{fn: func(_ context.Context, n int) (*harvester.Pass, error) {
+		if block.Load() {
+			<-release
+		}
+		return &harvester.Pass{}, nil
+	}}
+	st := newMemStore()
+	st.log = sampleLog()
+	var rebuilds atomic.Int32
+	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
+		Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {
+			return st.Contribution(ctx, id)
+		},
+		Rebuild: func(context.Context) error { rebuilds.Add(1); return nil }}
+	start(t, d)
+	pass(t, d) // after the start-up pass
+	block.Store(true)
+	done := d.q.add(nil)
+	eventually(t, "the blocked pass", func() bool { return h.inFlight.Load() == 1 })
+	if resp, body := request(t, "POST", serve(t, d).URL+"/edit/b2", "", "role=Keynote"); resp.StatusCode != 200 {
+		t.Fatalf("edit during a pass: %d %s", resp.StatusCode, body)
+	}
+	close(release)
+	<-done
+	if n := rebuilds.Load(); n != 2 {
+		t.Errorf("%d rebuilds; want 2 (the edit's, and one after the pass it overlapped)", n)
+	}
+}

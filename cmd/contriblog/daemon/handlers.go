@@ -1,0 +1,215 @@
+package daemon
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+var contentTypes = map[string]string{
+	"csv":  "text/csv; charset=utf-8; header=present",
+	"json": "application/json; charset=utf-8",
+	"md":   "text/markdown; charset=utf-8",
+}
+
+// serveExport answers GET /export.FORMAT with the filtered log. The log is
+// rendered before the first byte is sent, so an error is a clean 500 and
+// not a truncated document.
+func (d *Daemon) serveExport(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f, err := parseFilter(r.URL.Query())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var buf bytes.Buffer
+		rows, err := d.render(r.Context(), &buf, format, f)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", contentTypes[format])
+		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+		w.Header().Set("X-Contriblog-Rows", strconv.Itoa(rows))
+		w.Write(buf.Bytes())
+	}
+}
+
+// parseFilter reads the export filters from a query, as `contriblog
+// export` reads its flags: since and until are inclusive YYYY-MM-DD; all
+// with no value means true.
+func parseFilter(q url.Values) (harvester.Filter, error) {
+	if err := onlyKeys(q, "since", "until", "person", "type", "all"); err != nil {
+		return harvester.Filter{}, err
+	}
+	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person"), Type: q.Get("type")}
+	for _, p := range []struct{ name, v string }{{"since", f.Since}, {"until", f.Until}} {
+		if p.v == "" {
+			continue
+		}
+		if _, err := time.Parse(harvester.DateLayout, p.v); err != nil {
+			return f, fmt.Errorf("%s=%q: expected a date as YYYY-MM-DD", p.name, p.v)
+		}
+	}
+	if f.Since != "" && f.Until != "" && f.Since > f.Until {
+		return f, fmt.Errorf("since=%s is after until=%s", f.Since, f.Until)
+	}
+	if q.Has("all") {
+		all, err := parseBool(q.Get("all"))
+		if err != nil {
+			return f, fmt.Errorf("all=%q: %w", q.Get("all"), err)
+		}
+		f.All = all
+	}
+	return f, nil
+}
+
+// parseBool is strconv.ParseBool where a bare key ("?all") means true.
+func parseBool(s string) (bool, error) {
+	if s == "" {
+		return true, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("expected true or false")
+	}
+	return b, nil
+}
+
+// onlyKeys refuses any key but allowed, naming them: a misspelt filter
+// must not silently export everything.
+func onlyKeys(v url.Values, allowed ...string) error {
+	var unknown []string
+	for k := range v {
+		found := false
+		for _, a := range allowed {
+			found = found || k == a
+		}
+		if !found {
+			unknown = append(unknown, strconv.Quote(k))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("unknown parameter %s; known: %s", strings.Join(unknown, ", "), strings.Join(allowed, ", "))
+}
+
+// PassReport is POST /harvest?wait=1's answer: the pass's Results with
+// errors as text.
+type PassReport struct {
+	Started    time.Time      `json:"started"`
+	Results    []SourceReport `json:"results"`
+	LogChanged bool           `json:"log_changed"`
+	Rows       int            `json:"rows"`
+	Error      string         `json:"error,omitempty"` // the pass as a whole failed
+}
+
+// SourceReport is one source's part of a PassReport.
+type SourceReport struct {
+	Source          string  `json:"source"`
+	Type            string  `json:"type"`
+	New             int     `json:"new"`
+	Updated         int     `json:"updated"`
+	Unchanged       int     `json:"unchanged"`
+	NotModified     bool    `json:"not_modified,omitempty"`
+	Error           string  `json:"error,omitempty"`
+	DurationSeconds float64 `json:"duration_seconds"`
+}
+
+func newPassReport(out outcome) PassReport {
+	var rep PassReport
+	if out.Err != nil {
+		rep.Error = out.Err.Error()
+	}
+	if p := out.Pass; p != nil {
+		rep.Started, rep.LogChanged, rep.Rows = p.Started, p.LogChanged, p.Rows
+		for _, r := range p.Results {
+			sr := SourceReport{Source: r.Source, Type: r.Type, New: r.New, Updated: r.Updated,
+				Unchanged: r.Unchanged, NotModified: r.NotModified, DurationSeconds: r.Duration.Seconds()}
+			if r.Err != nil {
+				sr.Error = r.Err.Error()
+			}
+			rep.Results = append(rep.Results, sr)
+		}
+	}
+	return rep
+}
+
+// serveHarvest queues a pass over the named sources (all when none). It
+// answers 202 at once, or with wait=1 the pass's report when it is done
+// (a pass already running finishes first).
+func (d *Daemon) serveHarvest(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "read form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := onlyKeys(r.Form, "source", "wait"); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	wait := false
+	if r.Form.Has("wait") {
+		var err error
+		if wait, err = parseBool(r.Form.Get("wait")); err != nil {
+			http.Error(w, "wait="+strconv.Quote(r.Form.Get("wait"))+": "+err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	names := r.Form["source"]
+	if err := d.checkNames(names); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !d.scheduling.Load() {
+		http.Error(w, "the daemon is not running", http.StatusServiceUnavailable)
+		return
+	}
+	done := d.q.add(names)
+	if !wait {
+		queued := names
+		if len(queued) == 0 {
+			queued = []string{"all"}
+		}
+		writeJSON(w, http.StatusAccepted, map[string][]string{"queued": queued})
+		return
+	}
+	// A pass may outlast the server's write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+	select {
+	case out := <-done:
+		code := http.StatusOK
+		if out.Pass == nil && out.Err != nil {
+			code = http.StatusServiceUnavailable
+		}
+		writeJSON(w, code, newPassReport(out))
+	case <-r.Context().Done():
+		// The client left or the daemon is stopping; the pass goes on.
+	}
+}
+
+// checkNames refuses names that are no enabled source.
+func (d *Daemon) checkNames(names []string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, n := range names {
+		if _, ok := d.plans[n]; !ok {
+			known := make([]string, 0, len(d.plans))
+			for k := range d.plans {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return fmt.Errorf("source=%q: no enabled source of that name; enabled: %s", n, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}

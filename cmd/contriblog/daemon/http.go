@@ -1,0 +1,209 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// maxBody bounds the body of a POST: an edit's form is a few hundred bytes.
+const maxBody = 64 << 10
+
+// NewHandler returns the daemon's HTTP API:
+//
+//	GET  /healthz                  200 while the store answers and the scheduler runs, else 503 (JSON)
+//	GET  /export.csv|.json|.md     the log; query: since, until (YYYY-MM-DD), person, type, all
+//	GET  /sources                  every source's state, schedule and next run (JSON)
+//	GET  /metrics                  Prometheus text format
+//	POST /harvest                  queue a pass; form: source (repeatable), wait=1 to answer with its results
+//	POST /edit/{id}                curate a contribution; form fields as `contriblog edit` flags
+//
+// With Config.ListenToken set, every request needs "Authorization: Bearer
+// TOKEN" (401 otherwise). Without it, the daemon listens on loopback only
+// and answers only requests addressed to a loopback host name, so that a
+// web page cannot reach it through DNS rebinding; POSTs from another
+// origin in a browser are refused either way.
+func NewHandler(d *Daemon) http.Handler {
+	d.init()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", d.serveIndex)
+	mux.HandleFunc("GET /healthz", d.serveHealth)
+	for _, f := range []string{"csv", "json", "md"} {
+		mux.HandleFunc("GET /export."+f, d.serveExport(f))
+	}
+	mux.HandleFunc("GET /sources", d.serveSources)
+	mux.HandleFunc("GET /metrics", d.serveMetrics)
+	mux.HandleFunc("POST /harvest", d.serveHarvest)
+	mux.HandleFunc("POST /edit/{id}", d.serveEdit)
+
+	var h http.Handler = mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	return d.guard(h)
+}
+
+// guard checks the bearer token (or, without one, the Host header) before
+// anything else, and marks every response uncacheable.
+func (d *Daemon) guard(next http.Handler) http.Handler {
+	token := d.Config.ListenToken
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if token != "" {
+			got, ok := bearer(r)
+			// Hashing first makes the comparison constant-time whatever the
+			// lengths.
+			sum := sha256.Sum256([]byte(got))
+			if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="contriblog"`)
+				http.Error(w, "missing or wrong bearer token (send Authorization: Bearer <listen_token>)", http.StatusUnauthorized)
+				return
+			}
+		} else if !isLoopbackHost(hostOnly(r.Host)) {
+			http.Error(w, "this daemon answers only requests addressed to localhost, 127.0.0.1 or [::1] (set listen_token to serve other names)", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearer returns the request's bearer token.
+func bearer(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(tok), true
+}
+
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
+}
+
+func (d *Daemon) serveIndex(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprint(w, `contriblog daemon
+GET  /healthz
+GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&all=1
+GET  /sources
+GET  /metrics
+POST /harvest     source=NAME (repeatable)  wait=1
+POST /edit/{id}   exclude include type title date role area reach quantity merge split
+`)
+}
+
+// health is /healthz's answer.
+type health struct {
+	Status        string     `json:"status"` // ok or unavailable
+	Store         string     `json:"store"`
+	Scheduler     string     `json:"scheduler"` // running or stopped
+	PassRunning   bool       `json:"pass_running"`
+	LastPass      *time.Time `json:"last_pass,omitempty"`
+	LastPassError string     `json:"last_pass_error,omitempty"`
+}
+
+func (d *Daemon) serveHealth(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok", Store: "ok", Scheduler: "running", PassRunning: d.passRunning.Load()}
+	code := http.StatusOK
+	if !d.scheduling.Load() {
+		code, h.Status, h.Scheduler = http.StatusServiceUnavailable, "unavailable", "stopped"
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := d.Store.SourceStates(ctx); err != nil {
+		code, h.Status, h.Store = http.StatusServiceUnavailable, "unavailable", "error: "+err.Error()
+	}
+	if lp := d.lastPass.Load(); lp != nil {
+		h.LastPass, h.LastPassError = &lp.Finished, lp.Err
+	}
+	writeJSON(w, code, h)
+}
+
+func (d *Daemon) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	states, err := d.Store.SourceStates(r.Context())
+	if err != nil {
+		http.Error(w, "read source states: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	if err := d.metrics.write(w, states, d.passRunning.Load()); err != nil {
+		d.Logger.Debug("writing metrics failed", "err", err)
+	}
+}
+
+// SourceStatus is one row of GET /sources: the store's state of the
+// source (its source-specific Data left out) and what the daemon plans
+// for it.
+type SourceStatus struct {
+	harvester.SourceState
+	Schedule   string    `json:"schedule,omitempty"`
+	Enabled    bool      `json:"enabled"`
+	Configured bool      `json:"configured"` // false for a source the store knows but the config no longer names
+	NextRun    time.Time `json:"next_run,omitzero"`
+}
+
+func (d *Daemon) serveSources(w http.ResponseWriter, r *http.Request) {
+	out, err := d.sourceStatuses(r.Context())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// sourceStatuses lists the configured sources in config order, then those
+// only the store knows, by name.
+func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
+	states, err := d.Store.SourceStates(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read source states: %w", err)
+	}
+	byName := map[string]harvester.SourceState{}
+	for _, st := range states {
+		byName[st.Name] = st
+	}
+	now := d.now()
+	out := make([]SourceStatus, 0, len(states))
+	for _, s := range d.Config.Sources {
+		st, ok := byName[s.Name]
+		if !ok {
+			st = harvester.SourceState{Name: s.Name, Type: s.Type}
+		}
+		delete(byName, s.Name)
+		st.Data = nil
+		row := SourceStatus{SourceState: st, Enabled: s.Enabled, Configured: true, Schedule: s.Schedule}
+		if row.Schedule == "" {
+			row.Schedule = d.Config.Schedule
+		}
+		if s.Enabled {
+			row.NextRun = d.nextRun(s.Name, st.NextTry, now)
+		}
+		out = append(out, row)
+	}
+	for _, st := range states {
+		if _, left := byName[st.Name]; left {
+			st.Data = nil
+			out = append(out, SourceStatus{SourceState: st})
+		}
+	}
+	return out, nil
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v) // the client has gone; nothing to do
+}

@@ -1,0 +1,145 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// exportTimeout bounds the export written after a pass that shutdown
+// interrupted: the log may have changed, but shutdown must stay prompt.
+const exportTimeout = 2 * time.Second
+
+// runPasses is the only goroutine that runs passes: one at a time, each
+// over what was requested while the previous one ran.
+func (d *Daemon) runPasses(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			d.q.close(fmt.Errorf("the daemon is stopping: %w", context.Cause(ctx)))
+			return
+		case <-d.q.kick:
+		}
+		names, waiters, ok := d.q.take()
+		if !ok {
+			continue
+		}
+		out := outcome{Err: ctx.Err()}
+		if out.Err == nil {
+			out = d.pass(ctx, names)
+		}
+		for _, w := range waiters {
+			w <- out
+		}
+	}
+}
+
+// pass runs one harvest over names (all sources when nil) and what
+// follows it: metrics, backoff, a rebuild for edits made meanwhile, and
+// the export.
+func (d *Daemon) pass(ctx context.Context, names []string) outcome {
+	d.rebuildMu.Lock()
+	gen := d.editGen
+	d.rebuildMu.Unlock()
+
+	start := time.Now()
+	p, err := d.harvest(ctx, names)
+	took := time.Since(start)
+
+	interrupted := ctx.Err() != nil
+	d.metrics.recordPass(p, err, took, interrupted)
+	d.logPass(names, p, err, took, interrupted)
+	if p != nil && !interrupted {
+		d.backoff(ctx, p)
+	}
+	info := &passInfo{Finished: d.now()}
+	if err != nil {
+		info.Err = err.Error()
+	}
+	d.lastPass.Store(info)
+
+	changed := p != nil && p.LogChanged
+	if d.rebuildAfterEdits(ctx, gen) {
+		changed = true
+	}
+	if changed {
+		d.markExportDirty()
+	}
+	ectx := ctx
+	if interrupted {
+		var cancel context.CancelFunc
+		ectx, cancel = context.WithTimeout(context.WithoutCancel(ctx), exportTimeout)
+		defer cancel()
+	}
+	d.autoExport(ectx)
+	return outcome{Pass: p, Err: err}
+}
+
+// harvest runs the Harvester, turning a panic (sources' panics are the
+// harvester's to catch; this is for the rest of the pipeline) into the
+// pass's error, so that one bad pass cannot end the service.
+func (d *Daemon) harvest(ctx context.Context, names []string) (p *harvester.Pass, err error) {
+	d.passRunning.Store(true)
+	defer func() {
+		d.passRunning.Store(false)
+		if r := recover(); r != nil {
+			d.Logger.Error("pass panicked", "panic", r, "stack", string(debug.Stack()))
+			p, err = nil, fmt.Errorf("internal error (panic): %v", r)
+		}
+	}()
+	return d.Harvester.Run(ctx, names...)
+}
+
+// rebuildAfterEdits rebuilds the log when an edit was made while the pass
+// ran: the pass's own rebuild may have read the edits before it and
+// stored its log after the edit's rebuild. Edits and this check hold
+// rebuildMu, so an edit either precedes the pass, or follows this
+// rebuild, or is caught here.
+func (d *Daemon) rebuildAfterEdits(ctx context.Context, gen uint64) bool {
+	d.rebuildMu.Lock()
+	defer d.rebuildMu.Unlock()
+	if d.editGen == gen || d.Rebuild == nil || ctx.Err() != nil {
+		// On shutdown the start-up pass of the next run rebuilds anyway.
+		return false
+	}
+	if err := d.Rebuild(ctx); err != nil {
+		d.Logger.Error("rebuilding the log after edits failed", "err", err)
+		return false
+	}
+	return true
+}
+
+// logPass writes the pass's summary; the harvester has already logged one
+// line per source (info) or failure (warn).
+func (d *Daemon) logPass(names []string, p *harvester.Pass, err error, took time.Duration, interrupted bool) {
+	log := d.Logger.With("duration", took.Round(time.Millisecond))
+	if len(names) > 0 {
+		log = log.With("sources", names)
+	}
+	switch {
+	case interrupted:
+		log.Info("pass interrupted by shutdown")
+		return
+	case err != nil:
+		log.Error("pass failed", "err", err)
+		return
+	}
+	failed := 0
+	for _, r := range p.Results {
+		if r.Err != nil {
+			failed++
+		}
+	}
+	log.Info("pass finished", "harvested", len(p.Results), "failed", failed,
+		"rows", p.Rows, "log_changed", p.LogChanged)
+}
+
+// isCancellation reports whether a source's error is only the pass being
+// cancelled by shutdown, which is no failure of the source.
+func isCancellation(err error) bool {
+	return errors.Is(err, context.Canceled)
+}

@@ -1,0 +1,173 @@
+package ics
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	ical "github.com/arran4/golang-ical"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// occurrence is one dated instance of an event about to become an
+// observation: the event that describes it (the series, or the override
+// of this very occurrence), its start and its native id.
+type occurrence struct {
+	v        *vevent
+	start    stamp
+	id       string
+	rrule    string // the series' rule, for an occurrence of one
+	expanded bool   // false: a rule that was not expanded (first occurrence only)
+}
+
+// observe maps one occurrence; ok is false when it is filtered out by
+// match or is older than Since.
+func (p *plan) observe(oc occurrence) (harvester.Observation, bool) {
+	ev, st := oc.v.ev, oc.start
+	summary := harvester.PlainText(value(ev, "SUMMARY"))
+	desc := harvester.PlainText(value(ev, "DESCRIPTION"))
+	location := harvester.PlainText(value(ev, "LOCATION"))
+	organizer, attendees := people(ev)
+	if !p.matches(append([]string{summary, desc, location, organizer}, attendees...)...) {
+		return harvester.Observation{}, false
+	}
+	if !p.cfg.Since.IsZero() && st.t.Before(p.cfg.Since) {
+		return harvester.Observation{}, false
+	}
+	o := harvester.Observation{
+		Source: p.cfg.Name, Person: p.cfg.Person, ActivityType: p.cfg.Activity,
+		NativeID: oc.id, Title: harvester.Truncate(summary, 300),
+		Date: st.t, AllDay: st.allDay, EndDate: oc.v.end(st),
+		FeedTitle:  p.name,
+		Categories: categories(ev),
+		Meta:       map[string]string{},
+	}
+	if o.Title == "" {
+		o.Title = firstNonEmpty(harvester.Truncate(desc, 100), "Untitled event")
+	}
+	host := p.name
+	if p.cfg.Person != "" && strings.Contains(strings.ToLower(host), strings.ToLower(p.cfg.Person)) {
+		host = "" // the person's own calendar ("Priya Raman - Speaking") hosts nothing
+	}
+	o.Description = describe(desc, location, host)
+	o.URL = httpURL(value(ev, "URL"))
+	if o.URL == "" && p.url != "" {
+		o.URL, o.URLIsListing = p.url, true
+	}
+	if organizer != "" {
+		o.Authors = []string{organizer}
+	}
+	p.meta(&o, oc, location)
+	return o, true
+}
+
+func (p *plan) meta(o *harvester.Observation, oc occurrence, location string) {
+	set := func(k, v string) {
+		if v != "" {
+			o.Meta[k] = v
+		}
+	}
+	set("location", location)
+	set("calendar", p.name)
+	set("tz_fallback", oc.start.fallback)
+	if o.Date.After(p.cfg.Now()) {
+		set("upcoming", "true")
+	}
+	if oc.rrule != "" {
+		set("series", oc.v.uid)
+		if oc.expanded {
+			set("recurrence", "occurrence of "+oc.rrule)
+		} else {
+			set("recurrence", oc.rrule+" not expanded: first occurrence only")
+		}
+	}
+	if len(o.Meta) == 0 {
+		o.Meta = nil
+	}
+}
+
+// end is the occurrence's end: start plus the event's span. An all-day
+// event's last day is the one before its exclusive DTEND, and a one-day
+// event has no separate end.
+func (v *vevent) end(st stamp) time.Time {
+	if st.allDay {
+		if v.spanDays <= 1 {
+			return time.Time{}
+		}
+		return st.t.AddDate(0, 0, v.spanDays-1)
+	}
+	if v.span <= 0 {
+		return time.Time{}
+	}
+	return st.t.Add(v.span)
+}
+
+// describe joins the description, the location and the calendar's name,
+// leaving out what the description already says.
+func describe(desc string, more ...string) string {
+	parts := []string{desc}
+	lower := strings.ToLower(desc)
+	for _, m := range more {
+		if m != "" && !strings.Contains(lower, strings.ToLower(m)) {
+			parts = append(parts, m)
+			lower += "\x00" + strings.ToLower(m)
+		}
+	}
+	return joinNonEmpty(" — ", parts...)
+}
+
+// people returns the organizer's and attendees' common names.
+func people(ev *ical.VEvent) (organizer string, attendees []string) {
+	for i := range ev.Properties {
+		pr := &ev.Properties[i]
+		switch strings.ToUpper(pr.IANAToken) {
+		case "ORGANIZER":
+			if organizer == "" {
+				organizer = harvester.CleanText(param(pr, "CN"))
+			}
+		case "ATTENDEE":
+			if cn := harvester.CleanText(param(pr, "CN")); cn != "" {
+				attendees = append(attendees, cn)
+			}
+		}
+	}
+	return organizer, attendees
+}
+
+// categories returns the CATEGORIES values, comma-separated in one or
+// more properties.
+func categories(ev *ical.VEvent) []string {
+	var out []string
+	for i := range ev.Properties {
+		if !strings.EqualFold(ev.Properties[i].IANAToken, "CATEGORIES") {
+			continue
+		}
+		for _, c := range strings.Split(ev.Properties[i].Value, ",") {
+			if c = harvester.PlainText(c); c != "" && len(out) < 20 {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// httpURL returns raw when it is an absolute http(s) URL, else "".
+func httpURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return harvester.CleanText(raw)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, s := range parts {
+		if s != "" {
+			keep = append(keep, s)
+		}
+	}
+	return strings.Join(keep, sep)
+}

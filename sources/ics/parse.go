@@ -1,0 +1,150 @@
+package ics
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	ical "github.com/arran4/golang-ical"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// Parse reads one iCalendar document and returns the calendar's name
+// (X-WR-CALNAME, else NAME) and one observation per occurrence of every
+// VEVENT that is not cancelled, passes cfg.Match and starts on or after
+// cfg.Since (see the package comment for recurring events).
+//
+// Real-world damage is tolerated: stray lines, unbalanced or lower-case
+// BEGIN/END, components outside or across several VCALENDARs, a missing
+// END:VCALENDAR. A document that ends inside an event returns the events
+// before the cut together with an error wrapping ErrTruncated. Anything
+// that is not a calendar (an HTML page, JSON, an empty body) is an error
+// that says what it is. Parse never panics.
+func Parse(data []byte, cfg Config) (calName string, obs []harvester.Observation, err error) {
+	defer func() {
+		// Last line of defence: golang-ical is third-party code fed with
+		// internet input, and one bad calendar must not stop a daemon.
+		if r := recover(); r != nil {
+			calName, obs, err = "", nil, fmt.Errorf("malformed calendar: the parser failed on it (%v)", r)
+		}
+	}()
+	cfg = defaults(cfg)
+	if err := sniff(data); err != nil {
+		return "", nil, err
+	}
+	c := clean(data)
+	opt := ical.WithUnknownPropertyHandler(ical.AcceptUnknownPropertyHandler)
+	cal, err := ical.ParseCalendarWithOptions(bytes.NewReader(c.text), opt)
+	if err != nil {
+		return "", nil, fmt.Errorf("malformed calendar: %w", err)
+	}
+	p := newPlan(cfg, cal)
+	obs = p.run(cal)
+	p.log(c)
+	if c.truncated {
+		return p.name, obs, fmt.Errorf("%w: the document ends inside an event; kept the %d events before the cut", ErrTruncated, len(obs))
+	}
+	return p.name, obs, nil
+}
+
+// plan is what mapping every event of one calendar shares.
+type plan struct {
+	cfg     Config
+	name    string
+	url     string // the calendar's URL: what events without their own fall back to
+	zones   *zones
+	match   []string // folded
+	until   time.Time
+	skipped int // events without a usable start
+	capped  int // recurring events cut at maxOccurrences
+	series  int // recurring events expanded so far
+	steps   int // rule iterations spent so far
+}
+
+func newPlan(cfg Config, cal *ical.Calendar) *plan {
+	p := &plan{cfg: cfg, url: cfg.URL, until: cfg.Until,
+		zones: &zones{defs: vtimezones(cal), cache: map[string]zoneAnswer{}, fallback: cfg.Timezone}}
+	if p.until.IsZero() {
+		p.until = cfg.Now().AddDate(1, 0, 0)
+	}
+	var altName string
+	for _, cp := range cal.CalendarProperties {
+		v := cp.Value
+		switch strings.ToUpper(cp.IANAToken) {
+		case "X-WR-CALNAME":
+			p.name = firstNonEmpty(p.name, harvester.PlainText(v))
+		case "NAME":
+			altName = firstNonEmpty(altName, harvester.PlainText(v))
+		case "X-WR-TIMEZONE":
+			if loc := lookupZone(strings.TrimSpace(v)); loc != nil && p.zones.wr == nil {
+				p.zones.wr, p.zones.wrName = loc, strings.TrimSpace(v)
+			}
+		case "URL":
+			if p.url == "" {
+				p.url = httpURL(v)
+			}
+		}
+	}
+	p.name = harvester.Truncate(firstNonEmpty(p.name, altName), 200)
+	for _, m := range cfg.Match {
+		if m = fold(m); m != "" {
+			p.match = append(p.match, m)
+		}
+	}
+	return p
+}
+
+// log reports, at debug level, what was repaired or skipped.
+func (p *plan) log(c cleaned) {
+	l := p.cfg.Logger
+	if c.dropped > 0 || p.skipped > 0 || c.unclosed {
+		l.Debug("calendar repaired", "source", p.cfg.Name, "lines_dropped", c.dropped,
+			"events_without_start", p.skipped, "missing_end_vcalendar", c.unclosed)
+	}
+	if p.capped > 0 {
+		l.Warn("recurring events cut short", "source", p.cfg.Name, "series", p.capped, "max_occurrences", maxOccurrences)
+	}
+}
+
+// matches reports whether one of the match strings occurs in the texts.
+func (p *plan) matches(texts ...string) bool {
+	if len(p.match) == 0 {
+		return true
+	}
+	for _, t := range texts {
+		t = fold(t)
+		for _, m := range p.match {
+			if strings.Contains(t, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// defaults fills what a zero Config leaves out.
+func defaults(cfg Config) Config {
+	if cfg.Activity == "" {
+		cfg.Activity = harvester.TypeThirdParty
+	}
+	if cfg.Timezone == nil {
+		cfg.Timezone = time.Local
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return cfg
+}

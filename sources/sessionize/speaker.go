@@ -1,0 +1,110 @@
+package sessionize
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold makes a name comparable: accents removed, case folded, white space
+// collapsed ("Zoë  Ångström" and "zoe angstrom" are equal).
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+}
+
+// findSpeaker returns the speaker whose id or full name is want. The error
+// of a miss names up to three nearest names so a typo is easy to fix.
+func findSpeaker(speakers []person, want string) (person, error) {
+	want = strings.TrimSpace(want)
+	if want == "" {
+		return person{}, fmt.Errorf("no speaker configured (set speaker: to a full name or Sessionize speaker id)")
+	}
+	for _, p := range speakers {
+		if p.id != "" && strings.EqualFold(p.id, want) {
+			return p, nil
+		}
+	}
+	f := fold(want)
+	for _, p := range speakers {
+		if p.name != "" && fold(p.name) == f {
+			return p, nil
+		}
+	}
+	if len(speakers) == 0 {
+		return person{}, fmt.Errorf("speaker %q not found: the document lists no speakers", want)
+	}
+	near := nearest(speakers, f, 3)
+	return person{}, fmt.Errorf("speaker %q not found among %d speakers; nearest: %s", want, len(speakers), strings.Join(near, ", "))
+}
+
+// nearest ranks names by edit distance less a bonus for every shared word.
+func nearest(speakers []person, f string, n int) []string {
+	type cand struct {
+		name  string
+		score int
+	}
+	seen := map[string]bool{}
+	var cs []cand
+	words := strings.Fields(f)
+	for _, p := range speakers {
+		if p.name == "" || seen[p.name] {
+			continue
+		}
+		seen[p.name] = true
+		pf := fold(p.name)
+		score := distance(f, pf)
+		for _, w := range words {
+			for _, pw := range strings.Fields(pf) {
+				if w == pw {
+					score -= 5
+				}
+			}
+		}
+		cs = append(cs, cand{p.name, score})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score < cs[j].score })
+	var out []string
+	for i := 0; i < len(cs) && i < n; i++ {
+		out = append(out, fmt.Sprintf("%q", cs[i].name))
+	}
+	return out
+}
+
+// distance is the Levenshtein distance in runes, capped in length so a
+// hostile document cannot make it expensive.
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 100 {
+		ra = ra[:100]
+	}
+	if len(rb) > 100 {
+		rb = rb[:100]
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
