@@ -204,3 +204,41 @@ func TestSplitCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceOrderIndependent harvests the demo's sources listed in reverse
+// order into a fresh database: the log (rows, ids, URLs, dates) must be
+// the one of the configured order (contract §5, issue 5 item 5).
+func TestSourceOrderIndependent(t *testing.T) {
+	srv, err := demo.Start(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	logFor := func(reverse bool) string {
+		dir := t.TempDir()
+		cfg, err := srv.WriteConfig(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reverse {
+			b, _ := os.ReadFile(cfg)
+			head, list, _ := strings.Cut(string(b), "sources:\n")
+			items := strings.Split(strings.TrimPrefix(list, "  - "), "\n  - ")
+			for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+				items[i], items[j] = items[j], items[i]
+			}
+			for i := range items {
+				items[i] = strings.TrimRight(items[i], "\n")
+			}
+			os.WriteFile(cfg, []byte(head+"sources:\n  - "+strings.Join(items, "\n  - ")+"\n"), 0o600)
+		}
+		if code, out, stderr := run(t, nil, "-c", cfg, "harvest"); code != 0 {
+			t.Fatalf("harvest (reverse=%v) exit %d\n%s\n%s", reverse, code, out, stderr)
+		}
+		_, out, _ := run(t, nil, "-c", cfg, "export", "--format", "json")
+		return out
+	}
+	if a, b := logFor(false), logFor(true); a != b {
+		t.Errorf("the log depends on the order of the sources:\n%s\n---\n%s", a, b)
+	}
+}
