@@ -1,7 +1,6 @@
 package export
 
 import (
-	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -30,8 +29,7 @@ type CSVEncoder struct {
 	w    *csv.Writer
 	opts Options
 	row  [16]string
-	done bool
-	err  error
+	gate
 }
 
 // NewCSVEncoder writes the header row to w and returns the encoder. Output
@@ -48,14 +46,8 @@ func NewCSVEncoder(w io.Writer, opts Options) *CSVEncoder {
 // Encode writes c as one row. A row curated as excluded is skipped unless
 // Options.All.
 func (e *CSVEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || e.done {
-		return cmp.Or(e.err, ErrClosed)
-	}
-	if c == nil {
-		return errNilRow
-	}
-	if skip(c, e.opts.All) {
-		return nil
+	if ok, err := e.admit(c, e.opts.All); !ok {
+		return err
 	}
 	r := &e.row
 	r[0], r[1], r[2] = cell(c.ID), cell(c.Person), cell(c.ActivityType)

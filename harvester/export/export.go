@@ -8,6 +8,7 @@
 package export
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -70,6 +71,26 @@ func New(format string, w io.Writer, opts Options) (Encoder, error) {
 
 // skip reports whether a row stays out of an export with these options.
 func skip(c *harvester.Contribution, all bool) bool { return c.Excluded && !all }
+
+// gate is the state every encoder shares: its first error, which every
+// later call returns, and whether it was closed.
+type gate struct {
+	done bool
+	err  error
+}
+
+// admit says whether Encode should write c. It refuses (with the error
+// to return) after a failure or Close and for a nil row, and skips a row
+// curated as excluded unless all.
+func (g *gate) admit(c *harvester.Contribution, all bool) (bool, error) {
+	if g.err != nil || g.done {
+		return false, cmp.Or(g.err, ErrClosed)
+	}
+	if c == nil {
+		return false, errNilRow
+	}
+	return !skip(c, all), nil
+}
 
 // title is the capped, plain-text title every format shows.
 func title(c *harvester.Contribution) string { return harvester.Truncate(plain(c.Title), MaxTitle) }

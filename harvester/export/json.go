@@ -3,7 +3,6 @@ package export
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -79,8 +78,7 @@ type JSONEncoder struct {
 	enc   *json.Encoder
 	opts  Options
 	first bool
-	done  bool
-	err   error
+	gate
 }
 
 // NewJSONEncoder writes the array's opening bracket to w and returns the
@@ -96,14 +94,8 @@ func NewJSONEncoder(w io.Writer, opts Options) *JSONEncoder {
 // Encode writes c as one object. A row curated as excluded is skipped
 // unless Options.All.
 func (e *JSONEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || e.done {
-		return cmp.Or(e.err, ErrClosed)
-	}
-	if c == nil {
-		return errNilRow
-	}
-	if skip(c, e.opts.All) {
-		return nil
+	if ok, err := e.admit(c, e.opts.All); !ok {
+		return err
 	}
 	row := e.row(c)
 	e.buf.Reset()

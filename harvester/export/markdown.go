@@ -3,7 +3,6 @@ package export
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -34,8 +33,7 @@ type MarkdownEncoder struct {
 	types  []string
 	byType map[string]*bytes.Buffer
 	rows   int
-	done   bool
-	err    error
+	gate
 }
 
 // NewMarkdownEncoder writes the document's heading to w and returns the
@@ -49,14 +47,8 @@ func NewMarkdownEncoder(w io.Writer, opts Options) *MarkdownEncoder {
 // Encode adds c to its month. A row curated as excluded is skipped unless
 // Options.All, and then marked.
 func (e *MarkdownEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || e.done {
-		return cmp.Or(e.err, ErrClosed)
-	}
-	if c == nil {
-		return errNilRow
-	}
-	if skip(c, e.opts.All) {
-		return nil
+	if ok, err := e.admit(c, e.opts.All); !ok {
+		return err
 	}
 	if m := monthKey(c.Date); m != e.month {
 		e.flush()

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bufio"
-	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -47,8 +46,7 @@ type TableEncoder struct {
 	opts    TableOptions
 	rows    [][len(tableHeader)]string
 	curated bool
-	done    bool
-	err     error
+	gate
 }
 
 // NewTableEncoder returns a table encoder writing to w on Close.
@@ -63,14 +61,8 @@ func NewTableEncoder(w io.Writer, opts TableOptions) *TableEncoder {
 // Encode adds c to the table. A row curated as excluded is skipped unless
 // TableOptions.All.
 func (e *TableEncoder) Encode(c *harvester.Contribution) error {
-	if e.err != nil || e.done {
-		return cmp.Or(e.err, ErrClosed)
-	}
-	if c == nil {
-		return errNilRow
-	}
-	if skip(c, e.opts.All) {
-		return nil
+	if ok, err := e.admit(c, e.opts.All); !ok {
+		return err
 	}
 	mark := func(field, s string) string {
 		for _, f := range c.Curated {
