@@ -19,6 +19,9 @@ import (
 // backoff, auto-export and HTTP API; this wires the config, the store and
 // the sources into it.
 func (m *Main) runDaemon(ctx context.Context, args []string) error {
+	if handled, err := m.runAsService(ctx, args); handled {
+		return err
+	}
 	fs := m.newFlagSet("run", "[--log-format text|json]")
 	var logFormat string
 	fs.StringVar(&logFormat, "log-format", "text", "log `FORMAT`: text or json (for journald, Loki and the like)")
