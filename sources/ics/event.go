@@ -1,7 +1,6 @@
 package ics
 
 import (
-	"net/url"
 	"strings"
 	"time"
 
@@ -51,7 +50,7 @@ func (p *plan) observe(oc occurrence) (harvester.Observation, bool) {
 		host = "" // the person's own calendar ("Priya Raman - Speaking") hosts nothing
 	}
 	o.Description = describe(desc, location, host)
-	o.URL = httpURL(value(ev, "URL"))
+	o.URL = harvester.HTTPURL(value(ev, "URL"))
 	if o.URL == "" && p.url != "" {
 		o.URL, o.URLIsListing = p.url, true
 	}
@@ -114,7 +113,7 @@ func describe(desc string, more ...string) string {
 			lower += "\x00" + strings.ToLower(m)
 		}
 	}
-	return joinNonEmpty(" — ", parts...)
+	return harvester.JoinNonEmpty(" — ", parts...)
 }
 
 // people returns the organizer's and attendees' common names.
@@ -152,22 +151,3 @@ func categories(ev *ical.VEvent) []string {
 	return out
 }
 
-// httpURL returns raw when it is an absolute http(s) URL, else "".
-func httpURL(raw string) string {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return harvester.CleanText(raw)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var keep []string
-	for _, s := range parts {
-		if s != "" {
-			keep = append(keep, s)
-		}
-	}
-	return strings.Join(keep, sep)
-}

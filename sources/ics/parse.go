@@ -56,7 +56,7 @@ type plan struct {
 	name    string
 	url     string // the calendar's URL: what events without their own fall back to
 	zones   *zones
-	match   []string // folded
+	match   harvester.Matcher
 	until   time.Time
 	skipped int // events without a usable start
 	capped  int // recurring events cut at maxOccurrences
@@ -84,16 +84,12 @@ func newPlan(cfg Config, cal *ical.Calendar) *plan {
 			}
 		case "URL":
 			if p.url == "" {
-				p.url = httpURL(v)
+				p.url = harvester.HTTPURL(v)
 			}
 		}
 	}
 	p.name = harvester.Truncate(firstNonEmpty(p.name, altName), 200)
-	for _, m := range cfg.Match {
-		if m = fold(m); m != "" {
-			p.match = append(p.match, m)
-		}
-	}
+	p.match = harvester.NewMatcher(cfg.Match)
 	return p
 }
 
@@ -110,20 +106,7 @@ func (p *plan) log(c cleaned) {
 }
 
 // matches reports whether one of the match strings occurs in the texts.
-func (p *plan) matches(texts ...string) bool {
-	if len(p.match) == 0 {
-		return true
-	}
-	for _, t := range texts {
-		t = fold(t)
-		for _, m := range p.match {
-			if strings.Contains(t, m) {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (p *plan) matches(texts ...string) bool { return p.match.Match(texts...) }
 
 func firstNonEmpty(a, b string) string {
 	if a != "" {

@@ -3,7 +3,6 @@ package sessionize
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"net/url"
 	"strings"
 	"time"
 
@@ -63,7 +62,7 @@ func (se session) has(p person) bool {
 			}
 			continue
 		}
-		if p.name != "" && fold(p.name) == fold(q.name) {
+		if p.name != "" && harvester.Fold(p.name) == harvester.Fold(q.name) {
 			return true
 		}
 	}
@@ -112,7 +111,7 @@ func describe(o *harvester.Observation, se session, sp person) {
 			continue
 		}
 		o.Authors = append(o.Authors, q.name)
-		if !(sp.id != "" && strings.EqualFold(sp.id, q.id)) && fold(q.name) != fold(sp.name) {
+		if !(sp.id != "" && strings.EqualFold(sp.id, q.id)) && harvester.Fold(q.name) != harvester.Fold(sp.name) {
 			others = append(others, q.name)
 		}
 	}
@@ -123,7 +122,7 @@ func describe(o *harvester.Observation, se session, sp person) {
 	if len(others) > 0 {
 		with = "with " + strings.Join(others, ", ")
 	}
-	o.Description = joinNonEmpty(" — ", se.desc, joinNonEmpty(", ", o.FeedTitle, se.room), with)
+	o.Description = harvester.JoinNonEmpty(" — ", se.desc, harvester.JoinNonEmpty(", ", o.FeedTitle, se.room), with)
 	for k, v := range map[string]string{"event": o.FeedTitle, "room": se.room, "speakers": strings.Join(o.Authors, "; ")} {
 		if v != "" {
 			o.Meta[k] = v
@@ -137,7 +136,7 @@ func describe(o *harvester.Observation, se session, sp person) {
 // links picks the recording, else the live stream, as URL; sessions have no
 // page of their own, so without either the URL is the endpoint, a listing.
 func links(o *harvester.Observation, se session, listing string) {
-	rec, live := httpURL(se.recording), httpURL(se.live)
+	rec, live := harvester.HTTPURL(se.recording), harvester.HTTPURL(se.live)
 	switch {
 	case rec != "":
 		o.URL = rec
@@ -186,21 +185,3 @@ func firstOfTwo(t time.Time, loc *time.Location) time.Time {
 	return t
 }
 
-func httpURL(raw string) string {
-	raw = strings.TrimSpace(raw)
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	return harvester.CleanText(raw)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var keep []string
-	for _, s := range parts {
-		if s = strings.TrimSpace(s); s != "" {
-			keep = append(keep, s)
-		}
-	}
-	return strings.Join(keep, sep)
-}

@@ -4,23 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/contriblog/contriblog/harvester"
 )
-
-// fold makes a name comparable: accents removed, case folded, white space
-// collapsed ("Zoë  Ångström" and "zoe angstrom" are equal).
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
-}
 
 // findSpeaker returns the speaker whose id or full name is want. The error
 // of a miss names up to three nearest names so a typo is easy to fix.
@@ -34,9 +20,9 @@ func findSpeaker(speakers []person, want string) (person, error) {
 			return p, nil
 		}
 	}
-	f := fold(want)
+	f := harvester.Fold(want)
 	for _, p := range speakers {
-		if p.name != "" && fold(p.name) == f {
+		if p.name != "" && harvester.Fold(p.name) == f {
 			return p, nil
 		}
 	}
@@ -61,7 +47,7 @@ func nearest(speakers []person, f string, n int) []string {
 			continue
 		}
 		seen[p.name] = true
-		pf := fold(p.name)
+		pf := harvester.Fold(p.name)
 		score := distance(f, pf)
 		for _, w := range words {
 			for _, pw := range strings.Fields(pf) {

@@ -1,0 +1,107 @@
+package harvester
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Helpers every source shares: the `match` filter, name folding, and
+// the small text chores of building an observation.
+
+// Fold makes text comparable the way people expect names to compare:
+// accents removed, case folded, white space collapsed ("Zoë  Ångström"
+// and "zoe angstrom" are equal).
+func Fold(s string) string {
+	if isFoldedASCII(s) {
+		return s
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+}
+
+// isFoldedASCII reports whether Fold would return s unchanged: lower-case
+// ASCII with single spaces inside. Most match terms and names are.
+func isFoldedASCII(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80 || c >= 'A' && c <= 'Z' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return false
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+		default:
+			prevSpace = false
+		}
+	}
+	return len(s) == 0 || !prevSpace
+}
+
+// Matcher is a source's `match` filter: it keeps an item when one of the
+// terms occurs in one of its texts, ignoring case, accents and spacing.
+// The zero Matcher keeps everything.
+type Matcher struct{ terms []string }
+
+// NewMatcher folds the terms once; blank ones are dropped.
+func NewMatcher(terms []string) Matcher {
+	var m Matcher
+	for _, t := range terms {
+		if t = Fold(t); t != "" {
+			m.terms = append(m.terms, t)
+		}
+	}
+	return m
+}
+
+// Match reports whether one of the terms occurs in one of texts; true
+// when there are no terms.
+func (m Matcher) Match(texts ...string) bool {
+	if len(m.terms) == 0 {
+		return true
+	}
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		t = Fold(t)
+		for _, term := range m.terms {
+			if strings.Contains(t, term) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// HTTPURL returns raw, cleaned, when it is an absolute http(s) URL, else "".
+func HTTPURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return CleanText(raw)
+}
+
+// JoinNonEmpty joins the parts that are not blank, trimmed, with sep.
+func JoinNonEmpty(sep string, parts ...string) string {
+	keep := make([]string, 0, len(parts))
+	for _, s := range parts {
+		if s = strings.TrimSpace(s); s != "" {
+			keep = append(keep, s)
+		}
+	}
+	return strings.Join(keep, sep)
+}
