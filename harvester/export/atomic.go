@@ -21,7 +21,14 @@ import (
 // symbolic link is followed: the file it names is replaced, the link
 // kept. A directory that does not exist, is not a directory or cannot be
 // written in is an error naming it.
+//
+// A path that names something other than a regular file (a named pipe,
+// /dev/stdout, a terminal) cannot be replaced and must not be: it is
+// written to in place, streaming.
 func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return writeInPlace(path, write)
+	}
 	target, mode, err := atomicTarget(path, perm)
 	if err != nil {
 		return err
@@ -53,6 +60,26 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 	}
 	done = true
 	syncDir(dir)
+	return nil
+}
+
+// writeInPlace writes to a special file (a pipe, a device) as it is.
+func writeInPlace(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+	}
 	return nil
 }
 

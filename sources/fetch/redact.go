@@ -23,13 +23,9 @@ func Redact(rawURL string) string {
 		q := u.Query()
 		changed := false
 		for k := range q {
-			lk := strings.ToLower(k)
-			for _, s := range secretParams {
-				if lk == s || strings.HasSuffix(lk, "_"+s) || strings.HasSuffix(lk, "token") {
-					q.Set(k, "***")
-					changed = true
-					break
-				}
+			if secretParam(k) {
+				q.Set(k, "***")
+				changed = true
 			}
 		}
 		if changed {
@@ -37,6 +33,42 @@ func Redact(rawURL string) string {
 		}
 	}
 	return u.String()
+}
+
+// Public drops user:pass@ and the secret-looking query parameters (names
+// and values) from a URL, for URLs that are stored and exported: the
+// calendar a contribution falls back to, the base that relative links
+// resolve against. An unparseable URL gives "".
+func Public(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		q := u.Query()
+		changed := false
+		for k := range q {
+			if secretParam(k) {
+				q.Del(k)
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String()
+}
+
+func secretParam(k string) bool {
+	lk := strings.ToLower(k)
+	for _, s := range secretParams {
+		if lk == s || strings.HasSuffix(lk, "_"+s) || strings.HasSuffix(lk, "token") {
+			return true
+		}
+	}
+	return false
 }
 
 // redactErr replaces the raw URL inside err's message with its redacted

@@ -10,6 +10,7 @@ import (
 	ical "github.com/arran4/golang-ical"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Parse reads one iCalendar document and returns the calendar's name
@@ -65,7 +66,9 @@ type plan struct {
 }
 
 func newPlan(cfg Config, cal *ical.Calendar) *plan {
-	p := &plan{cfg: cfg, url: cfg.URL, until: cfg.Until,
+	// The calendar's URL without credentials: events without a URL of
+	// their own are stored and exported with it.
+	p := &plan{cfg: cfg, url: fetch.Public(cfg.URL), until: cfg.Until,
 		zones: &zones{defs: vtimezones(cal), cache: map[string]zoneAnswer{}, fallback: cfg.Timezone}}
 	if p.until.IsZero() {
 		p.until = cfg.Now().AddDate(1, 0, 0)

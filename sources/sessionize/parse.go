@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Parse reads a Sessionize view/All document (or view/Sessions,
@@ -98,7 +99,7 @@ func observation(se session, sp person, cfg Config) harvester.Observation {
 		o.Role = "Panelist"
 	}
 	describe(&o, se, sp)
-	links(&o, se, cfg.URL)
+	links(&o, se, fetch.Public(cfg.URL)) // stored and exported: no credentials
 	return o
 }
 
