@@ -7,8 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/contriblog/contriblog/harvester"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
 )
 
 // reader turns entries into observations, recording every problem.
@@ -20,7 +22,7 @@ type reader struct {
 
 // entry reads one entry; false when it has any problem.
 func (r *reader) entry(n *yaml.Node, path string) (harvester.Observation, bool) {
-	fields, ok := r.mapping(n, path, 0)
+	fields, ok := r.mapping(n, path)
 	if !ok {
 		return harvester.Observation{}, false
 	}
@@ -29,11 +31,11 @@ func (r *reader) entry(n *yaml.Node, path string) (harvester.Observation, bool) 
 	var id string
 	set := map[string]bool{}
 	for _, f := range fields {
-		if absent(f.val) {
+		if yamldoc.Absent(f.Val) {
 			continue // null or "": not given, as the JSON export writes an empty end_date
 		}
-		set[f.key] = true
-		r.field(&o, &id, f, key(path, f.key))
+		set[f.Key] = true
+		r.field(&o, &id, f, key(path, f.Key))
 	}
 	if !set["title"] {
 		r.errorf(n, key(path, "title"), "title is required")
@@ -59,8 +61,8 @@ func (r *reader) entry(n *yaml.Node, path string) (harvester.Observation, bool) 
 // valueOf returns the value of key k among fields (nil when missing).
 func valueOf(fields []field, k string) *yaml.Node {
 	for _, fl := range fields {
-		if fl.key == k {
-			return fl.val
+		if fl.Key == k {
+			return fl.Val
 		}
 	}
 	return nil
@@ -83,7 +85,7 @@ func (r *reader) defaultActivity(o *harvester.Observation, n *yaml.Node, path st
 
 // field reads one key of an entry into o (and the person's id into id).
 func (r *reader) field(o *harvester.Observation, id *string, f field, k string) {
-	switch f.key {
+	switch f.Key {
 	case "id":
 		*id = r.str(f, k)
 	case "title":
@@ -96,14 +98,14 @@ func (r *reader) field(o *harvester.Observation, id *string, f field, k string) 
 		if s := r.str(f, k); s != "" {
 			name, err := r.vocab.Resolve(s)
 			if err != nil {
-				r.errorf(f.val, k, "%s", err.Error())
+				r.errorf(f.Val, k, "%s", err.Error())
 			}
 			o.ActivityType = name
 		}
 	case "description":
 		o.Description = harvester.PlainText(r.str(f, k))
 	case "url":
-		o.URL = r.url(f.val, k)
+		o.URL = r.url(f.Val, k)
 	case "role":
 		o.Role = harvester.CleanText(r.str(f, k))
 	case "primary_area":
@@ -119,14 +121,14 @@ func (r *reader) field(o *harvester.Observation, id *string, f field, k string) 
 
 // listField reads the list and number keys, and reports unknown ones.
 func (r *reader) listField(o *harvester.Observation, f field, k string) {
-	switch f.key {
+	switch f.Key {
 	case "additional_areas":
 		o.AdditionalAreas = r.strList(f, k)
 	case "target_audience":
 		o.TargetAudience = r.strList(f, k)
 	case "other_urls":
 		for i, u := range r.nodeList(f, k) {
-			if v := r.url(u, index(k, i)); v != "" {
+			if v := r.url(u, yamldoc.Index(k, i)); v != "" {
 				o.OtherURLs = append(o.OtherURLs, v)
 			}
 		}
@@ -141,11 +143,11 @@ func (r *reader) listField(o *harvester.Observation, f field, k string) {
 
 // str reads a scalar as a trimmed string.
 func (r *reader) str(f field, k string) string {
-	if f.val.Kind != yaml.ScalarNode {
-		r.errorf(f.val, k, "expected a string, got %s", describe(f.val))
+	if f.Val.Kind != yaml.ScalarNode {
+		r.errorf(f.Val, k, "expected a string, got %s", yamldoc.Describe(f.Val))
 		return ""
 	}
-	return strings.TrimSpace(f.val.Value)
+	return strings.TrimSpace(f.Val.Value)
 }
 
 // date reads a calendar day, YYYY-MM-DD, as midnight UTC.
@@ -156,7 +158,7 @@ func (r *reader) date(f field, k string) time.Time {
 	}
 	t, err := time.Parse(harvester.DateLayout, s)
 	if err != nil {
-		r.errorf(f.val, k, "expected a date as YYYY-MM-DD, got %q", shorten(s))
+		r.errorf(f.Val, k, "expected a date as YYYY-MM-DD, got %q", shorten(s))
 		return time.Time{}
 	}
 	return t
@@ -165,7 +167,7 @@ func (r *reader) date(f field, k string) time.Time {
 // url reads an absolute http(s) URL.
 func (r *reader) url(n *yaml.Node, k string) string {
 	if n.Kind != yaml.ScalarNode {
-		r.errorf(n, k, "expected a URL, got %s", describe(n))
+		r.errorf(n, k, "expected a URL, got %s", yamldoc.Describe(n))
 		return ""
 	}
 	s := strings.TrimSpace(n.Value)
@@ -186,11 +188,11 @@ func (r *reader) count(f field, k string, max int64) int64 {
 	v, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, 64)
 	switch {
 	case err != nil:
-		r.errorf(f.val, k, "expected a whole number, got %q", shorten(s))
+		r.errorf(f.Val, k, "expected a whole number, got %q", shorten(s))
 	case v < 0:
-		r.errorf(f.val, k, "must not be negative, got %d", v)
+		r.errorf(f.Val, k, "must not be negative, got %d", v)
 	case v > max:
-		r.errorf(f.val, k, "%d is too large", v)
+		r.errorf(f.Val, k, "%d is too large", v)
 	default:
 		return v
 	}
@@ -199,19 +201,19 @@ func (r *reader) count(f field, k string, max int64) int64 {
 
 // nodeList reads a list; a single value is a list of one.
 func (r *reader) nodeList(f field, k string) []*yaml.Node {
-	switch f.val.Kind {
+	switch f.Val.Kind {
 	case yaml.SequenceNode:
-		out := make([]*yaml.Node, 0, len(f.val.Content))
-		for _, c := range f.val.Content {
-			if c = resolve(c); !absent(c) {
+		out := make([]*yaml.Node, 0, len(f.Val.Content))
+		for _, c := range f.Val.Content {
+			if c = yamldoc.Resolve(c); !yamldoc.Absent(c) {
 				out = append(out, c)
 			}
 		}
 		return out
 	case yaml.ScalarNode:
-		return []*yaml.Node{f.val}
+		return []*yaml.Node{f.Val}
 	}
-	r.errorf(f.val, k, "expected a list, got %s", describe(f.val))
+	r.errorf(f.Val, k, "expected a list, got %s", yamldoc.Describe(f.Val))
 	return nil
 }
 
@@ -219,8 +221,8 @@ func (r *reader) nodeList(f field, k string) []*yaml.Node {
 // separated by ";", as the CSV export writes them.
 func (r *reader) strList(f field, k string) []string {
 	var out []string
-	if f.val.Kind == yaml.ScalarNode {
-		for _, s := range strings.Split(f.val.Value, ";") {
+	if f.Val.Kind == yaml.ScalarNode {
+		for _, s := range strings.Split(f.Val.Value, ";") {
 			if s = harvester.CleanText(s); s != "" {
 				out = append(out, s)
 			}
@@ -229,7 +231,7 @@ func (r *reader) strList(f field, k string) []string {
 	}
 	for i, n := range r.nodeList(f, k) {
 		if n.Kind != yaml.ScalarNode {
-			r.errorf(n, index(k, i), "expected a string, got %s", describe(n))
+			r.errorf(n, yamldoc.Index(k, i), "expected a string, got %s", yamldoc.Describe(n))
 			continue
 		}
 		if s := harvester.CleanText(n.Value); s != "" {

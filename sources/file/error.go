@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/sources/yamldoc"
 )
 
 // Error is one problem in a hand-kept file: the file, the line (0 when
@@ -24,19 +24,7 @@ type Error struct {
 
 // Error formats the problem as "file:line: key: msg", leaving out the
 // parts that are empty.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return yamldoc.Location(e.File, e.Line, e.Key, e.Msg) }
 
 // problems collects every error found in one file.
 type problems struct {
@@ -65,30 +53,15 @@ func (p *problems) err() error {
 	return errors.Join(errs...)
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // syntaxError turns an error of the YAML parser into an Error with its
-// line. yaml/v3 prints the parser's (not the scanner's) lines 0-based.
+// line.
 func syntaxError(file string, err error) *Error {
 	lang := "YAML"
 	if isJSON(file) {
 		lang = "JSON" // parsed as YAML all the same, which JSON is a subset of
 	}
-	msg := err.Error()
-	e := &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Msg = m[2]
-		if strings.HasPrefix(e.Msg, "did not find expected ") && !strings.Contains(e.Msg, "character") &&
-			!strings.Contains(e.Msg, "line break") && !strings.Contains(e.Msg, "number") {
-			e.Line++
-		}
-	}
-	e.Msg = "invalid " + lang + ": " + e.Msg
-	if strings.Contains(msg, "cannot start any token") {
-		e.Msg += " (a value that starts with @ or a backquote must be quoted)"
-	}
-	return e
+	line, msg := yamldoc.SyntaxError(err)
+	return &Error{File: file, Line: line, Msg: "invalid " + lang + ": " + msg}
 }
 
 // isJSON reports whether the file's name says JSON; it only changes

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/contriblog/contriblog/harvester"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
 )
 
 // Parse reads a hand-kept file: a YAML (or JSON) list of entries with the
@@ -41,15 +43,15 @@ func Parse(data []byte, cfg Config) ([]harvester.Observation, error) {
 		if isJSON(label) {
 			want = `an array of entries: [{"title": ...}, ...]`
 		}
-		r.errorf(root, "", "expected %s, got %s", want, describe(root))
+		r.errorf(root, "", "expected %s, got %s", want, yamldoc.Describe(root))
 		return nil, r.err()
 	}
 	var obs []harvester.Observation
 	type place struct{ index, line int }
 	first := map[string]place{} // native id -> the entry that had it first
 	for i, it := range root.Content {
-		path := index("", i)
-		o, ok := r.entry(resolve(it), path)
+		path := yamldoc.Index("", i)
+		o, ok := r.entry(yamldoc.Resolve(it), path)
 		if !ok {
 			continue
 		}
@@ -57,7 +59,7 @@ func Parse(data []byte, cfg Config) ([]harvester.Observation, error) {
 			r.errorf(it, path, "%s", dupMessage(o.NativeID, f.index, f.line))
 			continue
 		}
-		first[o.NativeID] = place{i, resolve(it).Line}
+		first[o.NativeID] = place{i, yamldoc.Resolve(it).Line}
 		obs = append(obs, o)
 	}
 	if err := r.err(); err != nil {
@@ -92,10 +94,10 @@ func document(label string, data []byte) (*yaml.Node, *Error) {
 	default:
 		return nil, &Error{File: label, Line: next.Line, Msg: "more than one YAML document (---): put every entry in one list"}
 	}
-	if len(doc.Content) == 0 || absent(doc.Content[0]) {
+	if len(doc.Content) == 0 || yamldoc.Absent(doc.Content[0]) {
 		return nil, nil
 	}
-	return resolve(doc.Content[0]), nil
+	return yamldoc.Resolve(doc.Content[0]), nil
 }
 
 // hashPrefix marks native ids made from an entry's title and date.

@@ -32,12 +32,12 @@ func httpURL(s string) bool {
 
 // url reads an absolute http(s) URL.
 func (p *parser) url(f field, path string) (string, bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return "", false
 	}
 	if !httpURL(s.value) {
-		p.errorf(f.val, path, "not an absolute http(s) URL: %s", s.show())
+		p.errorf(f.Val, path, "not an absolute http(s) URL: %s", s.show())
 		return "", false
 	}
 	return s.value, true
@@ -46,26 +46,26 @@ func (p *parser) url(f field, path string) (string, bool) {
 // schedule reads a cron spec as robfig/cron's standard parser takes it: 5
 // fields, @every, @daily, ..., with an optional CRON_TZ= or TZ= prefix.
 func (p *parser) schedule(f field, path string) (string, bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return "", false
 	}
 	sched, err := parseCron(s.value)
 	if err != nil {
 		if s.fromEnv {
-			p.errorf(f.val, path, "not a valid cron spec: %s", s.show())
+			p.errorf(f.Val, path, "not a valid cron spec: %s", s.show())
 		} else {
-			p.errorf(f.val, path, "not a valid cron spec %s: %s (use 5 fields like \"0 6 * * *\", or @every 6h, @daily, @hourly)", s.show(), err.Error())
+			p.errorf(f.Val, path, "not a valid cron spec %s: %s (use 5 fields like \"0 6 * * *\", or @every 6h, @daily, @hourly)", s.show(), err.Error())
 		}
 		return "", false
 	}
 	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < minEvery {
-		p.warnf(f.val, path, "harvesting every %s is impolite to the sources; %s or more is plenty", shortDuration(every.Delay), shortDuration(minEvery))
+		p.warnf(f.Val, path, "harvesting every %s is impolite to the sources; %s or more is plenty", shortDuration(every.Delay), shortDuration(minEvery))
 	}
 	// A spec like "0 0 30 2 *" parses but never fires; cron gives up after
 	// five years and returns the zero time.
 	if sched.Next(p.now).IsZero() {
-		p.errorf(f.val, path, "cron spec %s never runs", s.show())
+		p.errorf(f.Val, path, "cron spec %s never runs", s.show())
 		return "", false
 	}
 	return s.value, true
@@ -92,13 +92,13 @@ func parseCron(spec string) (sched cron.Schedule, err error) {
 
 // location reads an IANA time zone name.
 func (p *parser) location(f field, path string) (*time.Location, string, bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return nil, "", false
 	}
 	loc, err := time.LoadLocation(s.value)
 	if err != nil {
-		p.errorf(f.val, path, "unknown time zone %s (use an IANA name such as Europe/Amsterdam, America/New_York or UTC)", s.show())
+		p.errorf(f.Val, path, "unknown time zone %s (use an IANA name such as Europe/Amsterdam, America/New_York or UTC)", s.show())
 		return nil, "", false
 	}
 	return loc, s.value, true
@@ -116,14 +116,14 @@ func isLoopback(host string) bool {
 // listen reads a host:port address; it returns whether the host is a
 // loopback one.
 func (p *parser) listen(f field, path string) (addr string, loopback, ok bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return "", false, false
 	}
 	host, port, err := net.SplitHostPort(s.value)
 	n, perr := strconv.Atoi(port)
 	if err != nil || perr != nil || n < 1 || n > 65535 || strings.ContainsAny(host, " /") {
-		p.errorf(f.val, path, "expected host:port such as 127.0.0.1:8787, got %s", s.show())
+		p.errorf(f.Val, path, "expected host:port such as 127.0.0.1:8787, got %s", s.show())
 		return "", false, false
 	}
 	return s.value, host != "" && isLoopback(host), true
@@ -164,13 +164,13 @@ func parseSize(s string) (int64, error) {
 
 // size reads max_bytes: an integer or a size string.
 func (p *parser) size(f field, path string) (int64, bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return 0, false
 	}
 	n, err := parseSize(s.value)
 	if err != nil {
-		p.errorf(f.val, path, "%s, got %s", err.Error(), s.show())
+		p.errorf(f.Val, path, "%s, got %s", err.Error(), s.show())
 		return 0, false
 	}
 	return n, true
@@ -178,13 +178,13 @@ func (p *parser) size(f field, path string) (int64, bool) {
 
 // duration reads a Go duration such as 5m or 90s; zero is allowed.
 func (p *parser) duration(f field, path string) (time.Duration, bool) {
-	s, ok := p.str(f.val, path)
+	s, ok := p.str(f.Val, path)
 	if !ok {
 		return 0, false
 	}
 	d, err := time.ParseDuration(s.value)
 	if err != nil || d < 0 {
-		p.errorf(f.val, path, "expected a duration such as 5m, 90s or 1h30m, got %s", s.show())
+		p.errorf(f.Val, path, "expected a duration such as 5m, 90s or 1h30m, got %s", s.show())
 		return 0, false
 	}
 	return d, true

@@ -12,8 +12,11 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
+
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // Defaults that the config file may override.
@@ -167,7 +170,7 @@ func document(label string, data []byte) (*yaml.Node, *Error) {
 	default:
 		return nil, &Error{File: label, Line: next.Line, Msg: "more than one YAML document (---): put everything in one"}
 	}
-	if len(doc.Content) == 0 || absent(doc.Content[0]) {
+	if len(doc.Content) == 0 || yamldoc.Absent(doc.Content[0]) {
 		return nil, &Error{File: label, Line: doc.Line, Msg: "the config is empty: it needs at least a sources: list"}
 	}
 	return doc.Content[0], nil

@@ -3,12 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
-	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/sources/yamldoc"
 )
 
 // Error is one problem in a config file: the file, the line (0 when the
@@ -26,19 +25,7 @@ type Error struct {
 
 // Error formats the problem as "file:line: key: msg", leaving out the
 // parts that are empty.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+func (e *Error) Error() string { return yamldoc.Location(e.File, e.Line, e.Key, e.Msg) }
 
 // Unwrap returns the error the problem came from, if any (for errors.Is
 // with fs.ErrNotExist on a missing file).
@@ -95,40 +82,9 @@ func lineOf(n *yaml.Node) int {
 	return n.Line
 }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // syntaxError turns an error of the YAML parser into an Error with the
-// line it names, and adds a hint for the most common cause.
+// line it names.
 func syntaxError(file string, err error) *Error {
-	msg := err.Error()
-	e := &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
-		e.Msg = m[2]
-		if parserProblem(e.Msg) {
-			e.Line++
-		}
-	}
-	e.Msg = "invalid YAML: " + e.Msg
-	if strings.Contains(msg, "cannot start any token") {
-		e.Msg += ` (a value that starts with @ or a backquote must be quoted, e.g. schedule: "@every 6h")`
-	}
-	return e
-}
-
-// parserProblem reports whether msg is one of the YAML parser's (not
-// scanner's) problems. yaml/v3 prints their 0-based line, pointing at the
-// start of the enclosing construct; the scanner's lines are 1-based.
-func parserProblem(msg string) bool {
-	for _, p := range []string{
-		"did not find expected ',' or ']'", "did not find expected ',' or '}'",
-		"did not find expected '-' indicator", "did not find expected <document start>",
-		"did not find expected key", "did not find expected node content",
-		"found duplicate %", "found incompatible YAML document", "found undefined tag handle",
-	} {
-		if msg == p || strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
+	line, msg := yamldoc.SyntaxError(err)
+	return &Error{File: file, Line: line, Msg: "invalid YAML: " + msg}
 }

@@ -6,8 +6,11 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
+
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // SourceTypes are the values of a source's type, in contract order.
@@ -51,17 +54,17 @@ var (
 
 // sources reads the sources list; names must be unique.
 func (p *parser) sources(f field, cfg *Config) []Source {
-	items, _ := p.list(f.val, "sources")
+	items, _ := p.list(f.Val, "sources")
 	lines := map[string]int{} // name -> line of its first source
 	var out []Source
 	for i, it := range items {
-		path := index("sources", i)
+		path := yamldoc.Index("sources", i)
 		s, ok := p.source(it, path, cfg)
 		if !ok {
 			continue
 		}
 		if first, dup := lines[s.Name]; dup && s.Name != "" {
-			p.errorf(it, sub(path, "name"), "duplicate source name %q (first at line %d)", s.Name, first)
+			p.errorf(it, yamldoc.Sub(path, "name"), "duplicate source name %q (first at line %d)", s.Name, first)
 		} else {
 			lines[s.Name] = s.Line
 		}
@@ -79,14 +82,14 @@ func (p *parser) source(n *yaml.Node, path string, cfg *Config) (Source, bool) {
 	s := Source{Line: n.Line, Person: cfg.Person, Enabled: true, Timezone: cfg.Timezone}
 	set := map[string]field{}
 	for _, f := range fields {
-		set[f.key] = f
+		set[f.Key] = f
 	}
 	s.Type = p.sourceType(set, n, path)
 	for _, f := range fields {
-		if f.key == "type" || !p.keyAllowed(f, s.Type, path) || absent(f.val) {
+		if f.Key == "type" || !p.keyAllowed(f, s.Type, path) || yamldoc.Absent(f.Val) {
 			continue
 		}
-		p.sourceField(&s, f, sub(path, f.key), cfg)
+		p.sourceField(&s, f, yamldoc.Sub(path, f.Key), cfg)
 	}
 	p.sourceDefaults(&s, set, n, path, cfg.Vocabulary)
 	return s, true
@@ -95,17 +98,17 @@ func (p *parser) source(n *yaml.Node, path string, cfg *Config) (Source, bool) {
 // sourceType reads type; "" when it is missing or unknown (reported).
 func (p *parser) sourceType(set map[string]field, n *yaml.Node, path string) string {
 	f, ok := set["type"]
-	if !ok || absent(f.val) {
-		p.errorf(n, sub(path, "type"), "type is required: one of %s", strings.Join(SourceTypes, ", "))
+	if !ok || yamldoc.Absent(f.Val) {
+		p.errorf(n, yamldoc.Sub(path, "type"), "type is required: one of %s", strings.Join(SourceTypes, ", "))
 		return ""
 	}
-	s, ok := p.str(f.val, sub(path, "type"))
+	s, ok := p.str(f.Val, yamldoc.Sub(path, "type"))
 	if !ok {
 		return ""
 	}
 	t := strings.ToLower(s.value)
 	if !contains(SourceTypes, t) {
-		p.errorf(f.val, sub(path, "type"), "unknown source type %s: expected one of %s", s.show(), strings.Join(SourceTypes, ", "))
+		p.errorf(f.Val, yamldoc.Sub(path, "type"), "unknown source type %s: expected one of %s", s.show(), strings.Join(SourceTypes, ", "))
 		return ""
 	}
 	return t
@@ -115,19 +118,19 @@ func (p *parser) sourceType(set map[string]field, n *yaml.Node, path string) str
 // reports the keys it does not. When the type is unknown, only keys that
 // no type takes are reported.
 func (p *parser) keyAllowed(f field, typ, path string) bool {
-	if contains(commonKeys, f.key) || contains(typeKeys[typ], f.key) {
+	if contains(commonKeys, f.Key) || contains(typeKeys[typ], f.Key) {
 		return true
 	}
 	var takers []string
 	for _, t := range SourceTypes {
-		if contains(typeKeys[t], f.key) {
+		if contains(typeKeys[t], f.Key) {
 			takers = append(takers, t)
 		}
 	}
 	switch {
 	case len(takers) > 0 && typ == "":
 	case len(takers) > 0:
-		p.errorf(f.keyNode, sub(path, f.key), "%q does not apply to a %s source (only to %s)", f.key, typ, strings.Join(takers, ", "))
+		p.errorf(f.KeyNode, yamldoc.Sub(path, f.Key), "%q does not apply to a %s source (only to %s)", f.Key, typ, strings.Join(takers, ", "))
 	default:
 		p.unknownKey(f, path, append(append([]string{}, commonKeys...), typeKeys[typ]...))
 	}
@@ -136,29 +139,29 @@ func (p *parser) keyAllowed(f field, typ, path string) bool {
 
 // sourceField reads one key of a source into s.
 func (p *parser) sourceField(s *Source, f field, key string, cfg *Config) {
-	switch f.key {
+	switch f.Key {
 	case "name":
-		if v, ok := p.str(f.val, key); ok {
+		if v, ok := p.str(f.Val, key); ok {
 			if !sourceNameRe.MatchString(v.value) {
-				p.errorf(f.val, key, "a source name is lowercase letters, digits and -, got %s", v.show())
+				p.errorf(f.Val, key, "a source name is lowercase letters, digits and -, got %s", v.show())
 			}
 			s.Name = v.value
 		}
 	case "person":
-		v, _ := p.str(f.val, key)
+		v, _ := p.str(f.Val, key)
 		s.Person = v.value
 	case "schedule":
 		s.Schedule, _ = p.schedule(f, key)
 	case "enabled":
-		if v, ok := p.boolean(f.val, key); ok {
+		if v, ok := p.boolean(f.Val, key); ok {
 			s.Enabled = v
 		}
 	case "activity":
 		s.Activity = p.activity(f, key, cfg.Vocabulary)
 	case "match":
-		s.Match, _ = p.strList(f.val, key)
+		s.Match, _ = p.strList(f.Val, key)
 	case "areas":
-		s.Areas, _ = p.strList(f.val, key)
+		s.Areas, _ = p.strList(f.Val, key)
 	case "timezone":
 		if loc, _, ok := p.location(f, key); ok {
 			s.Timezone = loc
@@ -171,11 +174,11 @@ func (p *parser) sourceField(s *Source, f field, key string, cfg *Config) {
 // typeField reads the keys sourceField leaves: priority, and those that
 // only some source types take.
 func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
-	switch f.key {
+	switch f.Key {
 	case "priority":
-		if v, ok := p.integer(f.val, key); ok {
+		if v, ok := p.integer(f.Val, key); ok {
 			if v < math.MinInt32 || v > math.MaxInt32 {
-				p.errorf(f.val, key, "priority %d is out of range", v)
+				p.errorf(f.Val, key, "priority %d is out of range", v)
 			}
 			s.Priority = int(v)
 		}
@@ -188,9 +191,9 @@ func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
 	case "path":
 		s.Path, _ = p.path(f, key, cfg.Dir)
 	case "user":
-		if v, ok := p.str(f.val, key); ok {
+		if v, ok := p.str(f.Val, key); ok {
 			if !githubUserRe.MatchString(v.value) {
-				p.errorf(f.val, key, "not a GitHub user name: %s", v.show())
+				p.errorf(f.Val, key, "not a GitHub user name: %s", v.show())
 			}
 			s.User = v.value
 		}
@@ -199,10 +202,10 @@ func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
 	case "max_wait":
 		s.MaxWait, _ = p.duration(f, key)
 	case "speaker":
-		v, _ := p.str(f.val, key)
+		v, _ := p.str(f.Val, key)
 		s.Speaker = v.value
 	case "event":
-		v, _ := p.str(f.val, key)
+		v, _ := p.str(f.Val, key)
 		s.Event = v.value
 	}
 }
@@ -210,13 +213,13 @@ func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
 // activity resolves a source's activity against the vocabulary, so that
 // it is spelled as the vocabulary spells it.
 func (p *parser) activity(f field, key string, vocab *harvester.Vocabulary) string {
-	v, ok := p.str(f.val, key)
+	v, ok := p.str(f.Val, key)
 	if !ok {
 		return ""
 	}
 	name, err := vocab.Resolve(v.value)
 	if err != nil {
-		p.errorf(f.val, key, "unknown activity type %s; known types: %s (add others under activity_types:)", v.show(), strings.Join(vocab.Names(), ", "))
+		p.errorf(f.Val, key, "unknown activity type %s; known types: %s (add others under activity_types:)", v.show(), strings.Join(vocab.Names(), ", "))
 		return ""
 	}
 	return name
@@ -224,18 +227,18 @@ func (p *parser) activity(f field, key string, vocab *harvester.Vocabulary) stri
 
 // sourceDefaults checks the required keys and fills the type's defaults.
 func (p *parser) sourceDefaults(s *Source, set map[string]field, n *yaml.Node, path string, vocab *harvester.Vocabulary) {
-	if f, ok := set["name"]; !ok || absent(f.val) {
-		p.errorf(n, sub(path, "name"), "name is required (lowercase letters, digits and -)")
+	if f, ok := set["name"]; !ok || yamldoc.Absent(f.Val) {
+		p.errorf(n, yamldoc.Sub(path, "name"), "name is required (lowercase letters, digits and -)")
 	}
 	if s.Type == "" {
 		return
 	}
 	for _, k := range requiredKeys[s.Type] {
-		if f, ok := set[k]; !ok || absent(f.val) {
-			p.errorf(n, sub(path, k), "%s is required for a %s source", k, s.Type)
+		if f, ok := set[k]; !ok || yamldoc.Absent(f.Val) {
+			p.errorf(n, yamldoc.Sub(path, k), "%s is required for a %s source", k, s.Type)
 		}
 	}
-	if f, ok := set["activity"]; (!ok || absent(f.val)) && defaultActivity[s.Type] != "" {
+	if f, ok := set["activity"]; (!ok || yamldoc.Absent(f.Val)) && defaultActivity[s.Type] != "" {
 		// Through the vocabulary, which activity_types may have respelled.
 		s.Activity, _ = vocab.Resolve(defaultActivity[s.Type])
 	}
@@ -243,7 +246,7 @@ func (p *parser) sourceDefaults(s *Source, set map[string]field, n *yaml.Node, p
 		s.MaxBytes = DefaultMaxBytes
 	}
 	if s.Type == "github" {
-		if f, ok := set["max_wait"]; !ok || absent(f.val) {
+		if f, ok := set["max_wait"]; !ok || yamldoc.Absent(f.Val) {
 			s.MaxWait = DefaultMaxWait
 		}
 	}

@@ -5,8 +5,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
+
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // topKeys are the keys of the config's top level, in contract order.
@@ -23,19 +26,19 @@ func (p *parser) config(root *yaml.Node, cfg *Config) {
 	}
 	top := map[string]field{}
 	for _, f := range fields {
-		if strings.HasPrefix(f.key, "x-") {
+		if strings.HasPrefix(f.Key, "x-") {
 			continue // an extension key, as in Compose files: a home for YAML anchors
 		}
-		if !contains(topKeys, f.key) {
+		if !contains(topKeys, f.Key) {
 			p.unknownKey(f, "", topKeys)
 			continue
 		}
-		if !absent(f.val) {
-			top[f.key] = f
+		if !yamldoc.Absent(f.Val) {
+			top[f.Key] = f
 		}
 	}
 	if f, ok := top["person"]; ok {
-		s, _ := p.str(f.val, "person")
+		s, _ := p.str(f.Val, "person")
 		cfg.Person = s.value
 	}
 	p.timezone(top, cfg)
@@ -83,13 +86,13 @@ func (p *parser) since(top map[string]field, cfg *Config) {
 	if !ok {
 		return
 	}
-	s, ok := p.str(f.val, "since")
+	s, ok := p.str(f.Val, "since")
 	if !ok {
 		return
 	}
 	t, err := time.ParseInLocation(harvester.DateLayout, s.value, cfg.Timezone)
 	if err != nil {
-		p.errorf(f.val, "since", "expected a date as YYYY-MM-DD, got %s", s.show())
+		p.errorf(f.Val, "since", "expected a date as YYYY-MM-DD, got %s", s.show())
 		return
 	}
 	cfg.Since = t
@@ -111,7 +114,7 @@ func (p *parser) database(top map[string]field, cfg *Config) {
 // path reads a file path: ~/ is the home directory, and a relative path
 // is relative to dir (the config file's directory).
 func (p *parser) path(f field, key, dir string) (string, bool) {
-	s, ok := p.str(f.val, key)
+	s, ok := p.str(f.Val, key)
 	if !ok {
 		return "", false
 	}
@@ -119,7 +122,7 @@ func (p *parser) path(f field, key, dir string) (string, bool) {
 	if v == "~" || strings.HasPrefix(v, "~/") || strings.HasPrefix(v, `~\`) {
 		home := homeDir(p.getenv)
 		if home == "" {
-			p.errorf(f.val, key, "cannot expand ~: no home directory is known")
+			p.errorf(f.Val, key, "cannot expand ~: no home directory is known")
 			return "", false
 		}
 		v = filepath.Join(home, v[1:])
@@ -137,20 +140,20 @@ var exportFormats = []string{"csv", "json", "md"}
 // extension chooses one (.json, .md), else csv.
 func (p *parser) export(f field, dir string) Export {
 	e := Export{}
-	fields, _ := p.mapping(f.val, "export")
+	fields, _ := p.mapping(f.Val, "export")
 	for _, kf := range fields {
-		key := sub("export", kf.key)
-		switch kf.key {
+		key := yamldoc.Sub("export", kf.Key)
+		switch kf.Key {
 		case "path":
 			e.Path, _ = p.path(kf, key, dir)
 		case "format":
-			s, ok := p.str(kf.val, key)
+			s, ok := p.str(kf.Val, key)
 			v := strings.ToLower(s.value)
 			if v == "markdown" {
 				v = "md"
 			}
 			if ok && !contains(exportFormats, v) {
-				p.errorf(kf.val, key, "expected one of csv, json, md, got %s", s.show())
+				p.errorf(kf.Val, key, "expected one of csv, json, md, got %s", s.show())
 			} else if ok {
 				e.Format = v
 			}
@@ -186,7 +189,7 @@ func (p *parser) listenKeys(top map[string]field, cfg *Config) {
 	}
 	if !hasListen {
 		if hasToken {
-			p.warnf(tf.keyNode, "listen_token", "listen_token is set but listen is not: nothing will be served")
+			p.warnf(tf.KeyNode, "listen_token", "listen_token is set but listen is not: nothing will be served")
 		}
 		return
 	}
@@ -196,28 +199,28 @@ func (p *parser) listenKeys(top map[string]field, cfg *Config) {
 	}
 	cfg.Listen = addr
 	if !loopback && !hasToken {
-		p.errorf(f.val, "listen", "%s can be reached from other machines: set listen_token: ${VAR} (a bearer token) too, or listen on 127.0.0.1", strings.TrimSpace(addr))
+		p.errorf(f.Val, "listen", "%s can be reached from other machines: set listen_token: ${VAR} (a bearer token) too, or listen on 127.0.0.1", strings.TrimSpace(addr))
 	}
 }
 
 // secret reads a token. A token written in the file rather than taken
 // from ${VAR} is a warning; its value never appears in any message.
 func (p *parser) secret(f field, key string) (string, bool) {
-	s, ok := p.scalar(f.val, key, "a string")
+	s, ok := p.scalar(f.Val, key, "a string")
 	if !ok {
 		return "", false
 	}
 	v := strings.TrimSpace(s.value)
 	if v == "" {
-		p.errorf(f.val, key, "the token is empty")
+		p.errorf(f.Val, key, "the token is empty")
 		return "", false
 	}
 	if strings.IndexFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		p.errorf(f.val, key, "the token contains white space or control characters (its value is not shown)")
+		p.errorf(f.Val, key, "the token contains white space or control characters (its value is not shown)")
 		return "", false
 	}
 	if !s.fromEnv {
-		p.warnf(f.val, key, "the token is written in the config file; write %s: ${VAR} and set the environment variable VAR, so the secret stays out of the file", f.key)
+		p.warnf(f.Val, key, "the token is written in the config file; write %s: ${VAR} and set the environment variable VAR, so the secret stays out of the file", f.Key)
 	}
 	return v, true
 }
