@@ -150,4 +150,3 @@ func categories(ev *ical.VEvent) []string {
 	}
 	return out
 }
-

@@ -185,4 +185,3 @@ func firstOfTwo(t time.Time, loc *time.Location) time.Time {
 	}
 	return t
 }
-
