@@ -12,6 +12,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // plan is what mapping every item of one feed shares.
@@ -19,24 +20,22 @@ type plan struct {
 	cfg   Config
 	base  *url.URL
 	title string
-	match []string
+	match harvester.Matcher
 	// authors of the feed, for items that name none
 	authors []*gofeed.Person
 }
 
 func newPlan(cfg Config, f *gofeed.Feed) *plan {
 	p := &plan{cfg: cfg, title: harvester.CleanText(f.Title), authors: f.Authors}
-	p.base, _ = url.Parse(cfg.URL)
+	// Not cfg.URL itself: links resolved against it would carry its
+	// credentials (user:pass@, ?token=) into the store and the export.
+	p.base, _ = url.Parse(fetch.Public(cfg.URL))
 	if f.Link != "" && p.base != nil {
 		if u, err := p.base.Parse(f.Link); err == nil {
 			p.base = u
 		}
 	}
-	for _, m := range cfg.Match {
-		if m = strings.ToLower(strings.TrimSpace(m)); m != "" {
-			p.match = append(p.match, m)
-		}
-	}
+	p.match = harvester.NewMatcher(cfg.Match)
 	return p
 }
 
@@ -49,11 +48,11 @@ func (p *plan) toObservation(it *gofeed.Item, canonical string) (harvester.Obser
 		FeedTitle: p.title,
 		URL:       p.abs(it.Link),
 	}
-	desc := it.Description
-	if strings.TrimSpace(harvester.PlainText(desc)) == "" {
-		desc = it.Content
+	// PlainText already trims, so an empty result means no text at all.
+	o.Description = harvester.PlainText(it.Description)
+	if o.Description == "" {
+		o.Description = harvester.PlainText(it.Content)
 	}
-	o.Description = harvester.PlainText(desc)
 	if o.Title == "" {
 		o.Title = harvester.Truncate(o.Description, 100)
 	}
@@ -213,14 +212,5 @@ func nativeID(it *gofeed.Item, o harvester.Observation) string {
 }
 
 func (p *plan) matches(o harvester.Observation, it *gofeed.Item) bool {
-	if len(p.match) == 0 {
-		return true
-	}
-	hay := strings.ToLower(o.Title + "\n" + o.Description + "\n" + harvester.PlainText(it.Content) + "\n" + strings.Join(o.Authors, "\n"))
-	for _, m := range p.match {
-		if strings.Contains(hay, m) {
-			return true
-		}
-	}
-	return false
+	return p.match.Match(append([]string{o.Title, o.Description, harvester.PlainText(it.Content)}, o.Authors...)...)
 }

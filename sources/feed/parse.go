@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Parse turns a feed document into observations, with no network. It
@@ -29,7 +31,7 @@ func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observati
 	if len(data) == 0 {
 		return "", nil, errors.New("empty body: no feed")
 	}
-	f, canon, err := parseDoc(data)
+	f, canon, err := parseDoc(data, cfg.URL)
 	if err != nil {
 		return "", nil, err
 	}
@@ -51,14 +53,21 @@ func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observati
 
 // parseDoc detects the format and returns the translated feed plus each
 // item's declared canonical URL.
-func parseDoc(data []byte) (*gofeed.Feed, []string, error) {
+func parseDoc(data []byte, base string) (*gofeed.Feed, []string, error) {
+	if declaresEntities(data[:min(len(data), 64<<10)]) {
+		// Go's XML decoder never expands them (no billion laughs), but
+		// the items would then carry "&lol9;" as their titles.
+		return nil, nil, errors.New("the document declares its own XML entities (<!ENTITY>), which no feed needs: refused")
+	}
 	switch gofeed.DetectFeedType(bytes.NewReader(data)) {
 	case gofeed.FeedTypeRSS:
 		raw, err := (&rss.Parser{}).Parse(bytes.NewReader(data))
 		if err != nil {
 			return nil, nil, fmt.Errorf("malformed RSS: %w", err)
 		}
-		f, err := (&gofeed.DefaultRSSTranslator{}).Translate(raw)
+		// Items' images are never used; finding them parses every
+		// description as an HTML document.
+		f, err := (&gofeed.DefaultRSSTranslator{DisableContentImageScan: true}).Translate(raw)
 		canon := make([]string, len(raw.Items))
 		for i, it := range raw.Items {
 			if it != nil && it.Source != nil {
@@ -79,11 +88,15 @@ func parseDoc(data []byte) (*gofeed.Feed, []string, error) {
 		return f, canon, wrap(err)
 	case gofeed.FeedTypeJSON:
 		raw, err := (&jsonfeed.Parser{}).Parse(bytes.NewReader(data))
+		if err != nil && !jsonFeedVersion.Match(data) {
+			// Some other JSON document (an API's answer), not a broken feed.
+			return nil, nil, notAFeed(data, base)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("malformed JSON Feed: %w", err)
 		}
 		if !strings.Contains(raw.Version, "jsonfeed.org") && len(raw.Items) == 0 {
-			return nil, nil, notAFeed(data)
+			return nil, nil, notAFeed(data, base)
 		}
 		f, err := (&gofeed.DefaultJSONTranslator{}).Translate(raw)
 		canon := make([]string, len(raw.Items))
@@ -94,7 +107,26 @@ func parseDoc(data []byte) (*gofeed.Feed, []string, error) {
 		}
 		return f, canon, wrap(err)
 	}
-	return nil, nil, notAFeed(data)
+	return nil, nil, notAFeed(data, base)
+}
+
+// declaresEntities reports whether head matches entityDecl. The regexp
+// needs "<!ENTITY", in any case, and its lazy parts keep every byte of a
+// document in play: on a 64 KiB feed that has none it cost more than
+// parsing the feed, so documents without the word skip it.
+func declaresEntities(head []byte) bool {
+	const word = "<!entity"
+	for i := 0; ; {
+		j := bytes.Index(head[i:], []byte("<!"))
+		if j < 0 {
+			return false
+		}
+		i += j
+		if len(head)-i >= len(word) && bytes.EqualFold(head[i:i+len(word)], []byte(word)) {
+			return entityDecl.Match(head)
+		}
+		i += 2
+	}
 }
 
 func wrap(err error) error {
@@ -122,14 +154,23 @@ var (
 	htmlStart = regexp.MustCompile(`(?is)^(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body)`)
 	altLink   = regexp.MustCompile(`(?is)<link\b[^>]*>`)
 	attr      = regexp.MustCompile(`(?is)\b(rel|type|href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)`)
+	// entityDecl is an internal DTD subset that declares entities.
+	entityDecl      = regexp.MustCompile(`(?is)^[^<]*(<\?.*?\?>\s*)?(<!--.*?-->\s*)*<!DOCTYPE[^\[>]*\[[^\]]*<!ENTITY`)
+	jsonFeedVersion = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/`)
 )
 
 // notAFeed explains what the document is instead, pointing at the feed an
-// HTML page advertises.
-func notAFeed(data []byte) error {
+// HTML page advertises (resolved against base, the page's URL, and
+// without its credentials).
+func notAFeed(data []byte, base string) error {
 	head := data[:min(len(data), 64<<10)]
 	if htmlStart.Match(head) {
 		if href := alternateFeed(head); href != "" {
+			if b, err := url.Parse(fetch.Public(base)); err == nil && base != "" {
+				if ref, err := b.Parse(href); err == nil {
+					href = fetch.Public(ref.String())
+				}
+			}
 			return fmt.Errorf("this is an HTML page, not a feed; the page names its feed: try url: %s", href)
 		}
 		return errors.New("this is an HTML page, not a feed, and it names no feed (<link rel=\"alternate\">)")
