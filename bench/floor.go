@@ -80,25 +80,3 @@ func timeNewsboat(dir, base string, feeds int) (time.Duration, error) {
 	err = cmd.Run()
 	return time.Since(start), err
 }
-
-func (r *result) print(w io.Writer) {
-	ratio := func(a, b time.Duration) string {
-		if b <= 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%.2fx", a.Seconds()/b.Seconds())
-	}
-	fmt.Fprintf(w, "%d feeds x %d items (%.1f MB of RSS), loopback\n", r.feeds, r.items, float64(r.bytes)/1e6)
-	fmt.Fprintf(w, "floor (fetch+gofeed, nothing stored)  %10s\n", r.floor.Round(time.Millisecond))
-	fmt.Fprintf(w, "contriblog cold harvest               %10s  %s of floor   (target <= 1.5x)  peak RSS %d MB (target <= 250)\n",
-		r.cold.Round(time.Millisecond), ratio(r.cold, r.floor), r.coldRSS/1024)
-	fmt.Fprintf(w, "contriblog warm harvest (304s: %d)    %10s  %s of cold    (target <= 0.1x)  peak RSS %d MB\n",
-		r.notModified, r.warm.Round(time.Millisecond), ratio(r.warm, r.cold), r.warmRSS/1024)
-	fmt.Fprintf(w, "contriblog export csv (%d rows)       %10s\n", r.rows, r.export.Round(time.Millisecond))
-	if r.newsboat > 0 {
-		fmt.Fprintf(w, "newsboat reload (16 threads)          %10s  contriblog is %s faster\n",
-			r.newsboat.Round(time.Millisecond), ratio(r.newsboat, r.cold))
-	} else {
-		fmt.Fprintln(w, "newsboat: not installed (apt-get install newsboat) or failed")
-	}
-}

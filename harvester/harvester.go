@@ -11,8 +11,9 @@ import (
 )
 
 // Harvester runs one pass over a set of sources: it fetches them
-// concurrently (bounded), saves each source's batch from a single writer
-// goroutine, and then rebuilds the contribution log. One failing source
+// concurrently (bounded), saves their batches from a single writer
+// goroutine (the sources whose harvests are ready together in one
+// transaction), and then rebuilds the contribution log. One failing source
 // never stops the pass; its error is recorded in its state and reported in
 // its Result.
 type Harvester struct {
@@ -95,7 +96,9 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 		return nil, err
 	}
 	pass := &Pass{Started: h.now(), Results: make([]Result, len(sources))}
-	out := make(chan fetched)
+	// Fetchers hand their harvests to the single writer below; the buffer
+	// lets them go on while it saves a group.
+	out := make(chan fetched, h.concurrency())
 	var wg sync.WaitGroup
 	jobs := make(chan int)
 	for w := 0; w < min(h.concurrency(), len(sources)); w++ {
@@ -121,14 +124,17 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 
 	var storeErr error
 	seen := make([]bool, len(sources))
-	for f := range out {
-		seen[f.index] = true
-		r := h.save(ctx, pass.Started, f)
-		if r.Err != nil && isStoreError(r.Err) && storeErr == nil {
-			storeErr = r.Err
+	for first := range out {
+		group := gather(first, out)
+		for i, r := range h.saveGroup(ctx, pass.Started, group) {
+			f := group[i]
+			seen[f.index] = true
+			if r.Err != nil && isStoreError(r.Err) && storeErr == nil {
+				storeErr = r.Err
+			}
+			pass.Results[f.index] = r
+			h.emit(Event{Source: f.src.Name(), Result: &pass.Results[f.index], Finished: h.now()})
 		}
-		pass.Results[f.index] = r
-		h.emit(Event{Source: f.src.Name(), Result: &pass.Results[f.index], Finished: h.now()})
 	}
 	for i, ok := range seen {
 		if !ok {

@@ -20,8 +20,10 @@ type memStore struct {
 	states map[string]harvester.SourceState
 	edits  map[string]harvester.Edit
 	log    []harvester.Contribution
+	stamp  string // the log's, as StoreLog recorded it
+	rev    uint64 // bumped by every change to observations or edits
 	saves  int
-	fail   error // returned by SaveBatch when set
+	fail   error // returned by SaveBatch and SaveBatches when set
 }
 
 var _ harvester.Store = (*memStore)(nil)
@@ -54,11 +56,31 @@ func (s *memStore) SourceStates(context.Context) ([]harvester.SourceState, error
 func (s *memStore) SaveBatch(_ context.Context, st harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var r harvester.SaveResult
 	if s.fail != nil {
-		return r, s.fail
+		return harvester.SaveResult{}, s.fail
 	}
+	return s.saveBatch(st, b, pass), nil
+}
+
+func (s *memStore) SaveBatches(_ context.Context, items []harvester.BatchItem) ([]harvester.SaveResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return nil, s.fail
+	}
+	out := make([]harvester.SaveResult, len(items))
+	for i, it := range items {
+		out[i] = s.saveBatch(it.State, it.Batch, it.Pass)
+	}
+	return out, nil
+}
+
+func (s *memStore) saveBatch(st harvester.SourceState, b *harvester.Batch, pass time.Time) harvester.SaveResult {
+	var r harvester.SaveResult
 	s.saves++
+	if len(b.Observations) > 0 {
+		s.rev++
+	}
 	for _, o := range b.Observations {
 		old, ok := s.obs[o.Key()]
 		switch {
@@ -80,7 +102,7 @@ func (s *memStore) SaveBatch(_ context.Context, st harvester.SourceState, b *har
 		st.ETag, st.LastModified = b.ETag, b.LastModified
 	}
 	s.states[st.Name] = st
-	return r, nil
+	return r
 }
 
 func sameContent(a, b harvester.Observation) bool {
@@ -142,6 +164,7 @@ func (s *memStore) SaveEdit(_ context.Context, e harvester.Edit) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.edits[e.ID] = e
+	s.rev++
 	return nil
 }
 
@@ -149,15 +172,32 @@ func (s *memStore) DeleteEdit(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.edits, id)
+	s.rev++
 	return nil
 }
 
-func (s *memStore) ReplaceLog(_ context.Context, log []harvester.Contribution) error {
+func (s *memStore) ReplaceLog(ctx context.Context, log []harvester.Contribution) error {
+	_, err := s.StoreLog(ctx, log, "")
+	return err
+}
+
+func (s *memStore) StoreLog(_ context.Context, log []harvester.Contribution, stamp string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, _ := json.Marshal(log) // deep copy, as a real store would
+	old, _ := json.Marshal(s.log)
+	s.stamp = stamp
+	if len(log) == len(s.log) && string(b) == string(old) {
+		return false, nil
+	}
 	s.log = nil
-	return json.Unmarshal(b, &s.log)
+	return true, json.Unmarshal(b, &s.log)
+}
+
+func (s *memStore) LogState(context.Context) (harvester.LogState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return harvester.LogState{Stamp: s.stamp, Rows: len(s.log), Revision: s.rev}, nil
 }
 
 func (s *memStore) ForEachContribution(_ context.Context, fn func(*harvester.Contribution) error) error {

@@ -19,46 +19,132 @@ func isStoreError(err error) bool {
 	return errors.As(err, &se)
 }
 
-// save stores one source's harvest: its batch (even alongside an error, so
-// partial work is kept) and then its failure, if any.
-func (h *Harvester) save(ctx context.Context, pass time.Time, f fetched) Result {
-	r := Result{Source: f.src.Name(), Type: f.src.Type(), Err: f.err, Duration: f.took}
-	log := h.logger().With("source", r.Source)
-	if isStoreError(f.err) {
-		return r
+// A group of harvests is saved in one transaction, so that one fsync
+// serves many sources. The bounds keep memory flat: the writer holds at
+// most one group, and the fetchers wait while it is full.
+const (
+	maxGroupSources = 64
+	maxGroupBytes   = 16 << 20
+)
+
+// gather returns first and whatever further harvests are ready on out
+// without waiting, within the group bounds. While the writer saves a
+// group, the next one gathers: the slower saving is, the larger groups
+// grow and the fewer transactions there are.
+func gather(first fetched, out <-chan fetched) []fetched {
+	group := []fetched{first}
+	size := first.size()
+	for len(group) < maxGroupSources && size < maxGroupBytes {
+		select {
+		case f, ok := <-out:
+			if !ok {
+				return group
+			}
+			group = append(group, f)
+			size += f.size()
+		default:
+			return group
+		}
 	}
-	state := f.state
-	state.Name, state.Type = r.Source, r.Type
+	return group
+}
+
+// size estimates the memory f's batch holds.
+func (f *fetched) size() int {
+	if f.batch == nil {
+		return 0
+	}
+	n := 0
+	for i := range f.batch.Observations {
+		o := &f.batch.Observations[i]
+		n += 512 + len(o.Title) + len(o.Description) + len(o.URL)
+	}
+	return n
+}
+
+// saveGroup stores a group of harvests: every batch (even one that came
+// with an error, so partial work is kept) in one transaction, then each
+// failure, if any. It returns the sources' results in group order.
+func (h *Harvester) saveGroup(ctx context.Context, pass time.Time, group []fetched) []Result {
+	results := make([]Result, len(group))
+	var items []BatchItem
+	var owners []int // owners[j] is the group index of items[j]
+	for i, f := range group {
+		r := Result{Source: f.src.Name(), Type: f.src.Type(), Err: f.err, Duration: f.took}
+		results[i] = r
+		if f.batch == nil || isStoreError(f.err) {
+			continue
+		}
+		state := f.state
+		state.Name, state.Type = r.Source, r.Type
+		items = append(items, BatchItem{State: state, Batch: h.prepare(r.Source, f.batch), Pass: pass})
+		owners = append(owners, i)
+	}
 	// A save must not be abandoned half way because the pass was cancelled:
 	// bbolt would roll back anyway, but finishing keeps the work fetched.
 	sctx := context.WithoutCancel(ctx)
-	if f.batch != nil {
-		b := h.prepare(r.Source, f.batch)
-		res, err := h.Store.SaveBatch(sctx, state, b, pass)
-		if err != nil {
-			r.Err = storeError{fmt.Errorf("save: %w", err)}
-			log.Error("saving failed", "err", err)
-			return r
+	saved, errs := h.saveBatches(sctx, items)
+	failed := make([]bool, len(group))
+	for j, i := range owners {
+		r := &results[i]
+		if errs[j] != nil {
+			r.Err = storeError{fmt.Errorf("save: %w", errs[j])}
+			h.logger().Error("saving failed", "source", r.Source, "err", errs[j])
+			failed[i] = true
+			continue
 		}
-		r.New, r.Updated, r.Unchanged, r.NotModified = res.New, res.Updated, res.Unchanged, b.NotModified
+		r.New, r.Updated, r.Unchanged = saved[j].New, saved[j].Updated, saved[j].Unchanged
+		r.NotModified = items[j].Batch.NotModified
 	}
+	for i, f := range group {
+		if !failed[i] && !isStoreError(f.err) {
+			h.finish(ctx, pass, f, &results[i])
+		}
+	}
+	return results
+}
+
+// saveBatches saves items in one transaction. When that fails and there
+// are several, it saves them one by one, so that one source's bad batch
+// cannot lose the others' and each error is its own source's.
+func (h *Harvester) saveBatches(ctx context.Context, items []BatchItem) ([]SaveResult, []error) {
+	errs := make([]error, len(items))
+	if len(items) > 1 {
+		res, err := h.Store.SaveBatches(ctx, items)
+		if err == nil {
+			return res, errs
+		}
+		h.logger().Warn("saving a group of sources failed; saving them one by one", "sources", len(items), "err", err)
+	}
+	res := make([]SaveResult, len(items))
+	for i, it := range items {
+		res[i], errs[i] = h.Store.SaveBatch(ctx, it.State, it.Batch, it.Pass)
+	}
+	return res, errs
+}
+
+// finish records a source's failure, if any, once its batch is saved, and
+// logs its line.
+func (h *Harvester) finish(ctx context.Context, pass time.Time, f fetched, r *Result) {
+	log := h.logger().With("source", r.Source)
 	if f.err != nil && ctx.Err() != nil {
 		// Cancelled (a shutdown, a ^C): the source did not fail, it was
 		// stopped, and must not start a backoff or show "failing since".
 		log.Info("harvest interrupted", "err", f.err)
-		return r
+		return
 	}
 	if f.err != nil {
-		if err := h.Store.SaveFailure(sctx, state, pass, f.err); err != nil {
+		state := f.state
+		state.Name, state.Type = r.Source, r.Type
+		if err := h.Store.SaveFailure(context.WithoutCancel(ctx), state, pass, f.err); err != nil {
 			r.Err = storeError{fmt.Errorf("save failure of %s: %w (after: %w)", r.Source, err, f.err)}
-			return r
+			return
 		}
 		log.Warn("harvest failed", "err", f.err, "duration", r.Duration.Round(time.Millisecond))
-		return r
+		return
 	}
 	log.Info("harvested", "new", r.New, "updated", r.Updated, "unchanged", r.Unchanged,
 		"not_modified", r.NotModified, "duration", r.Duration.Round(time.Millisecond))
-	return r
 }
 
 // prepare makes a batch safe to store: every observation carries its

@@ -29,6 +29,23 @@ func CleanText(s string) string {
 	b.Grow(len(s))
 	space := false
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, most text: the same decisions without the tables.
+			i++
+			switch {
+			case c == ' ' || ('\t' <= c && c <= '\r'):
+				space = true
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
@@ -171,7 +188,11 @@ func Truncate(s string, max int) string {
 		return s
 	}
 	n, end := 0, len(s)
+	keep := len(s) // where rune max-1 starts
 	for i := range s {
+		if n == max-1 {
+			keep = i
+		}
 		if n == max {
 			end = i
 			break
@@ -181,14 +202,36 @@ func Truncate(s string, max int) string {
 	if end == len(s) {
 		return s // at most max runes
 	}
-	cut := []rune(s[:end])[:max-1]
+	if !utf8.ValidString(s[:end]) {
+		return truncateRunes(s[:end], max)
+	}
+	// Without a []rune copy: walk back over the last third of the first
+	// max-1 runes for a space.
+	cut := s[:keep]
+	for j, r := len(cut), max-1; j > 0 && r > (max-1)*2/3; {
+		c, size := utf8.DecodeLastRuneInString(cut[:j])
+		j -= size
+		r--
+		if unicode.IsSpace(c) {
+			cut = cut[:j]
+			break
+		}
+	}
+	return strings.TrimRightFunc(cut, trimmedAtCut) + "…"
+}
+
+// truncateRunes is Truncate for invalid UTF-8, which becomes U+FFFD.
+func truncateRunes(s string, max int) string {
+	cut := []rune(s)[:max-1]
 	for j := len(cut) - 1; j >= len(cut)*2/3; j-- {
 		if unicode.IsSpace(cut[j]) {
 			cut = cut[:j]
 			break
 		}
 	}
-	return strings.TrimRightFunc(string(cut), func(r rune) bool {
-		return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"'
-	}) + "…"
+	return strings.TrimRightFunc(string(cut), trimmedAtCut) + "…"
+}
+
+func trimmedAtCut(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) && r != ')' && r != '"'
 }

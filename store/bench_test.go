@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 )
@@ -125,4 +126,110 @@ func BenchmarkForEachObservation(b *testing.B) {
 			b.Fatalf("%d observations, want %d", n, benchSources*benchItems)
 		}
 	}
+}
+
+// benchLog is a log of the scale target's size, rows like a harvested
+// blog's.
+func benchLog() []harvester.Contribution {
+	log := make([]harvester.Contribution, benchSources*benchItems)
+	desc := strings.Repeat("Deploying landing zones with Bicep and Terraform, step by step. ", 16)
+	for i := range log {
+		log[i] = row(fmt.Sprintf("%010d", i), fmt.Sprintf("2025-%02d-%02d", 1+i/5000, 1+i%28))
+		log[i].Description = desc
+	}
+	return log
+}
+
+// BenchmarkStoreLog writes the log as a rebuild does: "changed" replaces
+// it (a new stamp and new rows), "unchanged" finds the same rows stored
+// and records only the stamp.
+func BenchmarkStoreLog(b *testing.B) {
+	ctx := context.Background()
+	log := benchLog()
+	for _, name := range []string{"changed", "unchanged"} {
+		b.Run(name, func(b *testing.B) {
+			db := MustOpenDB(b)
+			db.bolt.NoSync = false
+			if _, err := db.StoreLog(ctx, log, "s"); err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; b.Loop(); i++ {
+				if name == "changed" {
+					log[0].Title = fmt.Sprint("title ", i)
+				}
+				if _, err := db.StoreLog(ctx, log, fmt.Sprint(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkForEachContribution reads the whole log, as export does.
+func BenchmarkForEachContribution(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	log := benchLog()
+	if err := db.ReplaceLog(ctx, log); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n := 0
+		if err := db.ForEachContribution(ctx, func(*harvester.Contribution) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != len(log) {
+			b.Fatalf("%d rows, want %d", n, len(log))
+		}
+	}
+}
+
+// BenchmarkRebuildLog rebuilds the log of the scale target: "full" after
+// an observation changed, "current" when nothing did (the stamp matches,
+// nothing is read).
+func BenchmarkRebuildLog(b *testing.B) {
+	ctx := context.Background()
+	opts := harvester.LogOptions{Location: time.UTC}
+	for _, name := range []string{"full", "current"} {
+		b.Run(name, func(b *testing.B) {
+			db := populated(b, true)
+			if _, _, err := harvester.RebuildLog(ctx, db, opts); err != nil {
+				b.Fatal(err)
+			}
+			batch := benchBatch("source-0001")
+			for i := 0; b.Loop(); i++ {
+				if name == "full" {
+					batch.Observations[0].Title = fmt.Sprint("title ", i)
+					if _, err := db.SaveBatch(ctx, harvester.SourceState{Name: "source-0001"}, batch, pass(i+1)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, _, err := harvester.RebuildLog(ctx, db, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkObservationCodec(b *testing.B) {
+	o := benchBatch("source-0001").Observations[0]
+	data, err := encodeObservation(&o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encode", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := encodeObservation(&o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeObservation(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

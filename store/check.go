@@ -18,8 +18,9 @@ const maxCheckErrors = 50
 // Check verifies the database in one read transaction: bbolt's own
 // consistency check of pages and free list (tx.Check), then contriblog's
 // invariants: a current schema, every observation decodable and paired
-// with a seen record (and no seen record without one), every source state
-// and edit decodable, and the log index pointing at rows of the same id.
+// with a seen record (and no seen record without one), every source state,
+// edit and log row decodable, and the log index pointing at rows of the
+// same id.
 // It returns nil for a sound database, else every problem found (up to
 // 50), joined.
 func (db *DB) Check() error {
@@ -99,13 +100,16 @@ func checkObservations(tx *bolt.Tx, report reporter) bool {
 
 // checkDecodes checks that every source state and edit decodes.
 func checkDecodes(tx *bolt.Tx, report reporter) bool {
+	jsonDecoder := func(value func() any) func([]byte) error {
+		return func(v []byte) error { return json.Unmarshal(v, value()) }
+	}
 	decoders := []struct {
 		bucket []byte
-		value  func() any
+		decode func([]byte) error
 	}{
-		{bucketSources, func() any { return new(harvester.SourceState) }},
-		{bucketEdits, func() any { return new(harvester.Edit) }},
-		{bucketLog, func() any { return new(harvester.Contribution) }},
+		{bucketSources, jsonDecoder(func() any { return new(harvester.SourceState) })},
+		{bucketEdits, jsonDecoder(func() any { return new(harvester.Edit) })},
+		{bucketLog, func(v []byte) error { _, err := decodeContribution(v); return err }},
 	}
 	for _, d := range decoders {
 		b := tx.Bucket(d.bucket)
@@ -113,7 +117,7 @@ func checkDecodes(tx *bolt.Tx, report reporter) bool {
 			continue
 		}
 		err := b.ForEach(func(k, v []byte) error {
-			if err := json.Unmarshal(v, d.value()); err != nil {
+			if err := d.decode(v); err != nil {
 				return stopUnless(report("%s %q does not decode: %w", d.bucket, k, err))
 			}
 			return nil
@@ -135,10 +139,11 @@ func checkLogIndex(tx *bolt.Tx, report reporter) bool {
 		if v == nil {
 			return stopUnless(report("log index %q points at a missing row", id))
 		}
-		var row struct {
-			ID string `json:"id"`
+		row, err := decodeContribution(v)
+		if err != nil {
+			row = &harvester.Contribution{}
 		}
-		if err := json.Unmarshal(v, &row); err != nil || row.ID != string(id) {
+		if row.ID != string(id) {
 			return stopUnless(report("log index %q points at a row of id %q", id, row.ID))
 		}
 		return nil

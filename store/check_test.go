@@ -24,7 +24,11 @@ func TestCheck(t *testing.T) {
 		{"seen record damaged", func(tx *bolt.Tx) error { return tx.Bucket(bucketSeen).Put(key, []byte("x")) }, "seen record of"},
 		{"observation damaged", func(tx *bolt.Tx) error { return tx.Bucket(bucketObservations).Put(key, []byte("{")) }, "does not decode"},
 		{"observation under another source", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketObservations).Put(key, []byte(`{"source":"other","native_id":"item-000"}`))
+			v, err := encodeObservation(&harvester.Observation{Source: "other", NativeID: "item-000"})
+			if err != nil {
+				return err
+			}
+			return tx.Bucket(bucketObservations).Put(key, v)
 		}, "another source"},
 		{"log index dangling", func(tx *bolt.Tx) error { return tx.Bucket(bucketLogID).Put([]byte("ghost"), []byte("nowhere")) }, "missing row"},
 		{"log index crossed", func(tx *bolt.Tx) error {

@@ -2,8 +2,9 @@
 // source observed, each source's state, curation edits and the computed
 // contribution log. It implements harvester.Store.
 //
-// Every method is one bbolt transaction; values handed out are decoded
-// copies that never alias bbolt's memory map.
+// Every method is one bbolt transaction (StoreLog excepted, which writes a
+// large log in chunks and swaps it in at once); values handed out are
+// decoded copies that never alias bbolt's memory map.
 package store
 
 import (
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -63,6 +65,7 @@ type DB struct {
 	bolt   *bolt.DB
 	path   string
 	logger *slog.Logger
+	logMu  sync.Mutex // serialises StoreLog, which takes several transactions
 }
 
 var _ harvester.Store = (*DB)(nil)

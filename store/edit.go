@@ -44,7 +44,7 @@ func (db *DB) SaveEdit(ctx context.Context, e harvester.Edit) error {
 		if err := tx.Bucket(bucketEdits).Put([]byte(e.ID), v); err != nil {
 			return fmt.Errorf("save edit %s: %w", e.ID, err)
 		}
-		return nil
+		return bumpRevision(tx)
 	})
 }
 
@@ -58,6 +58,6 @@ func (db *DB) DeleteEdit(ctx context.Context, id string) error {
 		if err := tx.Bucket(bucketEdits).Delete([]byte(id)); err != nil {
 			return fmt.Errorf("delete edit %s: %w", id, err)
 		}
-		return nil
+		return bumpRevision(tx)
 	})
 }

@@ -14,63 +14,87 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// record is an Observation as the observations bucket holds it: without
-// FirstSeen and LastSeen, which live in the seen bucket. Because the stored
-// bytes carry only content, an observation seen again is unchanged exactly
-// when its encoding equals the stored bytes, with nothing decoded.
-//
-// The two pointer fields shadow the embedded Observation's fields of the
-// same JSON name (a shallower field wins in encoding/json): being nil and
-// omitempty they leave them out, and on decoding they swallow whatever a
-// record might hold under those names.
-type record struct {
-	*harvester.Observation
-	FirstSeen *json.RawMessage `json:"first_seen,omitempty"`
-	LastSeen  *json.RawMessage `json:"last_seen,omitempty"`
+// encodeObservation returns the stored form of o (see codec.go): its
+// content, without FirstSeen and LastSeen, which live in the seen bucket.
+// Because the stored bytes carry only content, an observation seen again
+// is unchanged exactly when its encoding equals the stored bytes, with
+// nothing decoded. The slice is freshly allocated, as bbolt's Put needs
+// its value to stay untouched until the transaction ends.
+func encodeObservation(o *harvester.Observation) ([]byte, error) {
+	w := recordWriter{buf: make([]byte, 0, observationSizeHint(o))}
+	w.buf = append(w.buf, formatObservation)
+	for _, s := range []string{o.Source, o.NativeID, o.Person, o.ActivityType, o.Role, o.Title, o.Description, o.URL} {
+		w.str(s)
+	}
+	w.strs(o.OtherURLs, false)
+	w.str(o.CanonicalURL)
+	w.bool(o.URLIsListing)
+	if err := w.time(o.Date); err != nil {
+		return nil, fmt.Errorf("date: %w", err)
+	}
+	if err := w.time(o.EndDate); err != nil {
+		return nil, fmt.Errorf("end date: %w", err)
+	}
+	w.bool(o.AllDay)
+	w.str(o.DateFallback)
+	w.strs(o.Authors, false)
+	w.strs(o.Categories, false)
+	w.str(o.FeedTitle)
+	w.counts(o.Metrics, false)
+	w.texts(o.Meta)
+	w.str(o.PrimaryArea)
+	w.strs(o.AdditionalAreas, false)
+	w.strs(o.TargetAudience, false)
+	w.varint(int64(o.Quantity))
+	w.varint(o.Reach)
+	return w.buf, nil
 }
 
-// encodeObservation returns the stored form of o: its JSON without seen
-// times. The slice is freshly allocated, as bbolt's Put needs its value to
-// stay untouched until the transaction ends.
-func encodeObservation(e *encoder, o *harvester.Observation) ([]byte, error) {
-	return e.encode(record{Observation: o})
+func observationSizeHint(o *harvester.Observation) int {
+	n := 64 + len(o.Source) + len(o.NativeID) + len(o.Person) + len(o.ActivityType) + len(o.Title) +
+		len(o.Description) + len(o.URL) + len(o.CanonicalURL) + len(o.FeedTitle)
+	for _, u := range o.OtherURLs {
+		n += len(u) + 2
+	}
+	return n
 }
 
 // decodeObservation is the inverse of encodeObservation; the result shares
 // nothing with data.
 func decodeObservation(data []byte) (*harvester.Observation, error) {
 	o := new(harvester.Observation)
-	if err := json.Unmarshal(data, &record{Observation: o}); err != nil {
+	r := recordReader{s: string(data)}
+	r.start(formatObservation)
+	o.Source, o.NativeID, o.Person, o.ActivityType = r.str(), r.str(), r.str(), r.str()
+	o.Role, o.Title, o.Description, o.URL = r.str(), r.str(), r.str(), r.str()
+	o.OtherURLs = r.strs()
+	o.CanonicalURL = r.str()
+	o.URLIsListing = r.bool()
+	o.Date, o.EndDate = r.time(), r.time()
+	o.AllDay = r.bool()
+	o.DateFallback = r.str()
+	o.Authors, o.Categories = r.strs(), r.strs()
+	o.FeedTitle = r.str()
+	o.Metrics, o.Meta = r.counts(), r.texts()
+	o.PrimaryArea = r.str()
+	o.AdditionalAreas, o.TargetAudience = r.strs(), r.strs()
+	o.Quantity, o.Reach = int(r.varint()), r.varint()
+	if err := r.end(); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
-// marshal encodes v as compact JSON without escaping <, > and & (titles and
-// descriptions are full of them; escaping only makes the file bigger).
-func marshal(v any) ([]byte, error) { return newEncoder().encode(v) }
-
-// encoder encodes many values through one buffer, as marshal does.
-type encoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
-
-func newEncoder() *encoder {
-	e := &encoder{}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	return e
-}
-
-// encode returns v's JSON in a slice of its own, exactly as long as it
-// needs to be.
-func (e *encoder) encode(v any) ([]byte, error) {
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
+// marshal encodes v as compact JSON without escaping <, > and & (source
+// states and edits are JSON; escaping only makes the file bigger).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.Clone(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // seenLen is the size of a seen value: first and last seen, each a UTC
@@ -117,7 +141,8 @@ func observationKey(source, nativeID string) []byte {
 }
 
 // ForEachObservation calls fn with a copy of every stored observation, in
-// key order, with FirstSeen and LastSeen filled in. It runs in one read
+// key order, with FirstSeen and LastSeen filled in (the strings of one
+// observation share one allocation). It runs in one read
 // transaction, so fn sees a consistent snapshot; fn should be quick and
 // must not write to db (a writer that needs to grow the file waits for
 // this transaction to end). An error from fn stops the walk and is

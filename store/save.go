@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,11 +13,7 @@ import (
 )
 
 // BatchItem is one source's batch for SaveBatches: what SaveBatch takes.
-type BatchItem struct {
-	State harvester.SourceState
-	Batch *harvester.Batch
-	Pass  time.Time
-}
+type BatchItem = harvester.BatchItem
 
 // SaveBatch stores one source's batch and its new state in one read-write
 // transaction, as harvester.Store documents:
@@ -67,12 +62,19 @@ func (db *DB) SaveBatches(ctx context.Context, items []BatchItem) ([]harvester.S
 	results := make([]harvester.SaveResult, len(items))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		w := writer{obs: tx.Bucket(bucketObservations), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
+		wrote := false
 		for i := range batches {
 			r, err := w.saveBatch(&batches[i])
 			if err != nil {
 				return fmt.Errorf("source %s: %w", batches[i].state.Name, err)
 			}
 			results[i] = r
+			wrote = wrote || len(batches[i].obs) > 0
+		}
+		if wrote {
+			// Even an unchanged observation moved its LastSeen, which
+			// the log shows: the log's inputs changed.
+			return bumpRevision(tx)
 		}
 		return nil
 	})
@@ -111,7 +113,6 @@ func (db *DB) pending(it BatchItem) (pendingBatch, error) {
 		b = &harvester.Batch{}
 	}
 	p := pendingBatch{state: it.State, batch: b, pass: it.Pass}
-	enc := newEncoder()
 	seen := make(map[string]bool, len(b.Observations))
 	// Walk backwards so that the last of repeated observations wins.
 	for i := len(b.Observations) - 1; i >= 0; i-- {
@@ -137,7 +138,7 @@ func (db *DB) pending(it BatchItem) (pendingBatch, error) {
 		po := pendingObservation{key: key, obs: o}
 		if !o.Date.IsZero() {
 			var err error
-			if po.enc, err = encodeObservation(enc, &po.obs); err != nil {
+			if po.enc, err = encodeObservation(&po.obs); err != nil {
 				return pendingBatch{}, fmt.Errorf("encode observation %q: %w", o.NativeID, err)
 			}
 		}
@@ -146,9 +147,10 @@ func (db *DB) pending(it BatchItem) (pendingBatch, error) {
 	return p, nil
 }
 
-// sanitiseDates drops dates JSON cannot hold (years outside 0-9999: a
-// broken or hostile feed), so that one bad item cannot fail its batch.
-// A dropped Date falls back to the first-seen pass like any missing one.
+// sanitiseDates drops dates outside the years 0-9999 (a broken or hostile
+// feed), which the log's YYYY-MM-DD cannot show, so that one bad item
+// cannot spoil its batch. A dropped Date falls back to the first-seen pass
+// like any missing one.
 func (db *DB) sanitiseDates(o *harvester.Observation) {
 	for _, t := range []*time.Time{&o.Date, &o.EndDate} {
 		if y := t.Year(); !t.IsZero() && (y < 0 || y > 9999) {
@@ -245,11 +247,8 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 		}
 	}
 	if po.enc == nil {
-		var stored struct {
-			Date         time.Time `json:"date"`
-			DateFallback string    `json:"date_fallback"`
-		}
-		if err := json.Unmarshal(old, &stored); err != nil {
+		stored, err := decodeObservation(old)
+		if err != nil {
 			return 0, fmt.Errorf("decode stored observation: %w", err)
 		}
 		po.obs.Date, po.obs.DateFallback = stored.Date, stored.DateFallback
@@ -267,7 +266,7 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 }
 
 func (po *pendingObservation) encode() error {
-	enc, err := encodeObservation(newEncoder(), &po.obs)
+	enc, err := encodeObservation(&po.obs)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}

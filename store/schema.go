@@ -12,10 +12,11 @@ import (
 // computed from them) are kept apart so the log can be rebuilt at any time
 // without fetching anything again.
 var (
-	// bucketMeta holds the schema version.
+	// bucketMeta holds the schema version, the store's revision and what
+	// the store knows of its log (stamp, rows, hash).
 	bucketMeta = []byte("meta")
-	// bucketObservations maps an observation key to the observation's JSON
-	// without its seen times (see record).
+	// bucketObservations maps an observation key to the observation
+	// without its seen times (encodeObservation).
 	bucketObservations = []byte("observations")
 	// bucketSeen maps an observation key to its first and last seen times,
 	// so that seeing an unchanged observation again costs a 30-byte write
@@ -25,8 +26,8 @@ var (
 	bucketSources = []byte("sources")
 	// bucketEdits maps a contribution id to its Edit JSON.
 	bucketEdits = []byte("edits")
-	// bucketLog maps a log key (date, position) to a Contribution's JSON,
-	// so that a cursor walks the log oldest first.
+	// bucketLog maps a log key (date, position) to a Contribution
+	// (encodeContribution), so that a cursor walks the log oldest first.
 	bucketLog = []byte("log")
 	// bucketLogID maps a contribution id to its key in bucketLog.
 	bucketLogID = []byte("logid")
@@ -47,7 +48,8 @@ type migration func(tx *bolt.Tx) error
 // database is version 0. Append to this list, never edit an entry that
 // has shipped.
 var migrations = []migration{
-	createBuckets, // 0 -> 1: the first schema
+	createBuckets,        // 0 -> 1: the first schema
+	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
 }
 
 // schemaVersion is the version this build writes and understands.

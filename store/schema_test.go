@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,8 +51,8 @@ func TestOpenSchemaVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != "1" {
-			t.Errorf("schema version %q, want 1", v)
+		if v, want := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)), strconv.Itoa(schemaVersion()); v != want {
+			t.Errorf("schema version %q, want %s", v, want)
 		}
 		return nil
 	})
@@ -83,7 +85,8 @@ func TestMigrations(t *testing.T) {
 	migrations = append(saved[:len(saved):len(saved)], func(tx *bolt.Tx) error {
 		return errors.New("disk on fire")
 	})
-	if _, err := Open(path, openOpts(false)); err == nil || !strings.Contains(err.Error(), "migrate schema 1 to 2: disk on fire") {
+	last := fmt.Sprintf("migrate schema %d to %d: disk on fire", len(saved), len(saved)+1)
+	if _, err := Open(path, openOpts(false)); err == nil || !strings.Contains(err.Error(), last) {
 		t.Fatalf("failing migration: %v", err)
 	}
 	if _, err := Open(path, openOpts(true)); err == nil || !strings.Contains(err.Error(), "older schema") {
@@ -93,12 +96,12 @@ func TestMigrations(t *testing.T) {
 	ran := 0
 	migrations[len(migrations)-1] = func(tx *bolt.Tx) error {
 		ran++
-		_, err := tx.CreateBucket([]byte("new-in-v2"))
+		_, err := tx.CreateBucket([]byte("new-in-next"))
 		return err
 	}
 	db = MustOpenPath(t, path)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != "2" || tx.Bucket([]byte("new-in-v2")) == nil {
+		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != strconv.Itoa(len(saved)+1) || tx.Bucket([]byte("new-in-next")) == nil {
 			t.Errorf("after migration: version %q", v)
 		}
 		return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
@@ -66,7 +67,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	write := func(w io.Writer) error {
-		db, err := m.openStore(cfg, true)
+		db, err := m.openLog(ctx, cfg)
 		if remote(cfg, err) {
 			// The daemon renders its own export: the same bytes it writes
 			// to export.path.
@@ -110,7 +111,7 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 		return err
 	}
 	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
-	db, err := m.openStore(cfg, true)
+	db, err := m.openLog(ctx, cfg)
 	if remote(cfg, err) {
 		rows, rerr := daemon.FetchLog(ctx, cfg.Listen, cfg.ListenToken, filter)
 		if rerr != nil {
@@ -128,6 +129,35 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	return writeLog(ctx, db, enc, filter)
+}
+
+// openLog opens the database to read its log, bringing the log up to date
+// first when it is not what the stored observations, edits and config make
+// (a harvest killed before its rebuild, an edited `areas:` or `timezone:`):
+// that takes the write lock for the rebuild. When the lock or the file
+// cannot be had for writing, the log is read as stored, with a warning.
+func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, error) {
+	db, err := m.openStore(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	opts := logOptions(cfg)
+	current, err := harvester.LogCurrent(ctx, db, opts)
+	if err != nil || current {
+		return db, err
+	}
+	db.Close()
+	rw, err := m.openStore(cfg, false)
+	if err != nil {
+		m.logger.Warn("the stored log is out of date and cannot be rebuilt now; showing it as stored", "err", err)
+		return m.openStore(cfg, true)
+	}
+	if _, _, err := harvester.RebuildLog(ctx, rw, opts); err != nil {
+		rw.Close()
+		return nil, fmt.Errorf("rebuild the out-of-date log: %w", err)
+	}
+	m.logger.Debug("rebuilt the out-of-date log before reading it")
+	return rw, nil
 }
 
 // writeLog streams the stored log through enc, filtered.

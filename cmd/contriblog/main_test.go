@@ -242,3 +242,36 @@ func TestSourceOrderIndependent(t *testing.T) {
 		t.Errorf("the log depends on the order of the sources:\n%s\n---\n%s", a, b)
 	}
 }
+
+// TestExportRebuildsAnOutOfDateLog: the stored log is rebuilt before it is
+// read when what it is built from changed without a rebuild — here the
+// config's areas; a harvest killed between its last save and its rebuild
+// leaves the same kind of out-of-date log.
+func TestExportRebuildsAnOutOfDateLog(t *testing.T) {
+	srv, err := demo.Start(func() time.Time { return fixedNow })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg, err := srv.WriteConfig(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := run(t, nil, "-c", cfg, "harvest"); code != 0 {
+		t.Fatalf("harvest exit %d\n%s\n%s", code, out, stderr)
+	}
+	if _, out, _ := run(t, nil, "-c", cfg, "export"); strings.Contains(out, "Go Internals") {
+		t.Fatal("the area exists before the config names it")
+	}
+	b, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(b), "areas:\n", "areas:\n  Go Internals: [\"net/http\"]\n", 1)), 0o600)
+	code, out, stderr := run(t, nil, "-c", cfg, "export")
+	if code != 0 || !strings.Contains(out, "Go Internals") {
+		t.Errorf("export after the areas changed: exit %d, the new area is missing\n%s\n%s", code, out, stderr)
+	}
+	code, out, _ = run(t, nil, "-c", cfg, "list")
+	if code != 0 || !strings.Contains(out, "ServeMux") {
+		t.Errorf("list after the rebuild: exit %d\n%s", code, out)
+	}
+}

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -20,6 +21,8 @@ type memStore struct {
 	states map[string]harvester.SourceState
 	edits  map[string]harvester.Edit
 	log    []harvester.Contribution
+	stamp  string                  // the log's, as StoreLog recorded it
+	rev    uint64                  // bumped by every change to observations or edits
 	saved  []harvester.SourceState // every SaveState, in order
 	broken error                   // returned by every read when set
 }
@@ -64,7 +67,24 @@ func (s *memStore) SourceStates(context.Context) ([]harvester.SourceState, error
 func (s *memStore) SaveBatch(_ context.Context, st harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.saveBatch(st, b, pass), nil
+}
+
+func (s *memStore) SaveBatches(_ context.Context, items []harvester.BatchItem) ([]harvester.SaveResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]harvester.SaveResult, len(items))
+	for i, it := range items {
+		out[i] = s.saveBatch(it.State, it.Batch, it.Pass)
+	}
+	return out, nil
+}
+
+func (s *memStore) saveBatch(st harvester.SourceState, b *harvester.Batch, pass time.Time) harvester.SaveResult {
 	var r harvester.SaveResult
+	if len(b.Observations) > 0 {
+		s.rev++
+	}
 	for _, o := range b.Observations {
 		old, ok := s.obs[o.Key()]
 		switch {
@@ -88,7 +108,7 @@ func (s *memStore) SaveBatch(_ context.Context, st harvester.SourceState, b *har
 	st.Failures, st.FailingSince = 0, time.Time{}
 	st.Items += r.New
 	s.states[st.Name] = st
-	return r, nil
+	return r
 }
 
 func strip(o harvester.Observation) harvester.Observation {
@@ -156,6 +176,7 @@ func (s *memStore) SaveEdit(_ context.Context, e harvester.Edit) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.edits[e.ID] = e
+	s.rev++
 	return nil
 }
 
@@ -163,14 +184,33 @@ func (s *memStore) DeleteEdit(_ context.Context, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.edits, id)
+	s.rev++
 	return nil
 }
 
-func (s *memStore) ReplaceLog(_ context.Context, log []harvester.Contribution) error {
+func (s *memStore) ReplaceLog(ctx context.Context, log []harvester.Contribution) error {
+	_, err := s.StoreLog(ctx, log, "")
+	return err
+}
+
+// StoreLog compares logs by their JSON, as the stored log is compared.
+func (s *memStore) StoreLog(_ context.Context, log []harvester.Contribution, stamp string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stamp = stamp
+	old, _ := json.Marshal(s.log)
+	now, _ := json.Marshal(log)
+	if len(log) == len(s.log) && string(old) == string(now) {
+		return false, nil
+	}
 	s.log = append([]harvester.Contribution(nil), log...)
-	return nil
+	return true, nil
+}
+
+func (s *memStore) LogState(context.Context) (harvester.LogState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return harvester.LogState{Stamp: s.stamp, Rows: len(s.log), Revision: s.rev}, s.broken
 }
 
 func (s *memStore) ForEachContribution(ctx context.Context, fn func(*harvester.Contribution) error) error {

@@ -1,0 +1,113 @@
+package harvester_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// readCounter counts the rebuilds that read observations.
+type readCounter struct {
+	*memStore
+	reads atomic.Int32
+}
+
+func (r *readCounter) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+	r.reads.Add(1)
+	return r.memStore.ForEachObservation(ctx, fn)
+}
+
+// notModifiedSource answers 304 after its first pass.
+type notModifiedSource struct {
+	fakeSource
+	passes int
+}
+
+func (s *notModifiedSource) Harvest(ctx context.Context, st harvester.SourceState) (*harvester.Batch, error) {
+	s.passes++
+	if s.passes > 1 {
+		return &harvester.Batch{NotModified: true}, nil
+	}
+	return s.fakeSource.Harvest(ctx, st)
+}
+
+// The log is rebuilt only when what it is built from changed: a pass of
+// 304s reads nothing, an edit, a pass that saw observations again or other
+// options rebuild it.
+func TestRebuildOnlyWhenInputsChange(t *testing.T) {
+	ctx := context.Background()
+	st := &readCounter{memStore: newMemStore()}
+	src := &notModifiedSource{fakeSource: fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3), post("", "b", "Second", 2)}}}
+	h := newHarvester(st, src)
+	rebuilt := func(step string, want bool) {
+		t.Helper()
+		before := st.reads.Load()
+		changed, rows, err := h.Rebuild(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if got := st.reads.Load() != before; got != want {
+			t.Errorf("%s: rebuilt=%v, want %v", step, got, want)
+		}
+		if rows != 2 || (changed && !want) {
+			t.Errorf("%s: rows=%d changed=%v", step, rows, changed)
+		}
+	}
+	pass, err := h.Run(ctx)
+	if err != nil || !pass.LogChanged || pass.Rows != 2 {
+		t.Fatalf("first pass: %+v %v", pass, err)
+	}
+	rebuilt("nothing changed", false)
+
+	pass, err = h.Run(ctx)
+	if err != nil || !pass.Results[0].NotModified || pass.LogChanged || pass.Rows != 2 {
+		t.Fatalf("a pass of 304s: %+v %v", pass, err)
+	}
+	if st.reads.Load() != 1 {
+		t.Errorf("a pass of 304s read the observations")
+	}
+
+	if err := st.SaveEdit(ctx, harvester.Edit{ID: "x", Updated: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt("an edit saved", true)
+	rebuilt("nothing since the edit", false)
+
+	h.Log.Areas = []harvester.Area{{Name: "Azure", Keywords: []string{"first"}}}
+	rebuilt("an area added to the config", true)
+	rebuilt("the same config again", false)
+	h.Log.Areas[0].Keywords = []string{"second"}
+	rebuilt("an area's keywords changed", true)
+	h.Log.Location = time.FixedZone("X", 3600)
+	rebuilt("another time zone", true)
+
+	src.passes = 0 // the source answers 200 with the same items again
+	if _, err := h.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt("after a pass that saw the items again", false) // that pass rebuilt it
+	if n := st.reads.Load(); n != 6 {
+		t.Errorf("%d rebuilds read the observations, want 6", n)
+	}
+}
+
+// A log stored without a stamp (by ReplaceLog, or by an older contriblog)
+// is rebuilt.
+func TestRebuildAfterReplaceLog(t *testing.T) {
+	ctx := context.Background()
+	st := &readCounter{memStore: newMemStore()}
+	h := newHarvester(st, &fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3)}})
+	if _, err := h.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplaceLog(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	changed, rows, err := h.Rebuild(ctx)
+	if err != nil || !changed || rows != 1 {
+		t.Errorf("rebuild over an unstamped log: changed=%v rows=%d err=%v; want the log back", changed, rows, err)
+	}
+}

@@ -1,0 +1,230 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// logChunkRows bounds the rows one transaction of StoreLog writes. bbolt
+// keeps everything a transaction writes in memory until it commits, twice
+// over (the values given to Put, then the pages they are copied into), so
+// a 50,000-row log written in one transaction added twice its size to the
+// peak memory of a rebuild.
+const logChunkRows = 4096
+
+// bucketLogNext holds the log being written, as nested buckets named like
+// the log's own, until StoreLog's last transaction moves them in place of
+// the log's. A crash part way leaves it behind; the next StoreLog starts
+// by dropping it.
+var bucketLogNext = []byte("log.next")
+
+// logRow is one contribution encoded for the log bucket.
+type logRow struct {
+	key, id, value []byte
+	sum            [sha256.Size]byte // of value
+}
+
+// ReplaceLog replaces the computed log with log: readers see either the
+// old log or the new one, never a mix. Every row is kept; when two rows
+// share an id (which BuildLog never makes), Contribution finds the older
+// one and a warning is logged. It clears the log's stamp.
+func (db *DB) ReplaceLog(ctx context.Context, log []harvester.Contribution) error {
+	_, err := db.StoreLog(ctx, log, "")
+	return err
+}
+
+// StoreLog is ReplaceLog that records stamp with the log. The store keeps
+// a hash of the stored rows, so when log is exactly the stored log nothing
+// of the old log is read or replaced: only the stamp is recorded, and
+// changed is false.
+//
+// Unlike the other methods it takes several transactions: the rows are
+// written in chunks of logChunkRows beside the log, then the hash is
+// checked, and the last transaction swaps them in with the stamp, so
+// readers still see the old log or the new one, whole. Calls are
+// serialised.
+func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp string) (changed bool, err error) {
+	db.logMu.Lock()
+	defer db.logMu.Unlock()
+	if err := db.update(ctx, resetLogNext); err != nil {
+		return false, fmt.Errorf("replace log: %w", err)
+	}
+	keys, order := logOrder(log)
+	sum := newLogHasher()
+	var index []logRow // the row each id points at, without its value
+	ids := make(map[string]bool, len(log))
+	for start := 0; start < len(order); start += logChunkRows {
+		rows, err := encodeRows(log, keys, order[start:min(start+logChunkRows, len(order))])
+		if err != nil {
+			return false, err
+		}
+		for i := range rows {
+			sum.add(rows[i].key, &rows[i].sum)
+			if db.indexed(&rows[i], ids) {
+				index = append(index, logRow{key: rows[i].key, id: rows[i].id})
+			}
+		}
+		if err := db.update(ctx, func(tx *bolt.Tx) error { return putRows(tx, rows) }); err != nil {
+			return false, fmt.Errorf("replace log: %w", err)
+		}
+	}
+	hash := sum.sum()
+	err = db.update(ctx, func(tx *bolt.Tx) error {
+		changed, err = putIndex(tx, index, hash, stamp)
+		return err
+	})
+	if err == nil && changed {
+		// bbolt moves a bucket as it was committed, so the index is
+		// committed first.
+		err = db.update(ctx, func(tx *bolt.Tx) error { return swapLog(tx, hash, len(log), stamp) })
+	}
+	if err != nil {
+		return false, fmt.Errorf("replace log: %w", err)
+	}
+	return changed, nil
+}
+
+// resetLogNext drops what an interrupted StoreLog left and makes empty
+// buckets for the next log.
+func resetLogNext(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bucketLogNext); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+		return fmt.Errorf("drop %s: %w", bucketLogNext, err)
+	}
+	next, err := tx.CreateBucket(bucketLogNext)
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketLog, bucketLogID} {
+		if _, err := next.CreateBucket(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// logOrder returns every row's key and the rows' positions in key order.
+func logOrder(log []harvester.Contribution) ([][]byte, []int) {
+	keys := make([][]byte, len(log))
+	order := make([]int, len(log))
+	for i := range log {
+		keys[i], order[i] = logKey(log[i].Date, i), i
+	}
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(keys[a], keys[b]) })
+	return keys, order
+}
+
+// encodeRows encodes the rows at positions, in that order. Encoding is
+// most of the CPU writing a log costs: it is spread over the CPUs, each
+// worker a contiguous part.
+func encodeRows(log []harvester.Contribution, keys [][]byte, positions []int) ([]logRow, error) {
+	rows := make([]logRow, len(positions))
+	workers := min(runtime.GOMAXPROCS(0), len(positions)/256+1)
+	part := (len(positions) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for j := w * part; j < min((w+1)*part, len(positions)); j++ {
+				c := &log[positions[j]]
+				v, err := encodeContribution(c)
+				if err != nil {
+					errs[w] = fmt.Errorf("replace log: encode %s: %w", c.ID, err)
+					return
+				}
+				rows[j] = logRow{key: keys[positions[j]], id: []byte(c.ID), value: v, sum: sha256.Sum256(v)}
+			}
+		})
+	}
+	wg.Wait()
+	return rows, errors.Join(errs...)
+}
+
+// indexed says whether the log index points at r: rows come in key order,
+// and an id points at its first row.
+func (db *DB) indexed(r *logRow, ids map[string]bool) bool {
+	id := string(r.id)
+	switch {
+	case id == "":
+		db.logger.Warn("log row without id: it cannot be looked up", "key", fmt.Sprintf("%q", r.key))
+	case ids[id]:
+		db.logger.Warn("two log rows share an id: the older one is the one looked up", "id", id)
+	default:
+		ids[id] = true
+		return true
+	}
+	return false
+}
+
+// putRows adds rows, in key order, to the log being written.
+func putRows(tx *bolt.Tx, rows []logRow) error {
+	b := tx.Bucket(bucketLogNext).Bucket(bucketLog)
+	// Rows go in in key order, so full pages are never split again.
+	b.FillPercent = 1
+	for _, r := range rows {
+		if err := b.Put(r.key, r.value); err != nil {
+			return fmt.Errorf("row %s: %w", r.id, err)
+		}
+	}
+	return nil
+}
+
+// putIndex keeps the stored log when its hash is sum, recording stamp
+// (changed is false), or else writes the index of the log being written.
+func putIndex(tx *bolt.Tx, index []logRow, sum []byte, stamp string) (changed bool, err error) {
+	if bytes.Equal(storedLogSum(tx), sum) {
+		return false, errors.Join(tx.DeleteBucket(bucketLogNext), tx.Bucket(bucketMeta).Put(keyLogStamp, []byte(stamp)))
+	}
+	ib := tx.Bucket(bucketLogNext).Bucket(bucketLogID)
+	// The index too goes in in key order: a bucket's node holds its keys
+	// in one slice until the commit, and inserting in the middle of it
+	// moves half of it every time.
+	ib.FillPercent = 1
+	slices.SortFunc(index, func(a, b logRow) int { return bytes.Compare(a.id, b.id) })
+	for _, r := range index {
+		if err := ib.Put(r.id, r.key); err != nil {
+			return false, fmt.Errorf("index %s: %w", r.id, err)
+		}
+	}
+	return true, nil
+}
+
+// swapLog ends StoreLog: it moves the written log in place of the stored
+// one and records the log's meta.
+func swapLog(tx *bolt.Tx, sum []byte, rows int, stamp string) error {
+	next := tx.Bucket(bucketLogNext)
+	for _, name := range [][]byte{bucketLog, bucketLogID} {
+		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return fmt.Errorf("drop %s: %w", name, err)
+		}
+		if err := tx.MoveBucket(name, next, nil); err != nil {
+			return fmt.Errorf("move %s in place: %w", name, err)
+		}
+	}
+	if err := tx.DeleteBucket(bucketLogNext); err != nil {
+		return err
+	}
+	return putLogMeta(tx.Bucket(bucketMeta), sum, rows, stamp)
+}
+
+// storedLogSum is the stored log's hash; a database that never recorded
+// one has the empty log's when its log is empty, else none.
+func storedLogSum(tx *bolt.Tx) []byte {
+	if sum := tx.Bucket(bucketMeta).Get(keyLogSum); sum != nil {
+		return sum
+	}
+	if k, _ := tx.Bucket(bucketLog).Cursor().First(); k == nil {
+		return newLogHasher().sum()
+	}
+	return nil
+}

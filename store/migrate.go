@@ -1,0 +1,99 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// migrateBinaryRecords rewrites a schema 1 database's observations and log
+// rows, which were JSON, in the binary form of schema 2, and records the
+// log's row count and hash. The log gets no stamp: the next rebuild
+// computes it again, and finds its rows unchanged.
+func migrateBinaryRecords(tx *bolt.Tx) error {
+	obs := tx.Bucket(bucketObservations)
+	if obs != nil {
+		err := rewrite(obs, func(k, v []byte) ([]byte, error) {
+			o, err := decodeObservationV1(v)
+			if err != nil {
+				return nil, fmt.Errorf("observation %q: %w", k, err)
+			}
+			return encodeObservation(o)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	log := tx.Bucket(bucketLog)
+	if log == nil {
+		return nil
+	}
+	h := newLogHasher()
+	rows := 0
+	err := rewrite(log, func(k, v []byte) ([]byte, error) {
+		var c harvester.Contribution
+		if err := json.Unmarshal(v, &c); err != nil {
+			return nil, fmt.Errorf("log row %q: %w", k, err)
+		}
+		enc, err := encodeContribution(&c)
+		if err != nil {
+			return nil, fmt.Errorf("log row %q: %w", k, err)
+		}
+		sum := sha256.Sum256(enc)
+		h.add(k, &sum)
+		rows++
+		return enc, nil
+	})
+	if err != nil {
+		return err
+	}
+	return putLogMeta(tx.Bucket(bucketMeta), h.sum(), rows, "")
+}
+
+// rewrite replaces every value of b, in key order, with what convert
+// makes of it. Keys and values are collected first: bbolt does not
+// promise a cursor survives writes to its bucket.
+func rewrite(b *bolt.Bucket, convert func(k, v []byte) ([]byte, error)) error {
+	type kv struct{ k, v []byte }
+	var all []kv
+	err := b.ForEach(func(k, v []byte) error {
+		nv, err := convert(k, v)
+		if err != nil {
+			return err
+		}
+		all = append(all, kv{k: append([]byte(nil), k...), v: nv})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range all {
+		if err := b.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordV1 is an Observation as schema 1 stored it: JSON without FirstSeen
+// and LastSeen. The two pointer fields shadow the embedded Observation's
+// fields of the same JSON name (a shallower field wins in encoding/json),
+// so that decoding swallows whatever a record might hold under them.
+type recordV1 struct {
+	*harvester.Observation
+	FirstSeen *json.RawMessage `json:"first_seen,omitempty"`
+	LastSeen  *json.RawMessage `json:"last_seen,omitempty"`
+}
+
+// decodeObservationV1 decodes a schema 1 observation.
+func decodeObservationV1(data []byte) (*harvester.Observation, error) {
+	o := new(harvester.Observation)
+	if err := json.Unmarshal(data, &recordV1{Observation: o}); err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/contriblog/contriblog/harvester"
+)
+
+// writeSchema1 makes a database as contriblog wrote schema version 1: JSON
+// observations without seen times, and JSON log rows.
+func writeSchema1(t *testing.T, path string, observations []harvester.Observation, log []harvester.Contribution) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	jsonOf := func(v any) []byte {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		if err := createBuckets(tx); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, []byte("1")); err != nil {
+			return err
+		}
+		for i := range observations {
+			o := observations[i]
+			o.Date, o.EndDate = o.Date.UTC(), o.EndDate.UTC()
+			k := observationKey(o.Source, o.NativeID)
+			if err := tx.Bucket(bucketObservations).Put(k, jsonOf(recordV1{Observation: &o})); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketSeen).Put(k, encodeSeen(pass(0), pass(1))); err != nil {
+				return err
+			}
+		}
+		for i := range log {
+			key := logKey(log[i].Date, i)
+			if err := tx.Bucket(bucketLog).Put(key, jsonOf(&log[i])); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketLogID).Put([]byte(log[i].ID), key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrateFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "contriblog.db")
+	b := batchOf("blog", 3)
+	b.Observations[1].Categories, b.Observations[1].Meta = nil, nil
+	log := []harvester.Contribution{row("r1", "2025-01-01"), row("r2", "2025-02-01")}
+	log[1].OtherURLs, log[1].Metrics = []string{}, nil
+	writeSchema1(t, path, b.Observations, log)
+
+	db := MustOpenPath(t, path)
+	mustCheck(t, db)
+	got := allObservations(t, db)
+	for _, o := range b.Observations {
+		want := o
+		want.Date, want.EndDate = o.Date.UTC(), o.EndDate.UTC()
+		want.FirstSeen, want.LastSeen = pass(0), pass(1)
+		if g := got[o.Key()]; !reflect.DeepEqual(g, want) {
+			t.Errorf("observation %s after migration:\n got %+v\nwant %+v", o.NativeID, g, want)
+		}
+	}
+	var rows []harvester.Contribution
+	if err := db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+		rows = append(rows, *c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wantRows := jsonRoundTrip(t, log)
+	if !reflect.DeepEqual(rows, wantRows) {
+		t.Errorf("log after migration:\n got %+v\nwant %+v", rows, wantRows)
+	}
+	if c, err := db.Contribution(ctx, "r2"); err != nil || c.Date != "2025-02-01" {
+		t.Errorf("Contribution(r2) = %+v, %v", c, err)
+	}
+
+	// Migrated records are what this build writes: the same batch is
+	// unchanged and the same log is not rewritten.
+	if res := mustSave(t, db, "blog", b, pass(2)); res.Unchanged != 3 {
+		t.Errorf("re-saving the migrated batch: %+v, want 3 unchanged", res)
+	}
+	if st, err := db.LogState(ctx); err != nil || st.Rows != 2 || st.Stamp != "" {
+		t.Errorf("log state after migration = %+v, %v; want 2 rows and no stamp", st, err)
+	}
+	if changed, err := db.StoreLog(ctx, wantRows, "s"); err != nil || changed {
+		t.Errorf("storing the migrated log again: changed=%v err=%v, want unchanged", changed, err)
+	}
+}
+
+func jsonRoundTrip(t *testing.T, log []harvester.Contribution) []harvester.Contribution {
+	t.Helper()
+	b, err := json.Marshal(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []harvester.Contribution
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestMigrateFromSchema1Damaged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "contriblog.db")
+	writeSchema1(t, path, batchOf("blog", 1).Observations, nil)
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := observationKey("blog", "item-000")
+	if err := b.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketObservations).Put(key, []byte("{")) }); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if _, err := Open(path, openOpts(false)); err == nil {
+		t.Fatal("a damaged schema 1 database migrated")
+	}
+	// The failed migration changed nothing: still schema 1.
+	b, err = bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.View(func(tx *bolt.Tx) error {
+		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != "1" {
+			t.Errorf("schema version %q after a failed migration, want 1", v)
+		}
+		return nil
+	})
+}
