@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // fakeSource returns canned batches, or an error, or panics.
@@ -68,7 +69,7 @@ func newHarvester(st harvester.Store, srcs ...harvester.Source) *harvester.Harve
 }
 
 func TestRunSavesEverySourceAndRebuildsLog(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	h := newHarvester(st,
 		&fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3), post("", "b", "Second", 2)}},
 		&fakeSource{name: "broken", err: errors.New("server said 500")},
@@ -97,8 +98,8 @@ func TestRunSavesEverySourceAndRebuildsLog(t *testing.T) {
 	if pass.Err() == nil || pass.Rows != 3 || !pass.LogChanged {
 		t.Errorf("pass: err=%v rows=%d changed=%v; want an error, 3 rows, changed", pass.Err(), pass.Rows, pass.LogChanged)
 	}
-	if st.states["partial"].LastError == "" || st.states["partial"].ETag != `"v1"` {
-		t.Errorf("partial state = %+v; want the batch saved and the error recorded", st.states["partial"])
+	if st.States["partial"].LastError == "" || st.States["partial"].ETag != `"v1"` {
+		t.Errorf("partial state = %+v; want the batch saved and the error recorded", st.States["partial"])
 	}
 	again, err := h.Run(context.Background())
 	if err != nil {
@@ -110,7 +111,7 @@ func TestRunSavesEverySourceAndRebuildsLog(t *testing.T) {
 }
 
 func TestRunDropsItemsBeforeSinceAndWithoutID(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	noID := post("", "", "No id", 1)
 	h := newHarvester(st, &fakeSource{name: "blog", obs: []harvester.Observation{
 		post("", "old", "Old", 400), post("", "new", "New", 10), noID,
@@ -124,13 +125,13 @@ func TestRunDropsItemsBeforeSinceAndWithoutID(t *testing.T) {
 	if got := pass.Results[0].New; got != 2 {
 		t.Fatalf("new = %d, want 2 (new and undated)", got)
 	}
-	if _, ok := st.obs[harvester.ObservationKey("blog", "old")]; ok {
+	if _, ok := st.Obs[harvester.ObservationKey("blog", "old")]; ok {
 		t.Error("an item before since was stored")
 	}
 }
 
 func TestRunNamedSourcesAndUnknownName(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	h := newHarvester(st, &fakeSource{name: "a", obs: []harvester.Observation{post("", "1", "One", 1)}},
 		&fakeSource{name: "b", obs: []harvester.Observation{post("", "2", "Two", 1)}})
 	pass, err := h.Run(context.Background(), "b")
@@ -148,7 +149,7 @@ func TestRunBoundsConcurrency(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		srcs = append(srcs, &fakeSource{name: string(rune('a' + i)), running: &running, peak: &peak})
 	}
-	h := newHarvester(newMemStore(), srcs...)
+	h := newHarvester(memstore.New(), srcs...)
 	h.Concurrency = 3
 	if _, err := h.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ func TestRunBoundsConcurrency(t *testing.T) {
 }
 
 func TestRunCancelledKeepsWhatWasSaved(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	block := make(chan struct{})
 	h := newHarvester(st,
 		&fakeSource{name: "fast", obs: []harvester.Observation{post("", "1", "One", 1)}},
@@ -174,8 +175,8 @@ func TestRunCancelledKeepsWhatWasSaved(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if len(st.obs) != 1 || pass.Results[1].Err == nil {
-		t.Errorf("stored %d observations, stuck err %v; want the fast source kept and stuck failed", len(st.obs), pass.Results[1].Err)
+	if len(st.Obs) != 1 || pass.Results[1].Err == nil {
+		t.Errorf("stored %d observations, stuck err %v; want the fast source kept and stuck failed", len(st.Obs), pass.Results[1].Err)
 	}
 	// Stopped is not failed: no backoff, no "failing since".
 	if s, _ := st.SourceState(context.Background(), "stuck"); s.LastError != "" || s.Failures != 0 {
@@ -184,8 +185,8 @@ func TestRunCancelledKeepsWhatWasSaved(t *testing.T) {
 }
 
 func TestRunStoreFailureEndsPass(t *testing.T) {
-	st := newMemStore()
-	st.fail = errors.New("disk full")
+	st := memstore.New()
+	st.Fail = errors.New("disk full")
 	h := newHarvester(st, &fakeSource{name: "a", obs: []harvester.Observation{post("", "1", "One", 1)}})
 	if _, err := h.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("err = %v, want the store's error", err)

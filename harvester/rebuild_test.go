@@ -7,17 +7,18 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // readCounter counts the rebuilds that read observations.
 type readCounter struct {
-	*memStore
+	*memstore.Store
 	reads atomic.Int32
 }
 
 func (r *readCounter) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
 	r.reads.Add(1)
-	return r.memStore.ForEachObservation(ctx, fn)
+	return r.Store.ForEachObservation(ctx, fn)
 }
 
 // notModifiedSource answers 304 after its first pass.
@@ -39,7 +40,7 @@ func (s *notModifiedSource) Harvest(ctx context.Context, st harvester.SourceStat
 // options rebuild it.
 func TestRebuildOnlyWhenInputsChange(t *testing.T) {
 	ctx := context.Background()
-	st := &readCounter{memStore: newMemStore()}
+	st := &readCounter{Store: memstore.New()}
 	src := &notModifiedSource{fakeSource: fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3), post("", "b", "Second", 2)}}}
 	h := newHarvester(st, src)
 	rebuilt := func(step string, want bool) {
@@ -98,7 +99,7 @@ func TestRebuildOnlyWhenInputsChange(t *testing.T) {
 // is rebuilt.
 func TestRebuildAfterReplaceLog(t *testing.T) {
 	ctx := context.Background()
-	st := &readCounter{memStore: newMemStore()}
+	st := &readCounter{Store: memstore.New()}
 	h := newHarvester(st, &fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3)}})
 	if _, err := h.Run(ctx); err != nil {
 		t.Fatal(err)

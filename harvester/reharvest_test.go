@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // reharvest is a person's sources, harvested pass after pass into one
 // store, with `contriblog edit` run in between the way the command does.
 type reharvest struct {
 	t     *testing.T
-	st    *memStore
+	st    *memstore.Store
 	h     *harvester.Harvester
 	now   time.Time
 	srcs  map[string]*fakeSource
@@ -23,7 +24,7 @@ type reharvest struct {
 }
 
 func newReharvest(t *testing.T) *reharvest {
-	r := &reharvest{t: t, st: newMemStore(), now: time.Date(2026, 1, 5, 6, 0, 0, 0, time.UTC),
+	r := &reharvest{t: t, st: memstore.New(), now: time.Date(2026, 1, 5, 6, 0, 0, 0, time.UTC),
 		srcs: map[string]*fakeSource{}, opts: harvester.LogOptions{Location: time.UTC}}
 	r.start = r.now
 	var srcs []harvester.Source

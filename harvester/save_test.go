@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // groupStore records how batches reach the store: the sources of every
@@ -17,7 +18,7 @@ import (
 // closed (so that the other harvests are ready by then), and it fails any
 // save that holds the source bad.
 type groupStore struct {
-	*memStore
+	*memstore.Store
 	release chan struct{}
 	once    sync.Once
 	bad     string
@@ -44,7 +45,7 @@ func (g *groupStore) SaveBatches(ctx context.Context, items []harvester.BatchIte
 			return nil, fmt.Errorf("source %s: observation too odd", g.bad)
 		}
 	}
-	return g.memStore.SaveBatches(ctx, items)
+	return g.Store.SaveBatches(ctx, items)
 }
 
 func (g *groupStore) SaveBatch(ctx context.Context, st harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
@@ -52,7 +53,7 @@ func (g *groupStore) SaveBatch(ctx context.Context, st harvester.SourceState, b 
 	if st.Name == g.bad {
 		return harvester.SaveResult{}, errors.New("observation too odd")
 	}
-	return g.memStore.SaveBatch(ctx, st, b, pass)
+	return g.Store.SaveBatch(ctx, st, b, pass)
 }
 
 // countedSources returns n fake sources of one post each, and a channel closed
@@ -87,7 +88,7 @@ func (c *countingSource) Harvest(ctx context.Context, st harvester.SourceState) 
 // store's error.
 func TestRunGroupFailureIsolatesTheSource(t *testing.T) {
 	srcs, all := countedSources(6)
-	st := &groupStore{memStore: newMemStore(), release: all, bad: "s3"}
+	st := &groupStore{Store: memstore.New(), release: all, bad: "s3"}
 	h := newHarvester(st, srcs...)
 	pass, err := h.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "too odd") {
@@ -101,7 +102,7 @@ func TestRunGroupFailureIsolatesTheSource(t *testing.T) {
 			t.Errorf("%s: %+v, want saved", r.Source, r)
 		}
 	}
-	if n := len(st.obs); n != 5 {
+	if n := len(st.Obs); n != 5 {
 		t.Errorf("%d observations stored, want the 5 good sources'", n)
 	}
 }

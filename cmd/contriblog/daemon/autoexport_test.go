@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // pipeline is a daemon over the real harvester, an in-memory store and one
 // fake source.
-func pipeline(t *testing.T, src *fakeSource, cfg Config) (*Daemon, *memStore) {
+func pipeline(t *testing.T, src *fakeSource, cfg Config) (*Daemon, *memstore.Store) {
 	t.Helper()
-	st := newMemStore()
+	st := memstore.New()
 	if cfg.Schedule == "" {
 		cfg.Schedule = "@every 1h"
 	}
@@ -89,8 +90,8 @@ func TestExportIsRewrittenOnlyWhenTheLogChanges(t *testing.T) {
 }
 
 func TestStartUpReplacesAStaleExportAndKeepsACurrentOne(t *testing.T) {
-	st := newMemStore()
-	st.log = []harvester.Contribution{{ID: "a1", Title: "Zero Trust in Practice", Date: "2026-01-02", ActivityType: harvester.TypeBlog}}
+	st := memstore.New()
+	st.Log = []harvester.Contribution{{ID: "a1", Title: "Zero Trust in Practice", Date: "2026-01-02", ActivityType: harvester.TypeBlog}}
 	path := filepath.Join(t.TempDir(), "log.md")
 	newDaemon := func() *Daemon {
 		// A harvester that changes nothing: only start-up makes the export.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 func TestNextTry(t *testing.T) {
@@ -42,7 +43,7 @@ func TestNextTry(t *testing.T) {
 // fails three times: each failure is retried after twice the delay of the
 // one before, recorded in the source's state, and the success clears it.
 func TestBackoffProgressesAndResets(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	flaky := &fakeSource{name: "flaky", fn: func(_ context.Context, n int) ([]harvester.Observation, error) {
 		if n <= 3 {
 			return nil, errors.New("503 Service Unavailable")
@@ -67,7 +68,7 @@ func TestBackoffProgressesAndResets(t *testing.T) {
 		return flaky.calls.Load() == 4 && s.Failures == 0 && s.NextTry.IsZero()
 	})
 
-	saved := st.savedStates()
+	saved := st.SavedStates()
 	want := []time.Duration{base, 2 * base, 4 * base, 0}
 	if len(saved) != len(want) {
 		t.Fatalf("%d SaveState calls %+v; want %d (three backoffs, one reset; none for steady)", len(saved), saved, len(want))
@@ -100,7 +101,7 @@ func TestBackoffProgressesAndResets(t *testing.T) {
 // TestBackoffLeavesRetryToTheSchedule: when the next scheduled run comes
 // before the backoff would, that run is the retry and no timer is set.
 func TestBackoffLeavesRetryToTheSchedule(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	broken := &fakeSource{name: "broken", fn: func(context.Context, int) ([]harvester.Observation, error) {
 		return nil, errors.New("no such host")
 	}}
@@ -110,8 +111,8 @@ func TestBackoffLeavesRetryToTheSchedule(t *testing.T) {
 		Store:     st, Logger: testLogger(&logBuffer{}),
 	}
 	start(t, d)
-	eventually(t, "the backoff to be recorded", func() bool { return len(st.savedStates()) == 1 })
-	s := st.savedStates()[0]
+	eventually(t, "the backoff to be recorded", func() bool { return len(st.SavedStates()) == 1 })
+	s := st.SavedStates()[0]
 	if wait := time.Until(s.NextTry); wait <= 0 || wait > time.Hour {
 		t.Errorf("next try in %s; want the next hourly run", wait)
 	}

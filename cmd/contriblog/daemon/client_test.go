@@ -11,15 +11,16 @@ import (
 	"testing"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // clientDaemon is a daemon with a token listening on a loopback port the
 // system picks, as `contriblog run` would.
-func clientDaemon(t *testing.T) (listen string, st *memStore) {
+func clientDaemon(t *testing.T) (listen string, st *memstore.Store) {
 	t.Helper()
-	st = newMemStore()
-	st.log = sampleLog()
-	st.states["a"] = harvester.SourceState{Name: "a", Type: "feed", Items: 5}
+	st = memstore.New()
+	st.Log = sampleLog()
+	st.States["a"] = harvester.SourceState{Name: "a", Type: "feed", Items: 5}
 	d := &Daemon{Config: Config{Schedule: "@every 1h", Listen: "127.0.0.1:0", ListenToken: testToken,
 		Sources: []SourceSchedule{{Name: "a", Type: "feed", Enabled: true}, {Name: "b", Type: "ics", Enabled: true}}},
 		Harvester: &countingHarvester{fn: func(context.Context, int) (*harvester.Pass, error) {

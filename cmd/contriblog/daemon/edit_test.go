@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 func TestEditEndpoint(t *testing.T) {
@@ -34,9 +35,7 @@ func TestEditEndpoint(t *testing.T) {
 	}
 	d.Rebuild = func(ctx context.Context) error {
 		rebuilds.Add(1)
-		st.mu.Lock()
-		st.log[0].Title = "Bicep modules, revised"
-		st.mu.Unlock()
+		st.Locked(func() { st.Log[0].Title = "Bicep modules, revised" })
 		return nil
 	}
 	srv := serve(t, d)
@@ -85,8 +84,8 @@ func TestAnEditDuringAPassIsRebuiltAfterIt(t *testing.T) {
 		}
 		return &harvester.Pass{}, nil
 	}}
-	st := newMemStore()
-	st.log = sampleLog()
+	st := memstore.New()
+	st.Log = sampleLog()
 	var rebuilds atomic.Int32
 	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
 		Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 const testToken = "s3cret-t0ken"
@@ -27,10 +28,10 @@ func sampleLog() []harvester.Contribution {
 }
 
 // apiDaemon is a running daemon over sampleLog whose passes change nothing.
-func apiDaemon(t *testing.T, cfg Config) (*Daemon, *memStore, *countingHarvester) {
+func apiDaemon(t *testing.T, cfg Config) (*Daemon, *memstore.Store, *countingHarvester) {
 	t.Helper()
-	st := newMemStore()
-	st.log = sampleLog()
+	st := memstore.New()
+	st.Log = sampleLog()
 	h := &countingHarvester{}
 	if cfg.Schedule == "" {
 		cfg.Schedule = "@every 1h"
@@ -118,7 +119,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	t.Run("not running", func(t *testing.T) {
-		d := &Daemon{Harvester: &countingHarvester{}, Store: newMemStore()}
+		d := &Daemon{Harvester: &countingHarvester{}, Store: memstore.New()}
 		resp, body := request(t, "GET", serve(t, d).URL+"/healthz", "", "")
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"scheduler": "stopped"`) {
 			t.Errorf("%d %s; want 503 with the scheduler stopped", resp.StatusCode, body)
@@ -132,7 +133,7 @@ func TestHealthz(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &h); err != nil || resp.StatusCode != http.StatusOK || h.Status != "ok" {
 			t.Errorf("%d %s; want 200 ok", resp.StatusCode, body)
 		}
-		st.setBroken(errors.New("database not open"))
+		st.SetBroken(errors.New("database not open"))
 		resp, body = request(t, "GET", srv.URL+"/healthz", "", "")
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "database not open") {
 			t.Errorf("broken store: %d %s; want 503 naming the error", resp.StatusCode, body)
@@ -202,11 +203,11 @@ func TestExportEndpoints(t *testing.T) {
 }
 
 func TestSourcesEndpoint(t *testing.T) {
-	st := newMemStore()
+	st := memstore.New()
 	soon := time.Now().Add(5 * time.Minute).UTC().Truncate(time.Second)
-	st.states["a"] = harvester.SourceState{Name: "a", Type: "feed", Failures: 2, LastError: "503",
+	st.States["a"] = harvester.SourceState{Name: "a", Type: "feed", Failures: 2, LastError: "503",
 		FailingSince: time.Now().Add(-time.Hour), NextTry: soon, Data: map[string]string{"etag": "x"}}
-	st.states["gone"] = harvester.SourceState{Name: "gone", Type: "ics"}
+	st.States["gone"] = harvester.SourceState{Name: "gone", Type: "ics"}
 	d := &Daemon{Config: Config{Schedule: "@every 6h", Sources: []SourceSchedule{
 		{Name: "a", Type: "feed", Enabled: true},
 		{Name: "b", Type: "github", Schedule: "0 6 * * *", Enabled: false},
@@ -251,7 +252,7 @@ func TestHarvestEndpoint(t *testing.T) {
 			{Source: "b", Type: "ics", Err: errors.New("404 Not Found")}}}, nil
 	}}
 	d := &Daemon{Config: Config{Schedule: "@every 1h", Sources: []SourceSchedule{{Name: "a", Enabled: true}, {Name: "b", Enabled: true}, {Name: "off"}}},
-		Harvester: h, Store: newMemStore(), Logger: testLogger(&logBuffer{})}
+		Harvester: h, Store: memstore.New(), Logger: testLogger(&logBuffer{})}
 	srv := serve(t, d)
 	if resp, _ := request(t, "POST", srv.URL+"/harvest", "", ""); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("before Run: %d; want 503", resp.StatusCode)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 var (
@@ -62,10 +63,10 @@ func TestMetricsEndpoint(t *testing.T) {
 			{Source: odd, Err: errors.New("boom")},
 		}}, nil
 	}}
-	st := newMemStore()
+	st := memstore.New()
 	success := time.Date(2026, 1, 1, 0, 0, 0, 500_000_000, time.UTC)
-	st.states["a"] = harvester.SourceState{Name: "a", LastSuccess: success, Items: 12}
-	st.states[odd] = harvester.SourceState{Name: odd, Failures: 4}
+	st.States["a"] = harvester.SourceState{Name: "a", LastSuccess: success, Items: 12}
+	st.States[odd] = harvester.SourceState{Name: odd, Failures: 4}
 	d := &Daemon{Config: Config{Schedule: "@every 1h", Sources: []SourceSchedule{{Name: "a", Enabled: true}, {Name: "idle", Enabled: true}}},
 		Harvester: h, Store: st, Logger: testLogger(&logBuffer{})}
 	start(t, d)

@@ -12,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 func TestScheduledPassesRunEachSourceOnItsSchedule(t *testing.T) {
@@ -22,7 +23,7 @@ func TestScheduledPassesRunEachSourceOnItsSchedule(t *testing.T) {
 			{Name: "slow", Enabled: true},
 			{Name: "off", Schedule: "@every 1s", Enabled: false},
 		}},
-		Harvester: h, Store: newMemStore(), Logger: testLogger(&logBuffer{}),
+		Harvester: h, Store: memstore.New(), Logger: testLogger(&logBuffer{}),
 	}
 	start(t, d)
 	eventually(t, "three scheduled passes of fast", func() bool { return h.callsFor("fast") >= 3 })
@@ -49,7 +50,7 @@ func TestPassesNeverOverlapAndRequestsCoalesce(t *testing.T) {
 		}
 		return &harvester.Pass{Rows: n}, nil
 	}}
-	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: newMemStore(), Logger: testLogger(&logBuffer{})}
+	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: memstore.New(), Logger: testLogger(&logBuffer{})}
 	start(t, d)
 	eventually(t, "the start-up pass", func() bool { return h.inFlight.Load() == 1 })
 
@@ -84,7 +85,7 @@ func TestScheduledRunIsSkippedWhileThePreviousStillRuns(t *testing.T) {
 	logs := &logBuffer{}
 	d := &Daemon{
 		Config:    Config{Sources: []SourceSchedule{{Name: "busy", Schedule: "@every 1s", Enabled: true}}},
-		Harvester: h, Store: newMemStore(), Logger: testLogger(logs),
+		Harvester: h, Store: memstore.New(), Logger: testLogger(logs),
 	}
 	start(t, d)
 	eventually(t, "a skipped run", func() bool {
@@ -168,7 +169,7 @@ func TestRunRefusesToStart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &Daemon{Config: tt.cfg, Harvester: &countingHarvester{}, Store: newMemStore(), Logger: testLogger(&logBuffer{})}
+			d := &Daemon{Config: tt.cfg, Harvester: &countingHarvester{}, Store: memstore.New(), Logger: testLogger(&logBuffer{})}
 			err := d.Run(context.Background())
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Run: %v; want an error containing %q", err, tt.want)
@@ -182,7 +183,7 @@ func TestRunReturnsAfterCancelWhileAPassWaitsOnItsContext(t *testing.T) {
 		<-ctx.Done()
 		return &harvester.Pass{Results: []harvester.Result{{Source: "a", Err: ctx.Err()}}}, ctx.Err()
 	}}
-	d := &Daemon{Config: Config{Listen: "127.0.0.1:0"}, Harvester: h, Store: newMemStore(), Logger: testLogger(&logBuffer{})}
+	d := &Daemon{Config: Config{Listen: "127.0.0.1:0"}, Harvester: h, Store: memstore.New(), Logger: testLogger(&logBuffer{})}
 	stop := start(t, d)
 	eventually(t, "the pass to start", func() bool { return h.inFlight.Load() == 1 })
 	if err := stop(); err != nil {
@@ -204,7 +205,7 @@ func TestRunGivesUpOnAPassThatIgnoresCancellation(t *testing.T) {
 		return &harvester.Pass{}, nil
 	}}
 	logs := &logBuffer{}
-	d := &Daemon{Harvester: h, Store: newMemStore(), Logger: testLogger(logs), ShutdownTimeout: 50 * time.Millisecond}
+	d := &Daemon{Harvester: h, Store: memstore.New(), Logger: testLogger(logs), ShutdownTimeout: 50 * time.Millisecond}
 	stop := start(t, d)
 	eventually(t, "the pass to start", func() bool { return h.inFlight.Load() == 1 })
 	if err := stop(); err != nil {
@@ -249,7 +250,7 @@ func TestAPanickingPassDoesNotEndTheDaemon(t *testing.T) {
 		return &harvester.Pass{Rows: n}, nil
 	}}
 	logs := &logBuffer{}
-	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: newMemStore(), Logger: testLogger(logs)}
+	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: memstore.New(), Logger: testLogger(logs)}
 	start(t, d)
 	eventually(t, "the start-up pass", func() bool { return len(h.calls()) == 1 })
 	if out := <-d.q.add(nil); out.Err != nil || out.Pass == nil || out.Pass.Rows != 2 {
