@@ -56,7 +56,7 @@ func TestExportToBadPlaces(t *testing.T) {
 
 	missing := filepath.Join(dir, "nonexistent-dir", "x.csv")
 	code, out, stderr := run(t, nil, "-c", cfgPath, "export", "-o", missing)
-	if code == 0 || !strings.Contains(stderr, missing) || !strings.Contains(stderr, "no such file or directory") {
+	if code != 2 || !strings.Contains(stderr, missing) || !strings.Contains(stderr, "no such file or directory") {
 		t.Errorf("export -o %s: exit %d, stderr %q", missing, code, stderr)
 	}
 	if out != "" {
@@ -81,7 +81,7 @@ func TestExportToBadPlaces(t *testing.T) {
 		target = "/proc/contriblog-test-x.csv"
 	}
 	code, out, stderr = run(t, nil, "-c", cfgPath, "export", "-o", target)
-	if code == 0 || !strings.Contains(stderr, target) || !strings.Contains(stderr, "cannot create a file in "+filepath.Dir(target)) {
+	if code != 2 || !strings.Contains(stderr, target) || !strings.Contains(stderr, "cannot create a file in "+filepath.Dir(target)) {
 		t.Errorf("export -o %s: exit %d, stderr %q", target, code, stderr)
 	}
 	if out != "" {
@@ -117,4 +117,26 @@ func entries(t *testing.T, dir string) string {
 		names = append(names, e.Name())
 	}
 	return strings.Join(names, "\n")
+}
+
+// TestDatabaseInABadPlace: a database path that cannot hold a database is
+// a setup mistake (exit 2) with a sentence naming the file, and the file
+// named is left as it was.
+func TestDatabaseInABadPlace(t *testing.T) {
+	dir, cfgPath, _ := badUseConfig(t)
+	notDB := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notDB, []byte("not a database, just notes\n"), 0o600)
+	underFile := filepath.Join(notDB, "contriblog.db") // a directory that is a file
+	for _, tt := range []struct{ db, want string }{
+		{notDB, "not a contriblog database"},
+		{underFile, "notes.txt"},
+	} {
+		code, _, stderr := run(t, nil, "-c", cfgPath, "--db", tt.db, "harvest")
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("harvest --db %s: exit %d, want 2 and %q in\n%s", tt.db, code, tt.want, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(notDB); string(b) != "not a database, just notes\n" {
+		t.Errorf("the file named as database was changed: %q", b)
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -90,6 +91,9 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return write(m.Stdout)
 	}
 	if err := export.WriteFileAtomic(out, 0o644, write); err != nil {
+		if errors.Is(err, export.ErrDestination) {
+			return usageError{fmt.Errorf("-o %s: %w", out, err)}
+		}
 		return fmt.Errorf("export to %s: %w", out, err)
 	}
 	return nil

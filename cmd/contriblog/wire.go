@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/url"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
@@ -57,6 +59,11 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 		timeout = -1
 	}
 	db, err := store.Open(cfg.Database, store.Options{Timeout: timeout, ReadOnly: readOnly, Logger: m.logger})
+	if isSetupError(err) {
+		// The config names a file that cannot be a database here: a
+		// mistake in how contriblog was set up, not in a run (exit 2).
+		return nil, usageError{err}
+	}
 	if errors.Is(err, store.ErrLocked) {
 		where := "it writes no export file (set export.path in the config)"
 		if cfg.Export.Path != "" {
@@ -65,6 +72,15 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 		return nil, fmt.Errorf("%w; %s", err, where)
 	}
 	return db, err
+}
+
+// isSetupError reports whether opening the database failed because of
+// where it is: another program's file, a newer schema, a directory that
+// cannot be created or written, a read-only file system.
+func isSetupError(err error) bool {
+	return errors.Is(err, store.ErrNotDatabase) || errors.Is(err, store.ErrNewerSchema) ||
+		errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) || errors.Is(err, syscall.ENOTDIR) ||
+		errors.Is(err, syscall.EISDIR)
 }
 
 // logOptions is how the config shapes the log.

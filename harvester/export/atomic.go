@@ -10,6 +10,11 @@ import (
 	"path/filepath"
 )
 
+// ErrDestination is wrapped by WriteFileAtomic's errors about where the
+// file is to go (no such directory, not a directory, not writable, a
+// directory in the file's place), as opposed to failures while writing.
+var ErrDestination = errors.New("unusable destination")
+
 // WriteFileAtomic replaces path with what write writes, all or nothing:
 // write gets a buffered writer on a temporary file in path's directory,
 // which is flushed, synced and renamed over path only when write returns
@@ -31,12 +36,12 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 	}
 	target, mode, err := atomicTarget(path, perm)
 	if err != nil {
-		return err
+		return destinationError{err}
 	}
 	dir := filepath.Dir(target)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("write %s: cannot create a file in %s: %w", path, dir, unwrapPath(err))
+		return destinationError{fmt.Errorf("write %s: cannot create a file in %s: %w", path, dir, unwrapPath(err))}
 	}
 	tmp, done := f.Name(), false
 	defer func() {
@@ -62,6 +67,12 @@ func WriteFileAtomic(path string, perm os.FileMode, write func(io.Writer) error)
 	syncDir(dir)
 	return nil
 }
+
+// destinationError marks err as ErrDestination without changing its text.
+type destinationError struct{ err error }
+
+func (e destinationError) Error() string   { return e.err.Error() }
+func (e destinationError) Unwrap() []error { return []error{e.err, ErrDestination} }
 
 // writeInPlace writes to a special file (a pipe, a device) as it is.
 func writeInPlace(path string, write func(io.Writer) error) error {
