@@ -28,6 +28,11 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	for _, n := range names {
+		if !cfg.HasSource(n) {
+			return usagef("no source named %q in %s", n, cfg.Path)
+		}
+	}
 	db, err := m.openStore(cfg, false)
 	if remote(cfg, err) {
 		// The daemon runs the pass and reports it; a pass it is running

@@ -275,3 +275,14 @@ func TestExportRebuildsAnOutOfDateLog(t *testing.T) {
 		t.Errorf("list after the rebuild: exit %d\n%s", code, out)
 	}
 }
+
+func TestHarvestUnknownSource(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "contriblog.yaml")
+	os.WriteFile(filepath.Join(dir, "manual.yaml"), []byte("[]\n"), 0o600)
+	os.WriteFile(cfg, []byte("person: P\ndatabase: ./c.db\nsources:\n  - {name: manual, type: file, path: ./manual.yaml}\n"), 0o600)
+	code, _, stderr := run(t, nil, "-c", cfg, "harvest", "--source", "blgo")
+	if code != 2 || !strings.Contains(stderr, `no source named "blgo"`) {
+		t.Errorf("harvest --source blgo: exit %d, %s", code, stderr)
+	}
+}

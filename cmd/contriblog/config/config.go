@@ -175,3 +175,13 @@ func document(label string, data []byte) (*yaml.Node, *Error) {
 	}
 	return doc.Content[0], nil
 }
+
+// HasSource reports whether the config has a source named name.
+func (c *Config) HasSource(name string) bool {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
