@@ -50,14 +50,13 @@ func (s *Source) Type() string { return "feed" }
 
 // Harvest fetches the feed conditionally and parses it.
 func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harvester.Batch, error) {
-	resp, err := s.cfg.Client.Get(ctx, fetch.Request{URL: s.cfg.URL, ETag: st.ETag, LastModified: st.LastModified,
-		MaxBytes: s.cfg.MaxBytes,
-		Accept:   "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"})
+	resp, err := s.cfg.Client.GetState(ctx, st, fetch.Request{URL: s.cfg.URL, MaxBytes: s.cfg.MaxBytes,
+		Accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"})
 	if err != nil {
 		return nil, err
 	}
 	if resp.NotModified {
-		return &harvester.Batch{NotModified: true, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+		return resp.Batch(nil), nil
 	}
 	cfg := s.cfg
 	cfg.URL = resp.URL // relative links resolve against where the feed really is
@@ -65,5 +64,5 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fetch.Redact(s.cfg.URL), err)
 	}
-	return &harvester.Batch{Observations: obs, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+	return resp.Batch(obs), nil
 }

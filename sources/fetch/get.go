@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // Request is one conditional GET.
@@ -175,4 +177,18 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// GetState is Get made conditional on the validators (ETag,
+// Last-Modified) that st, a source's state, saved with its last
+// successful parse.
+func (c *Client) GetState(ctx context.Context, st harvester.SourceState, r Request) (*Response, error) {
+	r.ETag, r.LastModified = st.ETag, st.LastModified
+	return c.Get(ctx, r)
+}
+
+// Batch is what a source returns for this response: obs (none for a 304)
+// and the validators to save with them.
+func (r *Response) Batch(obs []harvester.Observation) *harvester.Batch {
+	return &harvester.Batch{Observations: obs, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified}
 }

@@ -90,13 +90,12 @@ func (s *Source) Type() string { return "ics" }
 // cut off inside an event returns the events before the cut together with
 // the error, and no validators, so that the next pass fetches it whole.
 func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harvester.Batch, error) {
-	resp, err := s.cfg.Client.Get(ctx, fetch.Request{URL: s.cfg.URL, ETag: st.ETag, LastModified: st.LastModified,
-		MaxBytes: s.cfg.MaxBytes, Accept: "text/calendar, text/plain;q=0.8, */*;q=0.5"})
+	resp, err := s.cfg.Client.GetState(ctx, st, fetch.Request{URL: s.cfg.URL, MaxBytes: s.cfg.MaxBytes, Accept: "text/calendar, text/plain;q=0.8, */*;q=0.5"})
 	if err != nil {
 		return nil, err
 	}
 	if resp.NotModified {
-		return &harvester.Batch{NotModified: true, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+		return resp.Batch(nil), nil
 	}
 	name, obs, err := Parse(resp.Body, s.cfg)
 	if errors.Is(err, ErrTruncated) {
@@ -106,5 +105,5 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 		return nil, fmt.Errorf("parse calendar %s: %w", fetch.Redact(s.cfg.URL), err)
 	}
 	s.cfg.Logger.Debug("calendar parsed", "source", s.cfg.Name, "calendar", name, "events", len(obs))
-	return &harvester.Batch{Observations: obs, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+	return resp.Batch(obs), nil
 }

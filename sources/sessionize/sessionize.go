@@ -71,18 +71,17 @@ func (s *Source) Type() string { return "sessionize" }
 // Harvest fetches the endpoint conditionally and returns the speaker's
 // sessions.
 func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harvester.Batch, error) {
-	resp, err := s.cfg.Client.Get(ctx, fetch.Request{URL: s.cfg.URL, ETag: st.ETag, LastModified: st.LastModified,
-		MaxBytes: s.cfg.MaxBytes, Accept: "application/json"})
+	resp, err := s.cfg.Client.GetState(ctx, st, fetch.Request{URL: s.cfg.URL, MaxBytes: s.cfg.MaxBytes, Accept: "application/json"})
 	if err != nil {
 		return nil, err
 	}
 	if resp.NotModified {
-		return &harvester.Batch{NotModified: true, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+		return resp.Batch(nil), nil
 	}
 	obs, err := Parse(resp.Body, s.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("parse sessionize %s: %w", fetch.Redact(s.cfg.URL), err)
 	}
 	s.cfg.Logger.Debug("sessionize parsed", "source", s.cfg.Name, "sessions", len(obs))
-	return &harvester.Batch{Observations: obs, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+	return resp.Batch(obs), nil
 }
