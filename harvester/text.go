@@ -12,6 +12,9 @@ import (
 // entities decoded, invalid UTF-8 and control characters dropped,
 // whitespace collapsed. It is safe on any input.
 func PlainText(s string) string {
+	if scanClean(s, &plainByte) {
+		return s // most stored text is plain already: no copy
+	}
 	if strings.ContainsAny(s, "<&") {
 		s = stripTags(s)
 		s = html.UnescapeString(s)
@@ -22,7 +25,7 @@ func PlainText(s string) string {
 // CleanText repairs invalid UTF-8, removes control and format characters
 // and collapses runs of white space into one space, trimming both ends.
 func CleanText(s string) string {
-	if isClean(s) {
+	if IsClean(s) {
 		return s
 	}
 	var b strings.Builder
@@ -66,23 +69,54 @@ func CleanText(s string) string {
 	return b.String()
 }
 
-// isClean reports whether s is printable ASCII with single inner spaces
-// and no space at either end: CleanText would return it unchanged. Most
-// text is, and exports clean every cell.
-func isClean(s string) bool {
-	if s == "" {
+// IsClean reports whether CleanText would return s unchanged: valid UTF-8
+// of graphic characters with single inner spaces and none at either end.
+// It is conservative: what it rejects goes through CleanText, which
+// decides. Exports clean every cell, and most text is clean already.
+func IsClean(s string) bool { return scanClean(s, &cleanByte) }
+
+// cleanByte and plainByte mark the ASCII bytes that need no second look:
+// printable ones other than the space; for plain text, not '<' or '&'
+// either, which could start HTML.
+var cleanByte, plainByte = func() (clean, plain [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		clean[c], plain[c] = true, c != '<' && c != '&'
+	}
+	return clean, plain
+}()
+
+// scanClean is IsClean with ok as the bytes that pass at once, so that the
+// common byte costs one lookup.
+func scanClean(s string, ok *[256]bool) bool {
+	n := len(s)
+	if n == 0 {
 		return true
 	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
+	if s[0] == ' ' || s[n-1] == ' ' {
 		return false
 	}
-	prev := byte(0)
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < n; i++ {
 		c := s[i]
-		if c < 0x20 || c >= 0x7f || (c == ' ' && prev == ' ') {
+		if ok[c] {
+			continue
+		}
+		if c == ' ' {
+			if s[i+1] == ' ' { // s does not end in a space: i+1 < n
+				return false
+			}
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return false // a control character, or '<' or '&' for plain
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
 			return false
 		}
-		prev = c
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+		i += size - 1
 	}
 	return true
 }

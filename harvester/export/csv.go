@@ -86,7 +86,7 @@ func (e *CSVEncoder) Close() error {
 }
 
 // cell is a text cell: cleaned, then defused.
-func cell(s string) string { return defuse(clean(s)) }
+func cell(s string) string { return defuse(harvester.CleanText(s)) }
 
 // defuse prefixes "'" to a cell a spreadsheet would read as a formula
 // (OWASP's "CSV injection" list). It runs after cleaning, so what the

@@ -93,11 +93,13 @@ func (g *gate) admit(c *harvester.Contribution, all bool) (bool, error) {
 }
 
 // title is the capped, plain-text title every format shows.
-func title(c *harvester.Contribution) string { return harvester.Truncate(plain(c.Title), MaxTitle) }
+func title(c *harvester.Contribution) string {
+	return harvester.Truncate(harvester.PlainText(c.Title), MaxTitle)
+}
 
 // description is the capped, plain-text description every format shows.
 func description(c *harvester.Contribution) string {
-	return harvester.Truncate(plain(c.Description), MaxDescription)
+	return harvester.Truncate(harvester.PlainText(c.Description), MaxDescription)
 }
 
 // quantity is the row's quantity: 1 unless curated (zero or less means

@@ -120,9 +120,9 @@ func (e *JSONEncoder) Encode(c *harvester.Contribution) error {
 // row maps c to its JSON object.
 func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
 	row := jsonRow{
-		ID: clean(c.ID), Person: clean(c.Person), ActivityType: clean(c.ActivityType),
-		Date: clean(c.Date), EndDate: clean(c.EndDate), Title: title(c), Description: description(c),
-		URL: clean(c.URL), Role: clean(c.Role), PrimaryArea: clean(c.PrimaryArea),
+		ID: harvester.CleanText(c.ID), Person: harvester.CleanText(c.Person), ActivityType: harvester.CleanText(c.ActivityType),
+		Date: harvester.CleanText(c.Date), EndDate: harvester.CleanText(c.EndDate), Title: title(c), Description: description(c),
+		URL: harvester.CleanText(c.URL), Role: harvester.CleanText(c.Role), PrimaryArea: harvester.CleanText(c.PrimaryArea),
 		AdditionalAreas: cleanList(c.AdditionalAreas), TargetAudience: cleanList(c.TargetAudience),
 		Quantity: quantity(c), Reach: reach(c),
 		OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
@@ -143,7 +143,7 @@ func metrics(m map[string]int64) map[string]int64 {
 		return map[string]int64{}
 	}
 	for k := range m {
-		if k == "" || !isClean(k) {
+		if k == "" || !harvester.IsClean(k) {
 			return cleanMetrics(m)
 		}
 	}
@@ -153,7 +153,7 @@ func metrics(m map[string]int64) map[string]int64 {
 func cleanMetrics(m map[string]int64) map[string]int64 {
 	out := make(map[string]int64, len(m))
 	for k, v := range m {
-		if k = clean(k); k != "" {
+		if k = harvester.CleanText(k); k != "" {
 			out[k] = v
 		}
 	}
@@ -166,8 +166,8 @@ func observations(refs []harvester.ObservationRef) []jsonObservation {
 	out := make([]jsonObservation, len(refs))
 	for i := range refs {
 		r := &refs[i]
-		out[i] = jsonObservation{Source: clean(r.Source), NativeID: clean(r.NativeID), URL: clean(r.URL),
-			Title: plain(r.Title), Date: clean(r.Date), FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)}
+		out[i] = jsonObservation{Source: harvester.CleanText(r.Source), NativeID: harvester.CleanText(r.NativeID), URL: harvester.CleanText(r.URL),
+			Title: harvester.PlainText(r.Title), Date: harvester.CleanText(r.Date), FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)}
 	}
 	return out
 }

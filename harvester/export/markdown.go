@@ -54,7 +54,7 @@ func (e *MarkdownEncoder) Encode(c *harvester.Contribution) error {
 		e.flush()
 		e.month = m
 	}
-	typ := clean(c.ActivityType)
+	typ := harvester.CleanText(c.ActivityType)
 	buf := e.byType[typ]
 	if buf == nil {
 		buf = new(bytes.Buffer)
@@ -134,16 +134,16 @@ func (e *MarkdownEncoder) flush() {
 // writeBullet renders one row.
 func writeBullet(b *bytes.Buffer, c *harvester.Contribution) {
 	b.WriteString("- ")
-	if date := clean(c.Date); date != "" {
+	if date := harvester.CleanText(c.Date); date != "" {
 		b.WriteString(escapeInline(date))
-		if end := clean(c.EndDate); end != "" && end != date {
+		if end := harvester.CleanText(c.EndDate); end != "" && end != date {
 			b.WriteString(" – ")
 			b.WriteString(escapeInline(end))
 		}
 		b.WriteString(" — ")
 	}
-	writeTitle(b, title(c), clean(c.URL))
-	if role := clean(c.Role); role != "" {
+	writeTitle(b, title(c), harvester.CleanText(c.URL))
+	if role := harvester.CleanText(c.Role); role != "" {
 		b.WriteString(" — ")
 		b.WriteString(escapeInline(role))
 	}
@@ -184,7 +184,7 @@ func writeTitle(b *bytes.Buffer, t, url string) {
 func writeOthers(b *bytes.Buffer, urls []string) {
 	sep := " · also on "
 	for _, u := range urls {
-		if u = clean(u); u == "" {
+		if u = harvester.CleanText(u); u == "" {
 			continue
 		}
 		b.WriteString(sep)

@@ -78,7 +78,7 @@ func (e *TableEncoder) Encode(c *harvester.Contribution) error {
 		reachText = groupDigits(n)
 	}
 	e.rows = append(e.rows, [len(tableHeader)]string{
-		clean(c.ID), mark("date", clean(c.Date)), mark("activity_type", shortType(c.ActivityType)),
+		harvester.CleanText(c.ID), mark("date", harvester.CleanText(c.Date)), mark("activity_type", shortType(c.ActivityType)),
 		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","),
 	})
 	return nil
@@ -86,7 +86,7 @@ func (e *TableEncoder) Encode(c *harvester.Contribution) error {
 
 // titleCell is the title cut to the column, "(excluded)" first when it is.
 func (e *TableEncoder) titleCell(c *harvester.Contribution) string {
-	t := plain(c.Title)
+	t := harvester.PlainText(c.Title)
 	if t == "" {
 		t = "(untitled)"
 	}
@@ -118,7 +118,7 @@ func shortType(name string) string {
 			return short
 		}
 	}
-	return fitWidth(clean(name), maxTypeWidth)
+	return fitWidth(harvester.CleanText(name), maxTypeWidth)
 }
 
 // Close writes the table and returns the writer's error. Closing twice
