@@ -56,3 +56,16 @@ func TestHTTPURLAndJoin(t *testing.T) {
 		t.Errorf("JoinNonEmpty = %q", got)
 	}
 }
+
+func TestEditDistance(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"title", "titel", 2}, {"date", "data", 1}, {"zoë", "zoe", 1}, {"", "abc", 3},
+	} {
+		if got := EditDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func nearest(speakers []person, f string, n int) []string {
 		}
 		seen[p.name] = true
 		pf := harvester.Fold(p.name)
-		score := distance(f, pf)
+		score := harvester.EditDistance(f, pf)
 		for _, w := range words {
 			for _, pw := range strings.Fields(pf) {
 				if w == pw {
@@ -64,33 +64,4 @@ func nearest(speakers []person, f string, n int) []string {
 		out = append(out, fmt.Sprintf("%q", cs[i].name))
 	}
 	return out
-}
-
-// distance is the Levenshtein distance in runes, capped in length so a
-// hostile document cannot make it expensive.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 100 {
-		ra = ra[:100]
-	}
-	if len(rb) > 100 {
-		rb = rb[:100]
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // Field is one entry of a mapping: its key and its value, aliases
@@ -160,28 +162,13 @@ func Closest(s string, valid []string) string {
 	return best
 }
 
-// distance is the Levenshtein distance between a and b, in bytes. Long
+// distance is the edit distance between a key and a valid key. Long
 // strings are not compared: they are no typo of a key.
 func distance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 3
 	}
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return harvester.EditDistance(a, b)
 }
 
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
