@@ -33,26 +33,7 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 			return usagef("no source named %q in %s", n, cfg.Path)
 		}
 	}
-	db, err := m.openStore(cfg, false)
-	if remote(cfg, err) {
-		// The daemon runs the pass and reports it; a pass it is running
-		// finishes first.
-		rep, rerr := daemon.PostHarvest(ctx, cfg.Listen, cfg.ListenToken, names)
-		if rerr != nil {
-			return remoteError(err, rerr)
-		}
-		pass := rep.Pass()
-		printPass(m.Stdout, pass)
-		if pass.Err() != nil {
-			return errSourcesFailed
-		}
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	pass, err := m.harvest(ctx, cfg, db, names)
+	pass, err := m.harvestOrAsk(ctx, cfg, names)
 	if pass != nil {
 		printPass(m.Stdout, pass)
 	}
@@ -63,6 +44,25 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 		return errSourcesFailed
 	}
 	return nil
+}
+
+// harvestOrAsk runs the pass here, or, when a daemon holds the database
+// and the config names its listen address, asks the daemon to run it and
+// returns its report (a pass it is running finishes first).
+func (m *Main) harvestOrAsk(ctx context.Context, cfg *config.Config, names []string) (*harvester.Pass, error) {
+	db, err := m.openStore(cfg, false)
+	if remote(cfg, err) {
+		rep, rerr := daemon.PostHarvest(ctx, cfg.Listen, cfg.ListenToken, names)
+		if rerr != nil {
+			return nil, remoteError(err, rerr)
+		}
+		return rep.Pass(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return m.harvest(ctx, cfg, db, names)
 }
 
 // harvest runs one pass over cfg's sources (or only the named ones) into

@@ -124,7 +124,8 @@ func searchInterval(baseURL string) time.Duration {
 }
 
 // buildSources turns the config's sources into harvester.Sources: the
-// enabled ones, plus any disabled one named explicitly in only.
+// enabled ones, plus any disabled one named explicitly in only (whose
+// names runHarvest has checked against the config).
 func (m *Main) buildSources(cfg *config.Config, client *fetch.Client, only []string) ([]harvester.Source, error) {
 	named := map[string]bool{}
 	for _, n := range only {
@@ -135,15 +136,11 @@ func (m *Main) buildSources(cfg *config.Config, client *fetch.Client, only []str
 		if !sc.Enabled && !named[sc.Name] {
 			continue
 		}
-		delete(named, sc.Name)
 		src, err := m.buildSource(cfg, sc, client)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("%s:%d: source %s: %w", cfg.Path, sc.Line, sc.Name, err)}
 		}
 		out = append(out, src)
-	}
-	for n := range named {
-		return nil, usagef("no source named %q in %s", n, cfg.Path)
 	}
 	return out, nil
 }
