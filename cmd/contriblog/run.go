@@ -142,18 +142,18 @@ func editRequestFromForm(form url.Values) (harvester.EditRequest, error) {
 			req.Role = &v
 		case "area":
 			req.Area = &v
-		case "reach":
+		case "reach", "quantity":
+			// Only parsed here: harvester.Curate checks the ranges.
 			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil || n < 0 {
-				return req, fmt.Errorf("reach %q: expected a whole number of 0 or more", v)
+			if err != nil {
+				return req, fmt.Errorf("%s %q: expected a whole number", k, v)
 			}
-			req.Reach = &n
-		case "quantity":
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 1 {
-				return req, fmt.Errorf("quantity %q: expected a whole number of 1 or more", v)
+			if k == "reach" {
+				req.Reach = &n
+			} else {
+				q := int(n)
+				req.Quantity = &q
 			}
-			req.Quantity = &n
 		case "merge":
 			req.Merge = append(req.Merge, strings.TrimSpace(v))
 		default:
