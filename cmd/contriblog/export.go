@@ -85,7 +85,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		if err != nil {
 			return usageError{err}
 		}
-		return writeLog(ctx, db, enc, filter)
+		return writeLog(storedLog(ctx, db), enc, filter)
 	}
 	if out == "" {
 		return write(m.Stdout)
@@ -121,18 +121,20 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 		if rerr != nil {
 			return remoteError(err, rerr)
 		}
-		for i := range rows {
-			if err := enc.Encode(&rows[i]); err != nil {
-				return err
+		return writeLog(func(fn func(*harvester.Contribution) error) error {
+			for i := range rows {
+				if err := fn(&rows[i]); err != nil {
+					return err
+				}
 			}
-		}
-		return enc.Close()
+			return nil
+		}, enc, filter)
 	}
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return writeLog(ctx, db, enc, filter)
+	return writeLog(storedLog(ctx, db), enc, filter)
 }
 
 // openLog opens the database to read its log, bringing the log up to date
@@ -147,8 +149,12 @@ func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, erro
 	}
 	opts := logOptions(cfg)
 	current, err := harvester.LogCurrent(ctx, db, opts)
-	if err != nil || current {
-		return db, err
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if current {
+		return db, nil
 	}
 	db.Close()
 	rw, err := m.openStore(cfg, false)
@@ -164,9 +170,14 @@ func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, erro
 	return rw, nil
 }
 
-// writeLog streams the stored log through enc, filtered.
-func writeLog(ctx context.Context, db *store.DB, enc export.Encoder, f harvester.Filter) error {
-	err := db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+// storedLog walks the log stored in db.
+func storedLog(ctx context.Context, db *store.DB) func(func(*harvester.Contribution) error) error {
+	return func(fn func(*harvester.Contribution) error) error { return db.ForEachContribution(ctx, fn) }
+}
+
+// writeLog streams the rows forEach walks through enc, filtered.
+func writeLog(forEach func(func(*harvester.Contribution) error) error, enc export.Encoder, f harvester.Filter) error {
+	err := forEach(func(c *harvester.Contribution) error {
 		if !f.Match(c) {
 			return nil
 		}
