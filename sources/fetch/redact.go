@@ -9,8 +9,8 @@ import (
 // secretParams are query parameters whose values are credentials.
 var secretParams = []string{"token", "access_token", "api_key", "apikey", "key", "secret", "password", "passwd", "sig", "signature", "auth", "client_secret"}
 
-// Redact drops user:pass@ and the values of secret-looking query
-// parameters from a URL, for logs and errors.
+// Redact masks user:pass@ and the values of secret-looking query
+// parameters in a URL, for logs and errors.
 func Redact(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
@@ -19,19 +19,7 @@ func Redact(rawURL string) string {
 	if u.User != nil {
 		u.User = url.User("***")
 	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for k := range q {
-			if secretParam(k) {
-				q.Set(k, "***")
-				changed = true
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
-		}
-	}
+	scrubQuery(u, func(q url.Values, k string) { q.Set(k, "***") })
 	return u.String()
 }
 
@@ -45,20 +33,26 @@ func Public(rawURL string) string {
 		return ""
 	}
 	u.User = nil
-	if u.RawQuery != "" {
-		q := u.Query()
-		changed := false
-		for k := range q {
-			if secretParam(k) {
-				q.Del(k)
-				changed = true
-			}
-		}
-		if changed {
-			u.RawQuery = q.Encode()
+	scrubQuery(u, url.Values.Del)
+	return u.String()
+}
+
+// scrubQuery applies scrub to every secret-looking parameter of u's query.
+func scrubQuery(u *url.URL, scrub func(q url.Values, k string)) {
+	if u.RawQuery == "" {
+		return
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if secretParam(k) {
+			scrub(q, k)
+			changed = true
 		}
 	}
-	return u.String()
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }
 
 func secretParam(k string) bool {
