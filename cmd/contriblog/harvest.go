@@ -65,23 +65,26 @@ func (m *Main) harvestOrAsk(ctx context.Context, cfg *config.Config, names []str
 	return m.harvest(ctx, cfg, db, names)
 }
 
-// harvest runs one pass over cfg's sources (or only the named ones) into
-// db, with live progress on a terminal.
-func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, only []string) (*harvester.Pass, error) {
+// newHarvester is the pipeline over cfg's sources (the enabled ones, and
+// any named in only) into db, as harvest and run use it.
+func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*harvester.Harvester, error) {
 	srcs, err := m.buildSources(cfg, m.newFetchClient(), only)
 	if err != nil {
 		return nil, err
 	}
-	h := &harvester.Harvester{
-		Store:   db,
-		Sources: srcs,
-		Since:   cfg.Since,
-		Log:     logOptions(cfg),
-		Logger:  m.logger,
-		Now:     m.Now,
+	return &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: logOptions(cfg),
+		Logger: m.logger, Now: m.Now}, nil
+}
+
+// harvest runs one pass over cfg's sources (or only the named ones) into
+// db, with live progress on a terminal.
+func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, only []string) (*harvester.Pass, error) {
+	h, err := m.newHarvester(cfg, db, only)
+	if err != nil {
+		return nil, err
 	}
 	if m.IsTerminal != nil && m.IsTerminal() && !m.g.quiet {
-		p := newProgress(m.Stderr, len(srcs), m.Now)
+		p := newProgress(m.Stderr, len(h.Sources), m.Now)
 		h.OnEvent = p.event
 		defer p.stop()
 	}

@@ -39,7 +39,7 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	srcs, err := m.buildSources(cfg, m.newFetchClient(), nil)
+	h, err := m.newHarvester(cfg, nil, nil) // sources checked before the lock is taken
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,8 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opts := logOptions(cfg)
+	h.Store = db
+	opts := h.Log
 	d := &daemon.Daemon{
 		Config: daemon.Config{
 			Schedule:     cfg.Schedule,
@@ -59,9 +60,8 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 			Listen:       cfg.Listen,
 			ListenToken:  cfg.ListenToken,
 		},
-		Harvester: &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: opts,
-			Logger: m.logger, Now: m.Now},
-		Store: db,
+		Harvester: h,
+		Store:     db,
 		Edit: func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
 			req, err := editRequestFromForm(form)
 			if err != nil {
