@@ -15,11 +15,15 @@ func PlainText(s string) string {
 	if scanClean(s, &plainByte) {
 		return s // most stored text is plain already: no copy
 	}
-	if strings.ContainsAny(s, "<&") {
-		s = stripTags(s)
-		s = html.UnescapeString(s)
+	// Feeds spend most of their text here, so the common case (tags but
+	// no entities, valid UTF-8) is done in one pass.
+	if out, ok := collapse(s, true); ok {
+		return out
 	}
-	return CleanText(s)
+	// Entities are decoded after tags are removed ("&lt;p&gt;" is text).
+	s = html.UnescapeString(stripTags(s))
+	out, _ := collapse(s, false)
+	return out
 }
 
 // CleanText repairs invalid UTF-8, removes control and format characters
@@ -28,31 +32,80 @@ func CleanText(s string) string {
 	if IsClean(s) {
 		return s
 	}
+	out, _ := collapse(s, false)
+	return out
+}
+
+// collapse is CleanText; with markup it also strips tags as stripTags
+// does, in the same pass, and gives up (ok false) at an entity or an
+// invalid byte, which only the full PlainText handles exactly.
+func collapse(s string, markup bool) (out string, ok bool) {
 	var b strings.Builder
 	b.Grow(len(s))
+	plain := &cleanByte
+	if markup {
+		plain = &plainByte
+	}
 	space := false
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			// ASCII, most text: the same decisions without the tables.
-			i++
+		c := s[i]
+		if plain[c] {
+			// Most text is printable ASCII words between single spaces:
+			// copied a run of them at a time, not a byte at a time.
+			j := i + 1
+			for j < len(s) {
+				if plain[s[j]] {
+					j++
+				} else if s[j] == ' ' && j+1 < len(s) && plain[s[j+1]] {
+					j += 2
+				} else {
+					break
+				}
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		if c < utf8.RuneSelf {
 			switch {
+			case markup && c == '&':
+				return "", false
+			case markup && c == '<':
+				next, sep, literal := tagAt(s, i)
+				if !literal {
+					space = space || sep
+					i = next
+					continue
+				}
 			case c == ' ' || ('\t' <= c && c <= '\r'):
 				space = true
+				i++
 				continue
 			case c < 0x20 || c == 0x7f:
+				i++
 				continue
 			}
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteByte(c)
+			b.WriteByte(c) // a lone "<"
+			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
 		case r == utf8.RuneError && size <= 1:
+			if markup {
+				// A tag may split a character's bytes, which stripTags
+				// would join again.
+				return "", false
+			}
 			continue // invalid byte: dropped, never exported
 		case unicode.IsSpace(r):
 			space = true
@@ -66,7 +119,7 @@ func CleanText(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	return b.String()
+	return b.String(), true
 }
 
 // IsClean reports whether CleanText would return s unchanged: valid UTF-8
@@ -127,68 +180,114 @@ func scanClean(s string, ok *[256]bool) bool {
 func stripTags(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	// Offsets into lower are used on s, so it must keep s's byte length:
-	// strings.ToLower does not (invalid UTF-8 becomes a 3-byte U+FFFD,
-	// 'İ' grows), and tag names are ASCII anyway.
-	lower := asciiLower(s)
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '<' {
-			b.WriteByte(c)
-			i++
-			continue
+		lt := strings.IndexByte(s[i:], '<')
+		if lt < 0 {
+			b.WriteString(s[i:])
+			break
 		}
-		rest := lower[i:]
+		b.WriteString(s[i : i+lt])
+		i += lt
+		next, sep, literal := tagAt(s, i)
 		switch {
-		case strings.HasPrefix(rest, "<!--"):
-			end := strings.Index(rest[4:], "-->")
-			if end < 0 {
-				return b.String()
-			}
-			i += 4 + end + 3
-		case strings.HasPrefix(rest, "<script"), strings.HasPrefix(rest, "<style"):
-			name := "script"
-			if strings.HasPrefix(rest, "<style") {
-				name = "style"
-			}
-			end := strings.Index(rest, "</"+name)
-			if end < 0 {
-				return b.String()
-			}
-			i += end
-			gt := strings.IndexByte(lower[i:], '>')
-			if gt < 0 {
-				return b.String()
-			}
-			i += gt + 1
-			b.WriteByte(' ')
-		case len(rest) > 1 && (isTagStart(rest[1])):
-			gt := strings.IndexByte(rest, '>')
-			if gt < 0 {
-				return b.String()
-			}
-			if !inlineTags[tagName(rest[1:gt])] {
-				b.WriteByte(' ') // a block boundary separates words
-			}
-			i += gt + 1
-		default:
-			b.WriteByte(c) // a lone "<" in text, as in "a < b"
-			i++
+		case literal:
+			b.WriteByte('<') // a lone "<" in text, as in "a < b"
+			next = i + 1
+		case sep:
+			b.WriteByte(' ') // a block boundary separates words
 		}
+		i = next
 	}
 	return b.String()
 }
 
-// asciiLower lower-cases the ASCII letters of s and leaves every other
-// byte alone, so that the result has s's length and offsets.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+// tagAt reads the markup that starts with the '<' at s[i]: a comment, a
+// script or style element with its content, or a tag. It returns where
+// the text after it starts (len(s) when it is not closed: the rest is
+// dropped) and whether it separates words, or literal when that '<' is
+// text. Names are compared without regard to ASCII case.
+func tagAt(s string, i int) (next int, sep, literal bool) {
+	rest := s[i:]
+	switch {
+	case strings.HasPrefix(rest, "<!--"):
+		end := strings.Index(rest[4:], "-->")
+		if end < 0 {
+			return len(s), false, false
+		}
+		return i + 4 + end + 3, false, false
+	case hasPrefixFold(rest, "<script"), hasPrefixFold(rest, "<style"):
+		closing := "</script"
+		if hasPrefixFold(rest, "<style") {
+			closing = "</style"
+		}
+		end := indexFold(rest, closing)
+		if end < 0 {
+			return len(s), false, false
+		}
+		gt := strings.IndexByte(rest[end:], '>')
+		if gt < 0 {
+			return len(s), false, false
+		}
+		return i + end + gt + 1, true, false
+	case len(rest) > 1 && isTagStart(rest[1]):
+		gt := strings.IndexByte(rest, '>')
+		if gt < 0 {
+			return len(s), false, false
+		}
+		return i + gt + 1, !inlineTags[asciiLower(tagName(rest[1:gt]))], false
+	}
+	return i, false, true
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring the case of ASCII letters in
+// s; prefix is lower-case.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if lowerASCII(s[i]) != prefix[i] {
+			return false
 		}
 	}
-	return string(b)
+	return true
+}
+
+// indexFold is strings.Index ignoring the case of ASCII letters in s; pat
+// is lower-case and starts with '<'.
+func indexFold(s, pat string) int {
+	for i := 0; ; {
+		j := strings.IndexByte(s[i:], pat[0])
+		if j < 0 {
+			return -1
+		}
+		if hasPrefixFold(s[i+j:], pat) {
+			return i + j
+		}
+		i += j + 1
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other
+// byte alone; s is returned as it is when it has none.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerASCII(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // inlineTags are the elements that do not separate words: "<em>Go</em>."
@@ -211,6 +310,7 @@ func tagName(inner string) string {
 }
 
 func isTagStart(c byte) bool {
+	c = lowerASCII(c)
 	return c == '/' || c == '!' || c == '?' || (c >= 'a' && c <= 'z')
 }
 

@@ -1,6 +1,7 @@
 package harvester_test
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -83,5 +84,15 @@ func TestPlainTextInlineTags(t *testing.T) {
 		if got := harvester.PlainText(tt.in); got != tt.want {
 			t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkPlainText is a feed item's description: 1.8 KB of paragraphs.
+func BenchmarkPlainText(b *testing.B) {
+	s := "<p>" + strings.Repeat("release governance function query azure session deployment ", 25) +
+		"</p><p>" + strings.Repeat("talk monitoring <em>module</em> tenant ", 10) + "</p>"
+	b.SetBytes(int64(len(s)))
+	for range b.N {
+		harvester.PlainText(s)
 	}
 }
