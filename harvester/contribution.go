@@ -33,6 +33,13 @@ type Contribution struct {
 	// Curated names the fields a person set with `contriblog edit`
 	// ("title", "reach", ...), so `list` can mark them.
 	Curated []string `json:"curated,omitempty"`
+
+	// DescriptionOf is the key (ObservationKey) of the member observation
+	// whose Description is the row's, as BuildLog set it; empty when the
+	// description came from nowhere else. A store may keep this reference
+	// instead of a second copy of the text (descriptions were half of a
+	// stored log), and fills Description in when it reads the row.
+	DescriptionOf string `json:"-"`
 }
 
 // ObservationRef is what a contribution keeps of each observation it was

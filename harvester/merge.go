@@ -84,14 +84,16 @@ func mergeRow(members []int, items []item, opts *LogOptions) row {
 	order := ranked(members, items, opts.Priority)
 	w := items[order[0]].o
 	c := Contribution{ID: items[anchorOf(members, items)].sid, Person: w.Person, ActivityType: w.ActivityType,
-		Title: DisplayTitle(w.Title, w.FeedTitle), Description: w.Description, Quantity: 1,
+		Title: DisplayTitle(w.Title, w.FeedTitle), Quantity: 1,
 		Observations: make([]ObservationRef, 0, len(order))}
 	for _, i := range order {
 		it := &items[i]
 		o := it.o
 		c.Person = firstNonEmpty(c.Person, o.Person)
 		c.Title = firstNonEmpty(c.Title, DisplayTitle(o.Title, o.FeedTitle))
-		c.Description = firstNonEmpty(c.Description, o.Description)
+		if c.Description == "" && o.Description != "" {
+			c.Description, c.DescriptionOf = o.Description, it.key
+		}
 		if it.day != "" && (c.Date == "" || it.day < c.Date) {
 			c.Date = it.day
 		}

@@ -25,7 +25,7 @@ func TestMergeRow(t *testing.T) {
 		t.Fatalf("got %d rows, want 1", len(log))
 	}
 	want := Contribution{ID: ShortID(devto.Key()), Person: "Priya Raman", ActivityType: TypeBlog,
-		Date: "2025-03-10", EndDate: "2025-03-13", Title: "Zero Trust in Practice", Description: blog.Description,
+		Date: "2025-03-10", EndDate: "2025-03-13", Title: "Zero Trust in Practice", Description: blog.Description, DescriptionOf: blog.Key(),
 		URL: "https://priya.dev/zt/", Role: "Co-author", PrimaryArea: "Security",
 		AdditionalAreas: []string{"Azure", "Developer Tools"}, Quantity: 1, Reach: 900,
 		OtherURLs: []string{"https://dev.to/priya/zt", "https://youtube.com/watch?v=1"},

@@ -109,7 +109,13 @@ func checkDecodes(tx *bolt.Tx, report reporter) bool {
 	}{
 		{bucketSources, jsonDecoder(func() any { return new(harvester.SourceState) })},
 		{bucketEdits, jsonDecoder(func() any { return new(harvester.Edit) })},
-		{bucketLog, func(v []byte) error { _, err := decodeContribution(v); return err }},
+		{bucketLog, func(v []byte) error {
+			c, err := decodeContribution(v)
+			if err == nil {
+				err = describe(tx, c)
+			}
+			return err
+		}},
 	}
 	for _, d := range decoders {
 		b := tx.Bucket(d.bucket)

@@ -25,9 +25,15 @@ import (
 // Strings are stored as JSON stored them: invalid UTF-8 becomes U+FFFD,
 // byte by byte. Fields that JSON omitted when empty come back nil when
 // empty, as they did.
+//
+// A log row (format 0xc2) keeps its description only when no observation
+// of it has that description: else it keeps the position of that
+// observation in its list, and the text is read from the observation
+// (rows of format 0xc1 always kept it).
 const (
-	formatObservation  byte = 0xb1
-	formatContribution byte = 0xc1
+	formatObservation    byte = 0xb1
+	formatContributionV1 byte = 0xc1
+	formatContribution   byte = 0xc2
 )
 
 // errTruncated is returned when a record ends before its last field.

@@ -50,6 +50,9 @@ func (db *DB) ForEachContribution(ctx context.Context, fn func(*harvester.Contri
 				}
 			}
 			row, err := decodeContribution(v)
+			if err == nil {
+				err = describe(tx, row)
+			}
 			if err != nil {
 				return fmt.Errorf("decode log row %q: %w", k, err)
 			}
@@ -78,6 +81,9 @@ func (db *DB) Contribution(ctx context.Context, id string) (harvester.Contributi
 			return fmt.Errorf("contribution %q: the log index points at a missing row (run a harvest to rebuild the log)", id)
 		}
 		c, err := decodeContribution(v)
+		if err == nil {
+			err = describe(tx, c)
+		}
 		if err != nil {
 			return fmt.Errorf("decode contribution %s: %w", id, err)
 		}

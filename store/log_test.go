@@ -202,3 +202,62 @@ func TestReplaceLogLarge(t *testing.T) {
 	}
 	mustCheck(t, db)
 }
+
+// A row whose description is one of its observations' keeps a reference,
+// not a copy, and comes back with the text; a long native id (a hashed
+// bucket key) and a row whose reference names no member (kept inline)
+// included.
+func TestRowDescribedByObservation(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	long := strings.Repeat("n", 2*maxKeyLen)
+	b := &harvester.Batch{}
+	for _, id := range []string{"short", long} {
+		o := obs("blog", id)
+		o.Description = "The description of " + id[:5] + strings.Repeat(" and more", 50)
+		b.Observations = append(b.Observations, o)
+	}
+	if _, err := db.SaveBatch(ctx, harvester.SourceState{Name: "blog"}, b, pass(0)); err != nil {
+		t.Fatal(err)
+	}
+	var log []harvester.Contribution
+	for i, o := range b.Observations {
+		c := row(fmt.Sprintf("r%d", i), "2026-01-15")
+		c.Observations[0].NativeID = o.NativeID
+		c.Description, c.DescriptionOf = o.Description, o.Key()
+		log = append(log, c)
+	}
+	stray := row("stray", "2026-01-16")
+	stray.Description, stray.DescriptionOf = "Its own text", harvester.ObservationKey("other", "x")
+	log = append(log, stray)
+	if err := db.ReplaceLog(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []harvester.Contribution
+	if err := db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+		got = append(got, *c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range log {
+		if i >= len(got) || got[i].Description != want.Description {
+			t.Fatalf("ForEachContribution row %d: %+v, want description %q", i, got, want.Description)
+		}
+		one, err := db.Contribution(ctx, want.ID)
+		if err != nil || one.Description != want.Description {
+			t.Errorf("Contribution(%s) = %q, %v; want %q", want.ID, one.Description, err, want.Description)
+		}
+	}
+	if got[2].DescriptionOf != "" {
+		t.Errorf("a row whose reference names none of its observations came back with one: %q", got[2].DescriptionOf)
+	}
+	for _, c := range log[:2] {
+		v, _ := encodeContribution(&c)
+		if strings.Contains(string(v), "and more") {
+			t.Errorf("row %s keeps a copy of its observation's description", c.ID)
+		}
+	}
+	mustCheck(t, db)
+}

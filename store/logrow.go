@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/contriblog/contriblog/harvester"
 )
 
@@ -10,7 +12,16 @@ import (
 func encodeContribution(c *harvester.Contribution) ([]byte, error) {
 	w := recordWriter{buf: make([]byte, 0, contributionSizeHint(c))}
 	w.buf = append(w.buf, formatContribution)
-	for _, s := range []string{c.ID, c.Person, c.ActivityType, c.Date, c.EndDate, c.Title, c.Description, c.URL, c.Role, c.PrimaryArea} {
+	for _, s := range []string{c.ID, c.Person, c.ActivityType, c.Date, c.EndDate, c.Title} {
+		w.str(s)
+	}
+	if j := describedBy(c); j >= 0 {
+		w.uvarint(uint64(j) + 1)
+	} else {
+		w.uvarint(0)
+		w.str(c.Description)
+	}
+	for _, s := range []string{c.URL, c.Role, c.PrimaryArea} {
 		w.str(s)
 	}
 	w.strs(c.AdditionalAreas, true)
@@ -42,8 +53,27 @@ func encodeContribution(c *harvester.Contribution) ([]byte, error) {
 	return w.buf, nil
 }
 
+// describedBy is the position in c.Observations of the observation whose
+// description c's is (c.DescriptionOf), or -1: the row then keeps its own
+// copy.
+func describedBy(c *harvester.Contribution) int {
+	if c.DescriptionOf == "" {
+		return -1
+	}
+	source, nativeID := harvester.SplitObservationKey(c.DescriptionOf)
+	for j := range c.Observations {
+		if o := &c.Observations[j]; o.Source == source && o.NativeID == nativeID {
+			return j
+		}
+	}
+	return -1
+}
+
 func contributionSizeHint(c *harvester.Contribution) int {
-	n := 64 + len(c.ID) + len(c.Person) + len(c.ActivityType) + len(c.Title) + len(c.Description) + len(c.URL)
+	n := 64 + len(c.ID) + len(c.Person) + len(c.ActivityType) + len(c.Title) + len(c.URL)
+	if describedBy(c) < 0 {
+		n += len(c.Description)
+	}
 	for _, u := range c.OtherURLs {
 		n += len(u) + 2
 	}
@@ -55,13 +85,28 @@ func contributionSizeHint(c *harvester.Contribution) int {
 }
 
 // decodeContribution is the inverse of encodeContribution. The row's
-// strings share one allocation, a copy of data: nothing aliases data.
+// strings share one allocation, a copy of data: nothing aliases data. A
+// row that refers to an observation for its description comes back with
+// DescriptionOf set and Description empty: describe fills it in.
+// Rows of format 0xc1, which always held their description, still decode.
 func decodeContribution(data []byte) (*harvester.Contribution, error) {
 	c := new(harvester.Contribution)
 	r := recordReader{s: string(data)}
-	r.start(formatContribution)
+	v1 := len(data) > 0 && data[0] == formatContributionV1
+	if v1 {
+		r.start(formatContributionV1)
+	} else {
+		r.start(formatContribution)
+	}
 	c.ID, c.Person, c.ActivityType, c.Date, c.EndDate = r.str(), r.str(), r.str(), r.str(), r.str()
-	c.Title, c.Description, c.URL, c.Role, c.PrimaryArea = r.str(), r.str(), r.str(), r.str(), r.str()
+	c.Title = r.str()
+	describer := 0
+	if v1 {
+		c.Description = r.str()
+	} else if describer = r.n(0); describer == 0 {
+		c.Description = r.str()
+	}
+	c.URL, c.Role, c.PrimaryArea = r.str(), r.str(), r.str()
 	c.AdditionalAreas, c.TargetAudience = r.strs(), r.strs()
 	c.Quantity, c.Reach = int(r.varint()), r.varint()
 	c.OtherURLs, c.Sources = r.strs(), r.strs()
@@ -79,5 +124,30 @@ func decodeContribution(data []byte) (*harvester.Contribution, error) {
 	if err := r.end(); err != nil {
 		return nil, err
 	}
+	if describer > 0 {
+		if describer > len(c.Observations) {
+			return nil, fmt.Errorf("description of observation %d of %d", describer, len(c.Observations))
+		}
+		o := &c.Observations[describer-1]
+		c.DescriptionOf = harvester.ObservationKey(o.Source, o.NativeID)
+	}
 	return c, nil
+}
+
+// describe fills in the description of a row that refers to one of its
+// observations for it, from the observation stored in tx.
+func describe(tx *bolt.Tx, c *harvester.Contribution) error {
+	if c.DescriptionOf == "" || c.Description != "" {
+		return nil
+	}
+	v := tx.Bucket(bucketObservations).Get(observationKey(harvester.SplitObservationKey(c.DescriptionOf)))
+	if v == nil {
+		return fmt.Errorf("row %s: the observation its description is taken from is missing (%q); a harvest rebuilds the log", c.ID, c.DescriptionOf)
+	}
+	d, err := observationDescription(v)
+	if err != nil {
+		return fmt.Errorf("row %s: description of %q: %w", c.ID, c.DescriptionOf, err)
+	}
+	c.Description = d
+	return nil
 }

@@ -20,8 +20,9 @@ import (
 // keeps everything a transaction writes in memory until it commits, twice
 // over (the values given to Put, then the pages they are copied into), so
 // a 50,000-row log written in one transaction added twice its size to the
-// peak memory of a rebuild.
-const logChunkRows = 4096
+// peak memory of a rebuild. Rows are a few hundred bytes (descriptions are
+// kept by reference), and each commit costs two fsyncs.
+const logChunkRows = 16384
 
 // bucketLogNext holds the log being written, as nested buckets named like
 // the log's own, until StoreLog's last transaction moves them in place of

@@ -85,6 +85,18 @@ func decodeObservation(data []byte) (*harvester.Observation, error) {
 	return o, nil
 }
 
+// observationDescription reads only the description of a stored
+// observation, copied out of data.
+func observationDescription(data []byte) (string, error) {
+	r := recordReader{s: string(data)}
+	r.start(formatObservation)
+	for range 6 { // source, native id, person, activity type, role, title
+		r.str()
+	}
+	d := r.str()
+	return d, r.err
+}
+
 // marshal encodes v as compact JSON without escaping <, > and & (source
 // states and edits are JSON; escaping only makes the file bigger).
 func marshal(v any) ([]byte, error) {
