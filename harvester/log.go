@@ -44,6 +44,11 @@ type LogOptions struct {
 // the observations they were made on (see Edit). Excluded rows stay in
 // the log, marked Excluded. The log is ordered by date, then ID, and is
 // the same whatever the order of obs and edits; obs is not modified.
+//
+// Observations read without their description (DescriptionOmitted) give
+// rows with DescriptionOf set and Description empty; areas are then tagged
+// without the descriptions' words, so RebuildLog reads them in full when
+// areas are configured.
 func BuildLog(obs []Observation, edits []Edit, opts LogOptions) []Contribution {
 	if opts.Vocabulary == nil {
 		opts.Vocabulary = NewVocabulary(nil)

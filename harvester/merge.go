@@ -91,7 +91,7 @@ func mergeRow(members []int, items []item, opts *LogOptions) row {
 		o := it.o
 		c.Person = firstNonEmpty(c.Person, o.Person)
 		c.Title = firstNonEmpty(c.Title, DisplayTitle(o.Title, o.FeedTitle))
-		if c.Description == "" && o.Description != "" {
+		if c.DescriptionOf == "" && (o.Description != "" || o.DescriptionOmitted) {
 			c.Description, c.DescriptionOf = o.Description, it.key
 		}
 		if it.day != "" && (c.Date == "" || it.day < c.Date) {

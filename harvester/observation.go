@@ -76,6 +76,12 @@ type Observation struct {
 
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+
+	// DescriptionOmitted says that this copy was read without its
+	// Description, which is not empty (Store.ForEachBriefObservation: the
+	// log needs to know which observations have one, not their text,
+	// unless areas are tagged).
+	DescriptionOmitted bool `json:"-"`
 }
 
 // Key is the observation's identity in the store: source and native id.

@@ -174,3 +174,51 @@ func FuzzBuildLog(f *testing.F) {
 		}
 	})
 }
+
+// A log built from observations read without their descriptions is the
+// log built from the whole observations once each row's description is
+// read from the observation it names.
+func TestBriefObservationsBuildTheSameLog(t *testing.T) {
+	for seed := range int64(40) {
+		r := rand.New(rand.NewSource(seed))
+		// A store holds one observation per key.
+		byKey := map[string]string{}
+		var obs []Observation
+		for _, o := range randomObs(r, 60) {
+			if _, dup := byKey[o.Key()]; dup {
+				continue
+			}
+			if r.Intn(3) > 0 {
+				o.Description = fmt.Sprintf("Description %d of %s", r.Intn(5), o.Title)
+			}
+			byKey[o.Key()] = o.Description
+			obs = append(obs, o)
+		}
+		brief := slices.Clone(obs)
+		for i := range brief {
+			brief[i].DescriptionOmitted, brief[i].Description = obs[i].Description != "", ""
+		}
+		full := BuildLog(obs, nil, LogOptions{Location: time.UTC})
+		got := BuildLog(brief, nil, LogOptions{Location: time.UTC})
+		if len(got) != len(full) {
+			t.Fatalf("seed %d: %d rows from brief observations, %d from whole ones", seed, len(got), len(full))
+		}
+		for i := range got {
+			if got[i].Description != "" {
+				t.Fatalf("seed %d: row %s has a description from brief observations", seed, got[i].ID)
+			}
+			if got[i].DescriptionOf != full[i].DescriptionOf {
+				t.Fatalf("seed %d: row %s takes its description from %q, the whole log from %q", seed, got[i].ID, got[i].DescriptionOf, full[i].DescriptionOf)
+			}
+			if got[i].DescriptionOf != "" {
+				got[i].Description = full[i].Description
+				if d := byKey[got[i].DescriptionOf]; d != full[i].Description {
+					t.Fatalf("seed %d: row %s has description %q, its observation %q", seed, got[i].ID, full[i].Description, d)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, full) {
+			t.Fatalf("seed %d: logs differ beyond descriptions", seed)
+		}
+	}
+}

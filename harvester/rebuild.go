@@ -42,7 +42,13 @@ func RebuildLog(ctx context.Context, st Store, opts LogOptions) (changed bool, r
 	if state.Stamp == stamp {
 		return false, state.Rows, nil
 	}
-	obs, err := readObservations(ctx, st)
+	// Descriptions are most of what is stored, and the log needs their
+	// text only to tag areas by keyword: without areas it reads none.
+	forEach := st.ForEachBriefObservation
+	if len(opts.Areas) > 0 {
+		forEach = st.ForEachObservation
+	}
+	obs, err := readObservations(ctx, forEach)
 	if err != nil {
 		return false, 0, err
 	}
@@ -73,13 +79,13 @@ func LogCurrent(ctx context.Context, st Store, opts LogOptions) (bool, error) {
 	return state.Stamp == logStamp(state.Revision, opts), nil
 }
 
-// readObservations returns every stored observation. It keeps the
+// readObservations returns every observation forEach gives. It keeps the
 // pointers it is given and copies them into a slice of the right length at
 // the end: appending 50,000 observations of 500 bytes one by one
 // allocated five times their size as the slice grew.
-func readObservations(ctx context.Context, st Store) ([]Observation, error) {
+func readObservations(ctx context.Context, forEach func(context.Context, func(*Observation) error) error) ([]Observation, error) {
 	var ptrs []*Observation
-	if err := st.ForEachObservation(ctx, func(o *Observation) error {
+	if err := forEach(ctx, func(o *Observation) error {
 		ptrs = append(ptrs, o)
 		return nil
 	}); err != nil {

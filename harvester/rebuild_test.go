@@ -21,6 +21,11 @@ func (r *readCounter) ForEachObservation(ctx context.Context, fn func(*harvester
 	return r.Store.ForEachObservation(ctx, fn)
 }
 
+func (r *readCounter) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+	r.reads.Add(1)
+	return r.Store.ForEachBriefObservation(ctx, fn)
+}
+
 // notModifiedSource answers 304 after its first pass.
 type notModifiedSource struct {
 	fakeSource
@@ -110,5 +115,29 @@ func TestRebuildAfterReplaceLog(t *testing.T) {
 	changed, rows, err := h.Rebuild(ctx)
 	if err != nil || !changed || rows != 1 {
 		t.Errorf("rebuild over an unstamped log: changed=%v rows=%d err=%v; want the log back", changed, rows, err)
+	}
+}
+
+// Areas are tagged by the words of descriptions, which a rebuild reads
+// only then; either way the stored rows have their descriptions.
+func TestRebuildReadsDescriptionsToTagAreas(t *testing.T) {
+	ctx := context.Background()
+	for _, areas := range [][]harvester.Area{nil, {{Name: "Containers", Keywords: []string{"kubernetes"}}}} {
+		st := memstore.New()
+		o := harvester.Observation{Source: "blog", NativeID: "1", ActivityType: harvester.TypeBlog, Title: "Notes from a week",
+			Description: "What I learned running Kubernetes at home", Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+		if _, err := st.SaveBatch(ctx, harvester.SourceState{Name: "blog"}, &harvester.Batch{Observations: []harvester.Observation{o}}, o.Date); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := harvester.RebuildLog(ctx, st, harvester.LogOptions{Location: time.UTC, Areas: areas}); err != nil {
+			t.Fatal(err)
+		}
+		row := st.Log[0]
+		if row.Description != o.Description {
+			t.Errorf("areas %v: description %q, want %q", areas, row.Description, o.Description)
+		}
+		if want := map[bool]string{false: "", true: "Containers"}[areas != nil]; row.PrimaryArea != want {
+			t.Errorf("areas %v: primary area %q, want %q", areas, row.PrimaryArea, want)
+		}
 	}
 }

@@ -46,6 +46,11 @@ type Store interface {
 	// ForEachObservation calls fn for every stored observation, in key
 	// order. fn gets a copy it may keep.
 	ForEachObservation(ctx context.Context, fn func(*Observation) error) error
+	// ForEachBriefObservation is ForEachObservation without descriptions:
+	// an observation that has one comes with Description empty and
+	// DescriptionOmitted set. A store may then read far less (the
+	// descriptions of 50,000 posts were most of a store's bytes).
+	ForEachBriefObservation(ctx context.Context, fn func(*Observation) error) error
 
 	// Edits returns every stored curation edit, ordered by id.
 	Edits(ctx context.Context) ([]Edit, error)
@@ -55,7 +60,10 @@ type Store interface {
 	DeleteEdit(ctx context.Context, id string) error
 
 	// ReplaceLog replaces the computed log with log, in one transaction,
-	// and clears the log's stamp.
+	// and clears the log's stamp. A row with DescriptionOf set has the
+	// description of that observation (BuildLog leaves Description empty
+	// when it was given the observation without it): a store may keep
+	// only the reference, and fills Description in when it reads the row.
 	ReplaceLog(ctx context.Context, log []Contribution) error
 	// StoreLog is ReplaceLog that also records stamp with the log, in the
 	// same transaction. When the stored log already holds exactly log it

@@ -12,7 +12,7 @@ import (
 // entities decoded, invalid UTF-8 and control characters dropped,
 // whitespace collapsed. It is safe on any input.
 func PlainText(s string) string {
-	if scanClean(s, &plainByte) {
+	if scanClean(s, true) {
 		return s // most stored text is plain already: no copy
 	}
 	// Feeds spend most of their text here, so the common case (tags but
@@ -126,7 +126,7 @@ func collapse(s string, markup bool) (out string, ok bool) {
 // of graphic characters with single inner spaces and none at either end.
 // It is conservative: what it rejects goes through CleanText, which
 // decides. Exports clean every cell, and most text is clean already.
-func IsClean(s string) bool { return scanClean(s, &cleanByte) }
+func IsClean(s string) bool { return scanClean(s, false) }
 
 // cleanByte and plainByte mark the ASCII bytes that need no second look:
 // printable ones other than the space; for plain text, not '<' or '&'
@@ -138,9 +138,14 @@ var cleanByte, plainByte = func() (clean, plain [256]bool) {
 	return clean, plain
 }()
 
-// scanClean is IsClean with ok as the bytes that pass at once, so that the
-// common byte costs one lookup.
-func scanClean(s string, ok *[256]bool) bool {
+// scanClean is IsClean; with markup, '<' and '&' (which could start HTML)
+// also fail. Clean ASCII text is checked eight bytes at a time: exports
+// check every cell, and feeds' descriptions are kilobytes.
+func scanClean(s string, markup bool) bool {
+	ok := &cleanByte
+	if markup {
+		ok = &plainByte
+	}
 	n := len(s)
 	if n == 0 {
 		return true
@@ -148,19 +153,41 @@ func scanClean(s string, ok *[256]bool) bool {
 	if s[0] == ' ' || s[n-1] == ' ' {
 		return false
 	}
-	for i := 0; i < n; i++ {
+	for i := 0; i < n; {
+		if i+8 <= n {
+			// Eight bytes at once: none may be outside printable ASCII
+			// (or '<' or '&' for markup), no two spaces in a row, also
+			// with the byte before.
+			x := load64(s, i)
+			bad := x&highBits | (x-eachByte*0x20)&^x&highBits | bytesEqual(x, 0x7f)
+			if markup {
+				bad |= bytesEqual(x, '<') | bytesEqual(x, '&')
+			}
+			sp := bytesEqual(x, ' ')
+			bad |= sp & (sp << 8)
+			if i > 0 && s[i-1] == ' ' {
+				bad |= sp & 0x80
+			}
+			if bad == 0 {
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if ok[c] {
+			i++
 			continue
 		}
 		if c == ' ' {
-			if s[i+1] == ' ' { // s does not end in a space: i+1 < n
+			// s neither starts nor ends with a space: 0 < i < n-1.
+			if s[i+1] == ' ' || s[i-1] == ' ' {
 				return false
 			}
+			i++
 			continue
 		}
 		if c < utf8.RuneSelf {
-			return false // a control character, or '<' or '&' for plain
+			return false // a control character, or '<' or '&' for markup
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -169,9 +196,30 @@ func scanClean(s string, ok *[256]bool) bool {
 		if !unicode.IsGraphic(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			return false
 		}
-		i += size - 1
+		i += size
 	}
 	return true
+}
+
+// load64 reads the eight bytes of s at i as a little-endian word (the
+// compiler makes it one load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+const (
+	eachByte = 0x0101010101010101
+	highBits = 0x8080808080808080
+	lowBits  = 0x7f7f7f7f7f7f7f7f
+)
+
+// bytesEqual marks (with the byte's high bit) exactly the bytes of x that
+// are c.
+func bytesEqual(x uint64, c byte) uint64 {
+	y := x ^ eachByte*uint64(c)
+	return ^((y&lowBits + lowBits) | y | lowBits)
 }
 
 // stripTags removes HTML tags, comments and the content of script and
@@ -321,20 +369,24 @@ func Truncate(s string, max int) string {
 	if max <= 0 || len(s) <= max {
 		return s
 	}
-	n, end := 0, len(s)
-	keep := len(s) // where rune max-1 starts
-	for i := range s {
-		if n == max-1 {
-			keep = i
+	end, keep := len(s), len(s) // where runes max and max-1 start
+	if asciiPrefix(s, max+1) {
+		end, keep = max, max-1 // runes are bytes: nothing to count
+	} else {
+		n := 0
+		for i := range s {
+			if n == max-1 {
+				keep = i
+			}
+			if n == max {
+				end = i
+				break
+			}
+			n++
 		}
-		if n == max {
-			end = i
-			break
+		if end == len(s) {
+			return s // at most max runes
 		}
-		n++
-	}
-	if end == len(s) {
-		return s // at most max runes
 	}
 	if !utf8.ValidString(s[:end]) {
 		return truncateRunes(s[:end], max)
@@ -352,6 +404,23 @@ func Truncate(s string, max int) string {
 		}
 	}
 	return strings.TrimRightFunc(cut, trimmedAtCut) + "…"
+}
+
+// asciiPrefix reports whether the first n bytes of s are ASCII (s has at
+// least n).
+func asciiPrefix(s string, n int) bool {
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		if load64(s, i)&highBits != 0 {
+			return false
+		}
+	}
+	for ; i < n; i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // truncateRunes is Truncate for invalid UTF-8, which becomes U+FFFD.

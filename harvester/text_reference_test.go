@@ -8,12 +8,13 @@ import (
 	"unicode/utf8"
 )
 
-// The functions below are PlainText and CleanText as they were before
-// they were rewritten for speed (a byte at a time, through a lower-cased
-// copy): simple enough to trust, and the rewrite must give the same text.
+// The functions below are PlainText, CleanText, IsClean and Truncate as
+// they were before they were rewritten for speed (a byte at a time,
+// through a lower-cased copy, counting every rune): simple enough to
+// trust, and the rewrites must give the same results.
 
 func refPlainText(s string) string {
-	if scanClean(s, &plainByte) {
+	if refScanClean(s, &plainByte) {
 		return s // most stored text is plain already: no copy
 	}
 	if strings.ContainsAny(s, "<&") {
@@ -137,6 +138,77 @@ func refIsTagStart(c byte) bool {
 	return c == '/' || c == '!' || c == '?' || (c >= 'a' && c <= 'z')
 }
 
+func refScanClean(s string, ok *[256]bool) bool {
+	n := len(s)
+	if n == 0 {
+		return true
+	}
+	if s[0] == ' ' || s[n-1] == ' ' {
+		return false
+	}
+	for i := 0; i < n; i++ {
+		c := s[i]
+		if ok[c] {
+			continue
+		}
+		if c == ' ' {
+			if s[i+1] == ' ' { // s does not end in a space: i+1 < n
+				return false
+			}
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return false // a control character, or '<' or '&' for plain
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		if !unicode.IsGraphic(r) || unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+		i += size - 1
+	}
+	return true
+}
+
+func refTruncate(s string, max int) string {
+	if max <= 0 || len(s) <= max {
+		return s
+	}
+	n, end := 0, len(s)
+	keep := len(s) // where rune max-1 starts
+	for i := range s {
+		if n == max-1 {
+			keep = i
+		}
+		if n == max {
+			end = i
+			break
+		}
+		n++
+	}
+	if end == len(s) {
+		return s // at most max runes
+	}
+	if !utf8.ValidString(s[:end]) {
+		return truncateRunes(s[:end], max)
+	}
+	// Without a []rune copy: walk back over the last third of the first
+	// max-1 runes for a space.
+	cut := s[:keep]
+	for j, r := len(cut), max-1; j > 0 && r > (max-1)*2/3; {
+		c, size := utf8.DecodeLastRuneInString(cut[:j])
+		j -= size
+		r--
+		if unicode.IsSpace(c) {
+			cut = cut[:j]
+			break
+		}
+	}
+	return strings.TrimRightFunc(cut, trimmedAtCut) + "…"
+}
+
 var textCases = []string{
 	"", "plain", "<p>Hello <b>world</b></p>", "a&amp;b &lt;tag&gt; &hellip;", "<script>alert(1)</script>after",
 	"<SCRIPT>x</ScRiPt >after", "<style>p{}</style><p>x</p>", "<Style>p{}</STYLE>x", "<!-- hidden -->shown",
@@ -145,6 +217,9 @@ var textCases = []string{
 	"<scriptx>", "<script", "<style>", "<!--", "<!-- a --> <!-- b", "x<", "<>", "< p>", "<?xml?>t", "<!DOCTYPE html>t",
 	"İstanbul <B>İ</B>", "\u00a0nbsp\u00a0 \u2028sep", "a\u200db", "tab\there", "&#x41;&#66;&amp", "<a\nhref=x>y</a>z",
 	"word<SPAN>inline</SPAN>word", "<br>", "   ", "\t\r\n", "x\xc3", "\xef\xbb\xbfbom",
+	"clean ascii words in a row", "twelve bytes  double", "eight by  te", "abcdefg  hijklmno", "abcdefgh ijklmnop",
+	"abcdefg\x7fhijklmnop", "abcdefghijklmno<pqrst", "abcdefghijklmno&pqrst", "abcdefghé ijklmnop  q", "a b c d e f g h i j",
+	"abcdefg é  hijklmno", "abcdefgh\u00a0ijklmnop",
 }
 
 func TestTextSameAsReference(t *testing.T) {
@@ -154,6 +229,17 @@ func TestTextSameAsReference(t *testing.T) {
 		}
 		if got, want := CleanText(s), refCleanText(s); got != want {
 			t.Errorf("CleanText(%q) = %q, reference %q", s, got, want)
+		}
+		for _, max := range []int{1, 2, 3, 5, 8, 13, 40} {
+			if got, want := Truncate(s, max), refTruncate(s, max); got != want {
+				t.Errorf("Truncate(%q, %d) = %q, reference %q", s, max, got, want)
+			}
+		}
+		for _, markup := range []bool{false, true} {
+			ok := map[bool]*[256]bool{false: &cleanByte, true: &plainByte}[markup]
+			if got, want := scanClean(s, markup), refScanClean(s, ok); got != want {
+				t.Errorf("scanClean(%q, %v) = %v, reference %v", s, markup, got, want)
+			}
 		}
 	}
 }
@@ -168,6 +254,17 @@ func FuzzTextSameAsReference(f *testing.F) {
 		}
 		if got, want := CleanText(s), refCleanText(s); got != want {
 			t.Fatalf("CleanText(%q) = %q, reference %q", s, got, want)
+		}
+		for _, max := range []int{1, 2, 3, 5, 8, 13, 40} {
+			if got, want := Truncate(s, max), refTruncate(s, max); got != want {
+				t.Fatalf("Truncate(%q, %d) = %q, reference %q", s, max, got, want)
+			}
+		}
+		for _, markup := range []bool{false, true} {
+			ok := map[bool]*[256]bool{false: &cleanByte, true: &plainByte}[markup]
+			if got, want := scanClean(s, markup), refScanClean(s, ok); got != want {
+				t.Fatalf("scanClean(%q, %v) = %v, reference %v", s, markup, got, want)
+			}
 		}
 	})
 }

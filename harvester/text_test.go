@@ -96,3 +96,20 @@ func BenchmarkPlainText(b *testing.B) {
 		harvester.PlainText(s)
 	}
 }
+
+// BenchmarkIsClean and BenchmarkTruncate are an exported description.
+func BenchmarkIsClean(b *testing.B) {
+	s := strings.TrimSpace(strings.Repeat("release governance function query azure session deployment ", 30))
+	b.SetBytes(int64(len(s)))
+	for range b.N {
+		harvester.IsClean(s)
+	}
+}
+
+func BenchmarkTruncate(b *testing.B) {
+	s := strings.TrimSpace(strings.Repeat("release governance function query azure session deployment ", 30))
+	b.SetBytes(int64(len(s)))
+	for range b.N {
+		harvester.Truncate(s, 1000)
+	}
+}

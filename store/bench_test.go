@@ -214,20 +214,20 @@ func BenchmarkRebuildLog(b *testing.B) {
 
 func BenchmarkObservationCodec(b *testing.B) {
 	o := benchBatch("source-0001").Observations[0]
-	data, err := encodeObservation(&o)
+	data, _, err := encodeObservation(&o)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Run("encode", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := encodeObservation(&o); err != nil {
+			if _, _, err := encodeObservation(&o); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("decode", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := decodeObservation(data); err != nil {
+			if _, _, err := decodeObservation(data); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -18,7 +18,8 @@ const maxCheckErrors = 50
 // Check verifies the database in one read transaction: bbolt's own
 // consistency check of pages and free list (tx.Check), then contriblog's
 // invariants: a current schema, every observation decodable and paired
-// with a seen record (and no seen record without one), every source state,
+// with a seen record and its description (and no seen record or
+// description without one), every source state,
 // edit and log row decodable, and the log index pointing at rows of the
 // same id.
 // It returns nil for a sound database, else every problem found (up to
@@ -69,16 +70,18 @@ func checkSchema(tx *bolt.Tx, report reporter) {
 }
 
 func checkObservations(tx *bolt.Tx, report reporter) bool {
-	obs, seen := tx.Bucket(bucketObservations), tx.Bucket(bucketSeen)
-	if obs == nil || seen == nil {
+	obs, text, seen := tx.Bucket(bucketObservations), tx.Bucket(bucketText), tx.Bucket(bucketSeen)
+	if obs == nil || text == nil || seen == nil {
 		return false
 	}
 	err := obs.ForEach(func(k, v []byte) error {
 		ok := true
-		if o, err := decodeObservation(v); err != nil {
+		if o, descLen, err := decodeObservation(v); err != nil {
 			ok = report("observation %q does not decode: %w", k, err)
 		} else if !bytes.HasPrefix(k, []byte(o.Source+"\x00")) {
 			ok = report("observation %q is stored under the key of another source than %q", k, o.Source)
+		} else if _, err := readDescription(tx, k, descLen); err != nil {
+			ok = report("observation %q: %w", k, err)
 		}
 		if sv := seen.Get(k); sv == nil {
 			ok = report("observation %q has no seen record", k) && ok
@@ -90,12 +93,21 @@ func checkObservations(tx *bolt.Tx, report reporter) bool {
 	if err != nil {
 		return false
 	}
-	return seen.ForEach(func(k, _ []byte) error {
-		if obs.Get(k) == nil {
-			return stopUnless(report("seen record %q has no observation", k))
+	for _, b := range []struct {
+		bucket *bolt.Bucket
+		what   string
+	}{{seen, "seen record"}, {text, "description"}} {
+		err := b.bucket.ForEach(func(k, _ []byte) error {
+			if obs.Get(k) == nil {
+				return stopUnless(report("%s %q has no observation", b.what, k))
+			}
+			return nil
+		})
+		if err != nil {
+			return false
 		}
-		return nil
-	}) == nil
+	}
+	return true
 }
 
 // checkDecodes checks that every source state and edit decodes.

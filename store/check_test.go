@@ -21,10 +21,14 @@ func TestCheck(t *testing.T) {
 		{"sound", func(*bolt.Tx) error { return nil }, ""},
 		{"seen record lost", func(tx *bolt.Tx) error { return tx.Bucket(bucketSeen).Delete(key) }, "has no seen record"},
 		{"observation lost", func(tx *bolt.Tx) error { return tx.Bucket(bucketObservations).Delete(key) }, "has no observation"},
+		{"description lost", func(tx *bolt.Tx) error { return tx.Bucket(bucketText).Delete(key) }, "its description has 0 bytes"},
+		{"description without observation", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketText).Put([]byte("blog\x00ghost"), []byte("text"))
+		}, "has no observation"},
 		{"seen record damaged", func(tx *bolt.Tx) error { return tx.Bucket(bucketSeen).Put(key, []byte("x")) }, "seen record of"},
 		{"observation damaged", func(tx *bolt.Tx) error { return tx.Bucket(bucketObservations).Put(key, []byte("{")) }, "does not decode"},
 		{"observation under another source", func(tx *bolt.Tx) error {
-			v, err := encodeObservation(&harvester.Observation{Source: "other", NativeID: "item-000"})
+			v, _, err := encodeObservation(&harvester.Observation{Source: "other", NativeID: "item-000"})
 			if err != nil {
 				return err
 			}

@@ -30,8 +30,13 @@ import (
 // of it has that description: else it keeps the position of that
 // observation in its list, and the text is read from the observation
 // (rows of format 0xc1 always kept it).
+//
+// An observation (format 0xb2, schema 3) keeps the length of its
+// description where schema 2's (0xb1) kept the text: the text is in the
+// descriptions bucket.
 const (
-	formatObservation    byte = 0xb1
+	formatObservationV2  byte = 0xb1
+	formatObservation    byte = 0xb2
 	formatContributionV1 byte = 0xc1
 	formatContribution   byte = 0xc2
 )

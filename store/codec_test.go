@@ -54,14 +54,12 @@ func fill(v reflect.Value, seed int) {
 func TestObservationRoundTrip(t *testing.T) {
 	var o harvester.Observation
 	fill(reflect.ValueOf(&o).Elem(), 1)
-	data, err := encodeObservation(&o)
+	o.DescriptionOmitted = false // not stored: a brief read sets it
+	core, text, err := encodeObservation(&o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeObservation(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := decodeWhole(t, core, text)
 	want := o
 	want.FirstSeen, want.LastSeen = time.Time{}, time.Time{} // the seen bucket's
 	if !reflect.DeepEqual(*got, want) {
@@ -106,14 +104,11 @@ func TestCodecAgreesWithJSON(t *testing.T) {
 		if err := json.Unmarshal(b, &recordV1{Observation: &viaJSON}); err != nil {
 			t.Fatal(err)
 		}
-		data, err := encodeObservation(&in)
+		core, text, err := encodeObservation(&in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := decodeObservation(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := decodeWhole(t, core, text)
 		if !reflect.DeepEqual(*got, viaJSON) {
 			t.Errorf("observation:\n got %+v\nJSON %+v", *got, viaJSON)
 		}
@@ -152,9 +147,9 @@ func TestObservationEncodingIsDeterministic(t *testing.T) {
 		a.Meta[fmt.Sprint(i)] = "v"
 		b.Meta[fmt.Sprint(49-i)] = "v"
 	}
-	ea, _ := encodeObservation(&a)
-	eb, _ := encodeObservation(&b)
-	if string(ea) != string(eb) {
+	ea, ta, _ := encodeObservation(&a)
+	eb, tb, _ := encodeObservation(&b)
+	if string(ea) != string(eb) || string(ta) != string(tb) {
 		t.Error("equal observations encoded differently")
 	}
 }
@@ -164,18 +159,18 @@ func TestDecodeDamagedRecords(t *testing.T) {
 	c := row("r1", "2025-01-01")
 	rowData, _ := encodeContribution(&c)
 	o := obs("blog", "a")
-	obsData, _ := encodeObservation(&o)
+	obsData, _, _ := encodeObservation(&o)
 	for _, data := range [][]byte{rowData, obsData} {
 		for n := range len(data) {
 			if _, err := decodeContribution(data[:n]); err == nil {
 				t.Errorf("a row cut to %d bytes decoded", n)
 			}
-			if _, err := decodeObservation(data[:n]); err == nil {
+			if _, _, err := decodeObservation(data[:n]); err == nil {
 				t.Errorf("an observation cut to %d bytes decoded", n)
 			}
 		}
 	}
-	if _, err := decodeObservation(append(obsData, 0)); err == nil {
+	if _, _, err := decodeObservation(append(obsData, 0)); err == nil {
 		t.Error("an observation with a byte too many decoded")
 	}
 	huge := []byte{formatContribution, 0xff, 0xff, 0xff, 0xff, 0x0f}
@@ -188,7 +183,7 @@ func FuzzDecodeRecords(f *testing.F) {
 	c := row("r1", "2025-01-01")
 	rowData, _ := encodeContribution(&c)
 	o := obs("blog", "a")
-	obsData, _ := encodeObservation(&o)
+	obsData, _, _ := encodeObservation(&o)
 	f.Add(rowData)
 	f.Add(obsData)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -201,10 +196,24 @@ func FuzzDecodeRecords(f *testing.F) {
 				t.Fatalf("a re-encoded row does not decode: %v", err)
 			}
 		}
-		if o, err := decodeObservation(data); err == nil {
-			if _, err := encodeObservation(o); err != nil {
+		if o, _, err := decodeObservation(data); err == nil {
+			if _, _, err := encodeObservation(o); err != nil {
 				t.Fatalf("a decoded observation does not encode: %v", err)
 			}
 		}
 	})
+}
+
+// decodeWhole decodes an observation's two stored parts into one.
+func decodeWhole(tb testing.TB, core, text []byte) *harvester.Observation {
+	tb.Helper()
+	o, descLen, err := decodeObservation(core)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if descLen != len(text) {
+		tb.Fatalf("core says the description has %d bytes, it has %d", descLen, len(text))
+	}
+	o.Description = string(text)
+	return o
 }

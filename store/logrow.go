@@ -135,19 +135,19 @@ func decodeContribution(data []byte) (*harvester.Contribution, error) {
 }
 
 // describe fills in the description of a row that refers to one of its
-// observations for it, from the observation stored in tx.
+// observations for it, from the observation stored in tx. An observation
+// that has lost its description since the log was built gives none.
 func describe(tx *bolt.Tx, c *harvester.Contribution) error {
 	if c.DescriptionOf == "" || c.Description != "" {
 		return nil
 	}
-	v := tx.Bucket(bucketObservations).Get(observationKey(harvester.SplitObservationKey(c.DescriptionOf)))
-	if v == nil {
+	key := observationKey(harvester.SplitObservationKey(c.DescriptionOf))
+	if text := tx.Bucket(bucketText).Get(key); text != nil {
+		c.Description = string(text)
+		return nil
+	}
+	if tx.Bucket(bucketObservations).Get(key) == nil {
 		return fmt.Errorf("row %s: the observation its description is taken from is missing (%q); a harvest rebuilds the log", c.ID, c.DescriptionOf)
 	}
-	d, err := observationDescription(v)
-	if err != nil {
-		return fmt.Errorf("row %s: description of %q: %w", c.ID, c.DescriptionOf, err)
-	}
-	c.Description = d
 	return nil
 }

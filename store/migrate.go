@@ -15,18 +15,10 @@ import (
 // log's row count and hash. The log gets no stamp: the next rebuild
 // computes it again, and finds its rows unchanged.
 func migrateBinaryRecords(tx *bolt.Tx) error {
-	obs := tx.Bucket(bucketObservations)
-	if obs != nil {
-		err := rewrite(obs, func(k, v []byte) ([]byte, error) {
-			o, err := decodeObservationV1(v)
-			if err != nil {
-				return nil, fmt.Errorf("observation %q: %w", k, err)
-			}
-			return encodeObservation(o)
-		})
-		if err != nil {
-			return err
-		}
+	// Observations are written as this build stores them (schema 3): the
+	// next migration then finds nothing to do.
+	if err := rewriteObservations(tx, decodeObservationV1); err != nil {
+		return err
 	}
 	log := tx.Bucket(bucketLog)
 	if log == nil {
@@ -52,6 +44,51 @@ func migrateBinaryRecords(tx *bolt.Tx) error {
 		return err
 	}
 	return putLogMeta(tx.Bucket(bucketMeta), h.sum(), rows, "")
+}
+
+// migrateDescriptions moves every observation's description out of its
+// record (schema 2, format 0xb1) into the descriptions bucket.
+func migrateDescriptions(tx *bolt.Tx) error {
+	return rewriteObservations(tx, func(v []byte) (*harvester.Observation, error) {
+		if len(v) > 0 && v[0] == formatObservation {
+			return nil, nil // written by the migration from schema 1
+		}
+		o, _, err := decodeObservation(v)
+		return o, err
+	})
+}
+
+// rewriteObservations stores every observation again, as decode reads its
+// stored record, in this build's form; one decode returns nil for is left
+// as it is.
+func rewriteObservations(tx *bolt.Tx, decode func([]byte) (*harvester.Observation, error)) error {
+	obs := tx.Bucket(bucketObservations)
+	if obs == nil {
+		return nil
+	}
+	text, err := tx.CreateBucketIfNotExists(bucketText)
+	if err != nil {
+		return err
+	}
+	return rewrite(obs, func(k, v []byte) ([]byte, error) {
+		o, err := decode(v)
+		if err != nil {
+			return nil, fmt.Errorf("observation %q: %w", k, err)
+		}
+		if o == nil {
+			return append([]byte(nil), v...), nil
+		}
+		core, desc, err := encodeObservation(o)
+		if err != nil {
+			return nil, fmt.Errorf("observation %q: %w", k, err)
+		}
+		if desc != nil {
+			if err := text.Put(append([]byte(nil), k...), desc); err != nil {
+				return nil, err
+			}
+		}
+		return core, nil
+	})
 }
 
 // rewrite replaces every value of b, in key order, with what convert

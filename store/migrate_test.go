@@ -154,3 +154,94 @@ func TestMigrateFromSchema1Damaged(t *testing.T) {
 		return nil
 	})
 }
+
+// toSchema2 turns a database this build wrote back into schema 2:
+// observations hold their description (format 0xb1), there is no
+// descriptions bucket, and log rows hold theirs (format 0xc1).
+func toSchema2(t *testing.T, path string) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// A 0xb2 core keeps the description's length where 0xb1 kept its
+	// length and bytes; a 0xc2 row with its own description has a 0
+	// before the description where 0xc1 had nothing.
+	after := func(v []byte, format byte, strs int) int {
+		r := recordReader{s: string(v)}
+		r.start(format)
+		for range strs {
+			r.str()
+		}
+		return r.off
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		obs, text := tx.Bucket(bucketObservations), tx.Bucket(bucketText)
+		if err := obs.ForEach(func(k, v []byte) error {
+			at := after(v, formatObservation, 6)
+			r := recordReader{s: string(v[at:])}
+			r.uvarint()
+			at += r.off
+			old := append(append(append([]byte{formatObservationV2}, v[1:at]...), text.Get(k)...), v[at:]...)
+			return obs.Put(append([]byte(nil), k...), old)
+		}); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bucketText); err != nil {
+			return err
+		}
+		log := tx.Bucket(bucketLog)
+		if err := log.ForEach(func(k, v []byte) error {
+			at := after(v, formatContribution, 6)
+			if v[at] != 0 {
+				t.Fatalf("row %q refers to an observation: schema 2 cannot hold it", k)
+			}
+			old := append(append([]byte{formatContributionV1}, v[1:at]...), v[at+1:]...)
+			return log.Put(append([]byte(nil), k...), old)
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, []byte("2"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrateFromSchema2(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "contriblog.db")
+	b := batchOf("blog", 3)
+	b.Observations[2].Description = ""
+	log := []harvester.Contribution{row("r1", "2025-01-01"), row("r2", "2025-02-01")}
+	log[0].Description = "The first row's own description"
+	first, err := Open(path, Options{Logger: quiet, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, first, "blog", b, pass(0))
+	if err := first.ReplaceLog(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	toSchema2(t, path)
+
+	db := MustOpenPath(t, path)
+	mustCheck(t, db)
+	got := allObservations(t, db)
+	for _, o := range b.Observations {
+		if g := got[o.Key()]; g.Description != o.Description || g.Title != o.Title {
+			t.Errorf("observation %s after migration: %+v, want description %q", o.NativeID, g, o.Description)
+		}
+	}
+	if c, err := db.Contribution(ctx, "r1"); err != nil || c.Description != log[0].Description {
+		t.Errorf("Contribution(r1) = %+v, %v", c, err)
+	}
+	if res := mustSave(t, db, "blog", b, pass(1)); res.Unchanged != 3 {
+		t.Errorf("re-saving the migrated batch: %+v, want 3 unchanged", res)
+	}
+	mustCheck(t, db)
+}

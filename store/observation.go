@@ -8,32 +8,43 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// encodeObservation returns the stored form of o (see codec.go): its
-// content, without FirstSeen and LastSeen, which live in the seen bucket.
-// Because the stored bytes carry only content, an observation seen again
-// is unchanged exactly when its encoding equals the stored bytes, with
-// nothing decoded. The slice is freshly allocated, as bbolt's Put needs
-// its value to stay untouched until the transaction ends.
-func encodeObservation(o *harvester.Observation) ([]byte, error) {
+// encodeObservation returns the stored form of o (see codec.go) in two
+// parts: core, its content without FirstSeen and LastSeen (which live in
+// the seen bucket) and without its description, of which it keeps the
+// length; and text, the description (nil when there is none), which lives
+// in the descriptions bucket. Building the log reads every core and no
+// text: descriptions were four fifths of an observation. Because the
+// stored bytes carry only content, an observation seen again is unchanged
+// exactly when both parts equal the stored ones, with nothing decoded. The
+// slices are freshly allocated, as bbolt's Put needs its value to stay
+// untouched until the transaction ends.
+func encodeObservation(o *harvester.Observation) (core, text []byte, err error) {
+	desc := o.Description
+	if !utf8.ValidString(desc) {
+		desc = validUTF8(desc)
+	}
 	w := recordWriter{buf: make([]byte, 0, observationSizeHint(o))}
 	w.buf = append(w.buf, formatObservation)
-	for _, s := range []string{o.Source, o.NativeID, o.Person, o.ActivityType, o.Role, o.Title, o.Description, o.URL} {
+	for _, s := range []string{o.Source, o.NativeID, o.Person, o.ActivityType, o.Role, o.Title} {
 		w.str(s)
 	}
+	w.uvarint(uint64(len(desc)))
+	w.str(o.URL)
 	w.strs(o.OtherURLs, false)
 	w.str(o.CanonicalURL)
 	w.bool(o.URLIsListing)
 	if err := w.time(o.Date); err != nil {
-		return nil, fmt.Errorf("date: %w", err)
+		return nil, nil, fmt.Errorf("date: %w", err)
 	}
 	if err := w.time(o.EndDate); err != nil {
-		return nil, fmt.Errorf("end date: %w", err)
+		return nil, nil, fmt.Errorf("end date: %w", err)
 	}
 	w.bool(o.AllDay)
 	w.str(o.DateFallback)
@@ -47,26 +58,45 @@ func encodeObservation(o *harvester.Observation) ([]byte, error) {
 	w.strs(o.TargetAudience, false)
 	w.varint(int64(o.Quantity))
 	w.varint(o.Reach)
-	return w.buf, nil
+	if desc != "" {
+		text = []byte(desc)
+	}
+	return w.buf, text, nil
 }
 
 func observationSizeHint(o *harvester.Observation) int {
 	n := 64 + len(o.Source) + len(o.NativeID) + len(o.Person) + len(o.ActivityType) + len(o.Title) +
-		len(o.Description) + len(o.URL) + len(o.CanonicalURL) + len(o.FeedTitle)
+		len(o.URL) + len(o.CanonicalURL) + len(o.FeedTitle)
 	for _, u := range o.OtherURLs {
 		n += len(u) + 2
 	}
 	return n
 }
 
-// decodeObservation is the inverse of encodeObservation; the result shares
-// nothing with data.
-func decodeObservation(data []byte) (*harvester.Observation, error) {
-	o := new(harvester.Observation)
+// decodeObservation decodes a stored observation's core: the observation
+// without its description, and the length of the description. A record of
+// schema 2 (format 0xb1, which held its description) comes back with it.
+// The result shares nothing with data.
+func decodeObservation(data []byte) (o *harvester.Observation, descLen int, err error) {
+	o = new(harvester.Observation)
 	r := recordReader{s: string(data)}
-	r.start(formatObservation)
+	v2 := len(data) > 0 && data[0] == formatObservationV2
+	if v2 {
+		r.start(formatObservationV2)
+	} else {
+		r.start(formatObservation)
+	}
 	o.Source, o.NativeID, o.Person, o.ActivityType = r.str(), r.str(), r.str(), r.str()
-	o.Role, o.Title, o.Description, o.URL = r.str(), r.str(), r.str(), r.str()
+	o.Role, o.Title = r.str(), r.str()
+	if v2 {
+		o.Description = r.str()
+		descLen = len(o.Description)
+	} else if n := r.uvarint(); n > maxDescription {
+		r.fail(fmt.Errorf("description of %d bytes", n))
+	} else {
+		descLen = int(n)
+	}
+	o.URL = r.str()
 	o.OtherURLs = r.strs()
 	o.CanonicalURL = r.str()
 	o.URLIsListing = r.bool()
@@ -80,21 +110,26 @@ func decodeObservation(data []byte) (*harvester.Observation, error) {
 	o.AdditionalAreas, o.TargetAudience = r.strs(), r.strs()
 	o.Quantity, o.Reach = int(r.varint()), r.varint()
 	if err := r.end(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return o, nil
+	return o, descLen, nil
 }
 
-// observationDescription reads only the description of a stored
-// observation, copied out of data.
-func observationDescription(data []byte) (string, error) {
-	r := recordReader{s: string(data)}
-	r.start(formatObservation)
-	for range 6 { // source, native id, person, activity type, role, title
-		r.str()
+// maxDescription bounds the description length a record may claim (a
+// damaged record must not make anyone allocate terabytes).
+const maxDescription = 1 << 30
+
+// readDescription returns the description of the observation stored under
+// key, whose core says it has descLen bytes.
+func readDescription(tx *bolt.Tx, key []byte, descLen int) (string, error) {
+	if descLen == 0 {
+		return "", nil
 	}
-	d := r.str()
-	return d, r.err
+	text := tx.Bucket(bucketText).Get(key)
+	if len(text) != descLen {
+		return "", fmt.Errorf("its description has %d bytes, want %d", len(text), descLen)
+	}
+	return string(text), nil
 }
 
 // marshal encodes v as compact JSON without escaping <, > and & (source
@@ -160,6 +195,17 @@ func observationKey(source, nativeID string) []byte {
 // this transaction to end). An error from fn stops the walk and is
 // returned as it is.
 func (db *DB) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+	return db.forEachObservation(ctx, false, fn)
+}
+
+// ForEachBriefObservation is ForEachObservation without the descriptions,
+// which it never reads: each observation that has one comes with
+// Description empty and DescriptionOmitted set.
+func (db *DB) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+	return db.forEachObservation(ctx, true, fn)
+}
+
+func (db *DB) forEachObservation(ctx context.Context, brief bool, fn func(*harvester.Observation) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		seen := tx.Bucket(bucketSeen)
 		c := tx.Bucket(bucketObservations).Cursor()
@@ -170,10 +216,14 @@ func (db *DB) ForEachObservation(ctx context.Context, fn func(*harvester.Observa
 					return err
 				}
 			}
-			o, err := decodeObservation(v)
+			o, descLen, err := decodeObservation(v)
+			if err == nil && !brief {
+				o.Description, err = readDescription(tx, k, descLen)
+			}
 			if err != nil {
 				return fmt.Errorf("decode observation %q: %w", k, err)
 			}
+			o.DescriptionOmitted = brief && descLen > 0
 			if sv := seen.Get(k); sv != nil {
 				if o.FirstSeen, o.LastSeen, err = decodeSeen(sv); err != nil {
 					return fmt.Errorf("decode seen times of %q: %w", k, err)

@@ -61,7 +61,7 @@ func (db *DB) SaveBatches(ctx context.Context, items []BatchItem) ([]harvester.S
 	}
 	results := make([]harvester.SaveResult, len(items))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		w := writer{obs: tx.Bucket(bucketObservations), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
+		w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
 		wrote := false
 		for i := range batches {
 			r, err := w.saveBatch(&batches[i])
@@ -96,9 +96,10 @@ type pendingBatch struct {
 type pendingObservation struct {
 	key []byte
 	obs harvester.Observation
-	// enc is the stored form, or nil while Date is zero: it then depends
-	// on the stored observation and is encoded inside the transaction.
-	enc []byte
+	// enc and text are the stored form (encodeObservation), or nil while
+	// Date is zero: it then depends on the stored observation and is
+	// encoded inside the transaction.
+	enc, text []byte
 }
 
 // pending checks and encodes one batch item: every observation must carry
@@ -137,9 +138,8 @@ func (db *DB) pending(it BatchItem) (pendingBatch, error) {
 		o.Date, o.EndDate = o.Date.UTC(), o.EndDate.UTC()
 		po := pendingObservation{key: key, obs: o}
 		if !o.Date.IsZero() {
-			var err error
-			if po.enc, err = encodeObservation(&po.obs); err != nil {
-				return pendingBatch{}, fmt.Errorf("encode observation %q: %w", o.NativeID, err)
+			if err := po.encode(); err != nil {
+				return pendingBatch{}, fmt.Errorf("observation %q: %w", o.NativeID, err)
 			}
 		}
 		p.obs = append(p.obs, po)
@@ -162,7 +162,7 @@ func (db *DB) sanitiseDates(o *harvester.Observation) {
 
 // writer holds the buckets a batch writes to.
 type writer struct {
-	obs, seen, sources *bolt.Bucket
+	obs, text, seen, sources *bolt.Bucket
 }
 
 // outcome is what saving one observation did.
@@ -234,7 +234,7 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 				return 0, err
 			}
 		}
-		if err := w.obs.Put(po.key, po.enc); err != nil {
+		if err := w.put(po); err != nil {
 			return 0, err
 		}
 		return outcomeNew, w.seen.Put(po.key, encodeSeen(pass, pass))
@@ -247,7 +247,7 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 		}
 	}
 	if po.enc == nil {
-		stored, err := decodeObservation(old)
+		stored, _, err := decodeObservation(old)
 		if err != nil {
 			return 0, fmt.Errorf("decode stored observation: %w", err)
 		}
@@ -259,17 +259,33 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 	if err := w.seen.Put(po.key, encodeSeen(first, pass)); err != nil {
 		return 0, err
 	}
-	if bytes.Equal(old, po.enc) {
+	if bytes.Equal(old, po.enc) && bytes.Equal(w.text.Get(po.key), po.text) {
 		return outcomeUnchanged, nil
 	}
-	return outcomeUpdated, w.obs.Put(po.key, po.enc)
+	if po.text == nil {
+		if err := w.text.Delete(po.key); err != nil {
+			return 0, err
+		}
+	}
+	return outcomeUpdated, w.put(po)
+}
+
+// put stores both parts of an observation.
+func (w writer) put(po *pendingObservation) error {
+	if err := w.obs.Put(po.key, po.enc); err != nil {
+		return err
+	}
+	if po.text != nil {
+		return w.text.Put(po.key, po.text)
+	}
+	return nil
 }
 
 func (po *pendingObservation) encode() error {
-	enc, err := encodeObservation(&po.obs)
+	enc, text, err := encodeObservation(&po.obs)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
-	po.enc = enc
+	po.enc, po.text = enc, text
 	return nil
 }

@@ -18,6 +18,9 @@ var (
 	// bucketObservations maps an observation key to the observation
 	// without its seen times (encodeObservation).
 	bucketObservations = []byte("observations")
+	// bucketText maps an observation key to the observation's description,
+	// when it has one.
+	bucketText = []byte("descriptions")
 	// bucketSeen maps an observation key to its first and last seen times,
 	// so that seeing an unchanged observation again costs a 30-byte write
 	// instead of rewriting its JSON.
@@ -34,7 +37,7 @@ var (
 )
 
 // allBuckets are created at Open, in every schema version.
-var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID}
+var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketText, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID}
 
 // keySchemaVersion is the meta key of the schema version, a decimal
 // string so that `bbolt get` shows it as it is.
@@ -50,6 +53,7 @@ type migration func(tx *bolt.Tx) error
 var migrations = []migration{
 	createBuckets,        // 0 -> 1: the first schema
 	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
+	migrateDescriptions,  // 2 -> 3: descriptions apart from observations
 }
 
 // schemaVersion is the version this build writes and understands.

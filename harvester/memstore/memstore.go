@@ -196,6 +196,16 @@ func (s *Store) ForEachObservation(_ context.Context, fn func(*harvester.Observa
 	return nil
 }
 
+// ForEachBriefObservation gives the observations without descriptions,
+// as a real store does.
+func (s *Store) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+	return s.ForEachObservation(ctx, func(o *harvester.Observation) error {
+		o.DescriptionOmitted = o.Description != ""
+		o.Description = ""
+		return fn(o)
+	})
+}
+
 func (s *Store) Edits(context.Context) ([]harvester.Edit, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -234,6 +244,14 @@ func (s *Store) StoreLog(_ context.Context, log []harvester.Contribution, stamp 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stamp = stamp
+	// Rows built from brief observations name the observation whose
+	// description they have; a real store reads it when it reads the row.
+	log = append([]harvester.Contribution(nil), log...)
+	for i := range log {
+		if c := &log[i]; c.Description == "" && c.DescriptionOf != "" {
+			c.Description = s.Obs[c.DescriptionOf].Description
+		}
+	}
 	old, _ := json.Marshal(s.Log)
 	now, err := json.Marshal(log)
 	if err != nil {
