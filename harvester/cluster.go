@@ -33,29 +33,35 @@ const sameWorkDays = 7
 // newItems prepares the observations for clustering, in key order so that
 // nothing depends on the order they came in. Two observations with one
 // key are one (rule 4): the one seen last is kept.
-func newItems(obs []Observation, opts *LogOptions) []item {
+func newItems(obs []*Observation, opts *LogOptions) []item {
 	type keyed struct {
 		key string
 		o   *Observation
 	}
 	ks := make([]keyed, len(obs))
-	for i := range obs {
-		ks[i] = keyed{obs[i].Key(), &obs[i]}
+	for i, o := range obs {
+		ks[i] = keyed{o.Key(), o}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	m := newMemo(opts)
-	items := make([]item, 0, len(ks))
+	unique := ks[:0]
 	for i := 0; i < len(ks); {
-		best := ks[i].o
+		best := ks[i]
 		j := i + 1
 		for ; j < len(ks) && ks[j].key == ks[i].key; j++ {
-			if seenLater(ks[j].o, best) {
-				best = ks[j].o
+			if seenLater(ks[j].o, best.o) {
+				best.o = ks[j].o
 			}
 		}
-		items = append(items, m.item(best, ks[i].key))
+		unique = append(unique, best)
 		i = j
 	}
+	items := make([]item, len(unique))
+	inParallel(len(unique), func(lo, hi int) {
+		m := newMemo(opts)
+		for i := lo; i < hi; i++ {
+			items[i] = m.item(unique[i].o, unique[i].key)
+		}
+	})
 	return items
 }
 

@@ -125,7 +125,7 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 	var storeErr error
 	seen := make([]bool, len(sources))
 	for first := range out {
-		group := gather(first, out)
+		group := gather(first, out, groupWait)
 		for i, r := range h.saveGroup(ctx, pass.Started, group) {
 			f := group[i]
 			seen[f.index] = true

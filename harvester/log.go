@@ -1,7 +1,12 @@
 package harvester
 
 import (
+	"cmp"
+	"runtime"
+	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,6 +55,16 @@ type LogOptions struct {
 // without the descriptions' words, so RebuildLog reads them in full when
 // areas are configured.
 func BuildLog(obs []Observation, edits []Edit, opts LogOptions) []Contribution {
+	ptrs := make([]*Observation, len(obs))
+	for i := range obs {
+		ptrs[i] = &obs[i]
+	}
+	return buildLog(ptrs, edits, opts)
+}
+
+// buildLog is BuildLog on pointers: a rebuild keeps the observations the
+// store gives it where they are.
+func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution {
 	if opts.Vocabulary == nil {
 		opts.Vocabulary = NewVocabulary(nil)
 	}
@@ -61,28 +76,53 @@ func BuildLog(obs []Observation, edits []Edit, opts LogOptions) []Contribution {
 	groups := partition(len(items), ruleEdges(items), edits, ix).groups()
 	rows := make([]row, len(groups))
 	rowOf := make([]int, len(items))
-	for g, members := range groups {
-		rows[g] = mergeRow(members, items, &opts)
-		for _, i := range members {
-			rowOf[i] = g
+	inParallel(len(groups), func(lo, hi int) {
+		for g := lo; g < hi; g++ {
+			rows[g] = mergeRow(groups[g], items, &opts)
+			for _, i := range groups[g] {
+				rowOf[i] = g
+			}
 		}
-	}
-	applyEdits(rows, rowOf, edits, ix)
-	log := make([]Contribution, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		tagRow(r, items, &opts)
-		if !r.curated("role") {
-			r.c.Role = firstNonEmpty(r.explicitRole, opts.Vocabulary.Role(r.c.ActivityType))
-		}
-		sort.Strings(r.c.Curated)
-		log[i] = r.c
-	}
-	sort.Slice(log, func(i, j int) bool {
-		if log[i].Date != log[j].Date {
-			return log[i].Date < log[j].Date
-		}
-		return log[i].ID < log[j].ID
 	})
+	applyEdits(rows, rowOf, edits, ix)
+	inParallel(len(rows), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &rows[i]
+			tagRow(r, items, &opts)
+			if !r.curated("role") {
+				r.c.Role = firstNonEmpty(r.explicitRole, opts.Vocabulary.Role(r.c.ActivityType))
+			}
+			sort.Strings(r.c.Curated)
+		}
+	})
+	// Sorted by position, not by moving rows of 400 bytes about.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(rows[a].c.Date, rows[b].c.Date), strings.Compare(rows[a].c.ID, rows[b].c.ID))
+	})
+	log := make([]Contribution, len(rows))
+	for i, r := range order {
+		log[i] = rows[r].c
+	}
 	return log
+}
+
+// inParallel calls fn on consecutive parts of [0, n), one per CPU, and
+// waits for them: building the log is CPU work on every row, done after
+// the last fetch while nothing else runs. Small inputs get one part.
+func inParallel(n int, fn func(lo, hi int)) {
+	parts := min(runtime.GOMAXPROCS(0), n/1024+1)
+	if parts <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	size := (n + parts - 1) / parts
+	for lo := 0; lo < n; lo += size {
+		wg.Go(func() { fn(lo, min(lo+size, n)) })
+	}
+	wg.Wait()
 }

@@ -121,7 +121,12 @@ func TestBuildLogInputUntouched(t *testing.T) {
 func TestRuleEdgesMatchPairwise(t *testing.T) {
 	for seed := int64(1); seed <= 30; seed++ {
 		opts := LogOptions{Location: time.UTC, Vocabulary: NewVocabulary(nil)}
-		items := newItems(randomObs(rand.New(rand.NewSource(seed)), 400), &opts)
+		obs := randomObs(rand.New(rand.NewSource(seed)), 400)
+		ptrs := make([]*Observation, len(obs))
+		for i := range obs {
+			ptrs[i] = &obs[i]
+		}
+		items := newItems(ptrs, &opts)
 		fast := newEdgeSet(len(items))
 		titleEdges(items, fast)
 		speakingEdges(items, fast)

@@ -19,21 +19,27 @@ func isStoreError(err error) bool {
 	return errors.As(err, &se)
 }
 
-// A group of harvests is saved in one transaction, so that one fsync
+// A group of harvests is saved in one transaction, so that one commit (two
+// fsyncs, and the rewrite of every page on the paths to what changed)
 // serves many sources. The bounds keep memory flat: the writer holds at
 // most one group, and the fetchers wait while it is full.
 const (
 	maxGroupSources = 64
 	maxGroupBytes   = 16 << 20
+	// groupWait is how long a group waits for more harvests after its
+	// first. Taking only what was ready made a group per source when the
+	// writer kept up, and a thousand commits cost a third of a cold pass;
+	// a source's result is told this much later at most.
+	groupWait = 250 * time.Millisecond
 )
 
-// gather returns first and whatever further harvests are ready on out
-// without waiting, within the group bounds. While the writer saves a
-// group, the next one gathers: the slower saving is, the larger groups
-// grow and the fewer transactions there are.
-func gather(first fetched, out <-chan fetched) []fetched {
+// gather returns first and the further harvests that arrive on out within
+// wait of it, within the group bounds, in the order they came.
+func gather(first fetched, out <-chan fetched, wait time.Duration) []fetched {
 	group := []fetched{first}
 	size := first.size()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	for len(group) < maxGroupSources && size < maxGroupBytes {
 		select {
 		case f, ok := <-out:
@@ -42,7 +48,7 @@ func gather(first fetched, out <-chan fetched) []fetched {
 			}
 			group = append(group, f)
 			size += f.size()
-		default:
+		case <-timer.C:
 			return group
 		}
 	}

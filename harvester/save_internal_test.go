@@ -3,6 +3,7 @@ package harvester
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func readyHarvests(n, descLen int) chan fetched {
@@ -13,7 +14,7 @@ func readyHarvests(n, descLen int) chan fetched {
 	return out
 }
 
-// gather takes what is ready, within the group bounds, and never waits.
+// gather takes what arrives within its wait, within the group bounds.
 func TestGather(t *testing.T) {
 	tests := []struct {
 		name        string
@@ -34,7 +35,7 @@ func TestGather(t *testing.T) {
 				close(out)
 			}
 			first := <-readyHarvests(1, tt.desc)
-			group := gather(first, out)
+			group := gather(first, out, 20*time.Millisecond)
 			if len(group) != tt.want {
 				t.Errorf("group of %d, want %d", len(group), tt.want)
 			}
@@ -44,5 +45,18 @@ func TestGather(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A harvest that arrives while the group waits joins it.
+func TestGatherWaits(t *testing.T) {
+	out := make(chan fetched)
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		out <- fetched{index: 1}
+		close(out)
+	}()
+	if group := gather(fetched{}, out, time.Minute); len(group) != 2 {
+		t.Errorf("group of %d, want the late harvest in it too", len(group))
 	}
 }
