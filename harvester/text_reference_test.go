@@ -268,3 +268,26 @@ func FuzzTextSameAsReference(f *testing.F) {
 		}
 	})
 }
+
+// lastSeparator is the last of any separator, as LastIndex of each finds.
+func TestLastSeparator(t *testing.T) {
+	pieces := []string{"a", " ", "|", "-", "—", "–", "·", " | ", " - ", " — ", " – ", " · ", "x y"}
+	r := uint32(1)
+	for n := 0; n < 5000; n++ {
+		var b strings.Builder
+		for range n % 9 {
+			r = r*1664525 + 1013904223
+			b.WriteString(pieces[int(r>>8)%len(pieces)])
+		}
+		s := b.String()
+		want, wantLen := -1, 0
+		for _, sep := range titleSeparators {
+			if i := strings.LastIndex(s, sep); i > want {
+				want, wantLen = i, len(sep)
+			}
+		}
+		if at, l := lastSeparator(s); at != want || l != wantLen {
+			t.Fatalf("lastSeparator(%q) = %d, %d; want %d, %d", s, at, l, want, wantLen)
+		}
+	}
+}

@@ -32,12 +32,7 @@ func displayTitle(title, ft string) string {
 	if ft == "" {
 		return title
 	}
-	best, sepLen := -1, 0
-	for _, sep := range titleSeparators {
-		if i := strings.LastIndex(title, sep); i > best {
-			best, sepLen = i, len(sep)
-		}
-	}
+	best, sepLen := lastSeparator(title)
 	if best <= 0 {
 		return title
 	}
@@ -46,6 +41,24 @@ func displayTitle(title, ft string) string {
 		return title
 	}
 	return strings.TrimSpace(head)
+}
+
+// lastSeparator finds the last of the titleSeparators in title (-1 when
+// there is none) and its length. They all start with a space, so one walk
+// back over the spaces finds it.
+func lastSeparator(title string) (at, n int) {
+	for end := len(title); ; {
+		i := strings.LastIndexByte(title[:end], ' ')
+		if i < 0 {
+			return -1, 0
+		}
+		for _, sep := range titleSeparators {
+			if strings.HasPrefix(title[i:], sep) {
+				return i, len(sep)
+			}
+		}
+		end = i
+	}
 }
 
 // foldTitle lower-cases s, turns every rune that is not a letter, digit or
