@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -130,16 +131,25 @@ func (m *memo) item(o *Observation, key string) item {
 }
 
 // ruleEdges lists pairs of items that rules 1, 2, 3 and 3b make one
-// contribution, as a spanning forest. Edges rather than a finished
-// partition, so that a split edit can leave out the edges of the
-// observations it separates. Which forest comes out may depend on map
-// order; the partition it spans does not, and nothing else is used.
+// contribution: a spanning forest per rule, the rules run side by side.
+// Edges rather than a finished partition, so that a split edit can leave
+// out the edges of the observations it separates (all of them, so a pair
+// two rules both join is no matter). Which forests come out may depend on
+// map order; the partition they span does not, and nothing else is used.
 func ruleEdges(items []item) [][2]int {
-	es := newEdgeSet(len(items))
-	urlEdges(items, es)
-	titleEdges(items, es)
-	speakingEdges(items, es)
-	return es.edges
+	rules := []func([]item, *edgeSet){urlEdges, titleEdges, speakingEdges}
+	sets := make([]*edgeSet, len(rules))
+	var wg sync.WaitGroup
+	for r, rule := range rules {
+		sets[r] = newEdgeSet(len(items))
+		wg.Go(func() { rule(items, sets[r]) })
+	}
+	wg.Wait()
+	var edges [][2]int
+	for _, es := range sets {
+		edges = append(edges, es.edges...)
+	}
+	return edges
 }
 
 // titleEdges joins items of the same person and family whose titles are

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -93,7 +94,11 @@ func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, on
 
 // printPass writes one line per source: name, new, updated, unchanged,
 // and its error or status.
-func printPass(w io.Writer, p *harvester.Pass) {
+func printPass(out io.Writer, p *harvester.Pass) {
+	// tabwriter writes a cell at a time: ten thousand writes to a pipe
+	// for a thousand sources, unbuffered.
+	w := bufio.NewWriter(out)
+	defer w.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tNEW\tUPDATED\tUNCHANGED\tSTATUS")
 	for _, r := range p.Results {

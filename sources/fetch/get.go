@@ -116,6 +116,12 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 func readBody(resp *http.Response, limit int64) ([]byte, error) {
 	br := bufio.NewReader(resp.Body)
 	var body io.Reader = br
+	// The announced length sizes the buffer (a body read by doubling
+	// allocates and copies twice its size), within limit: a server may lie.
+	size := 512
+	if resp.ContentLength > 0 {
+		size = int(min(resp.ContentLength, limit, maxSizeHint)) + 1
+	}
 	magic, _ := br.Peek(2)
 	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") || bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(br)
@@ -123,9 +129,9 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 			return nil, fmt.Errorf("bad gzip body: %w", err)
 		}
 		defer zr.Close()
-		body = zr
+		body, size = zr, 512
 	}
-	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	b, err := readAll(io.LimitReader(body, limit+1), size)
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
@@ -133,6 +139,28 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %s (max_bytes)", ErrTooLarge, humanBytes(limit))
 	}
 	return b, nil
+}
+
+// maxSizeHint bounds the buffer an announced Content-Length allocates
+// before any of the body has arrived.
+const maxSizeHint = 8 << 20
+
+// readAll is io.ReadAll starting with a buffer of size bytes.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append grow it
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // describe turns transport errors into sentences that say which stage

@@ -1,0 +1,44 @@
+package fetch
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The announced length only sizes the buffer: a body longer or shorter
+// than it, or none announced, reads whole, and an absurd one allocates no
+// more than the limit allows.
+func TestReadBodyWhateverTheAnnouncedLength(t *testing.T) {
+	body := strings.Repeat("<item>x</item>", 1000)
+	tests := []struct {
+		name    string
+		length  int64
+		limit   int64
+		wantErr error
+	}{
+		{"exact", int64(len(body)), 1 << 20, nil},
+		{"none", -1, 1 << 20, nil},
+		{"shorter than the body", 10, 1 << 20, nil},
+		{"longer than the body", int64(len(body)) * 3, 1 << 20, nil},
+		{"absurd", 1 << 50, 1 << 20, nil},
+		{"over the limit", int64(len(body)), 100, ErrTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{ContentLength: tt.length, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
+			got, err := readBody(resp, tt.limit)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && string(got) != body {
+				t.Errorf("read %d bytes, want the %d of the body", len(got), len(body))
+			}
+			if cap(got) > 2*(1<<20) {
+				t.Errorf("buffer of %d bytes for a body of %d", cap(got), len(body))
+			}
+		})
+	}
+}
