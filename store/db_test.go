@@ -247,6 +247,7 @@ func TestOpenDamaged(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "contriblog.db")
 	db := MustOpenPath(t, path)
 	mustSave(t, db, "blog", batchOf("blog", 1), pass(0))
+	pageSize := int64(db.bolt.Info().PageSize)
 	db.Close()
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -254,7 +255,7 @@ func TestOpenDamaged(t *testing.T) {
 	}
 	// Scribble over the root-bucket field of both meta pages, after the
 	// magic number: their checksums no longer match.
-	for _, page := range []int64{0, int64(os.Getpagesize())} {
+	for _, page := range []int64{0, pageSize} {
 		if _, err := f.WriteAt([]byte{0xde, 0xad, 0xbe, 0xef}, page+16+16); err != nil {
 			t.Fatal(err)
 		}
