@@ -95,17 +95,21 @@ func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution 
 			sort.Strings(r.c.Curated)
 		}
 	})
-	// Sorted by position, not by moving rows of 400 bytes about.
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
+	// Sorted by small keys, not by moving rows of 400 bytes about.
+	type sortKey struct {
+		date, id string
+		row      int
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(strings.Compare(rows[a].c.Date, rows[b].c.Date), strings.Compare(rows[a].c.ID, rows[b].c.ID))
+	order := make([]sortKey, len(rows))
+	for i := range rows {
+		order[i] = sortKey{rows[i].c.Date, rows[i].c.ID, i}
+	}
+	slices.SortFunc(order, func(a, b sortKey) int {
+		return cmp.Or(strings.Compare(a.date, b.date), strings.Compare(a.id, b.id))
 	})
 	log := make([]Contribution, len(rows))
-	for i, r := range order {
-		log[i] = rows[r].c
+	for i, k := range order {
+		log[i] = rows[k.row].c
 	}
 	return log
 }

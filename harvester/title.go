@@ -43,6 +43,14 @@ func displayTitle(title, ft string) string {
 	return strings.TrimSpace(head)
 }
 
+// separatorStart marks the bytes that follow the space of a separator.
+var separatorStart = func() (m [256]bool) {
+	for _, sep := range titleSeparators {
+		m[sep[1]] = true
+	}
+	return m
+}()
+
 // lastSeparator finds the last of the titleSeparators in title (-1 when
 // there is none) and its length. They all start with a space, so one walk
 // back over the spaces finds it.
@@ -52,9 +60,12 @@ func lastSeparator(title string) (at, n int) {
 		if i < 0 {
 			return -1, 0
 		}
-		for _, sep := range titleSeparators {
-			if strings.HasPrefix(title[i:], sep) {
-				return i, len(sep)
+		// Most spaces are between words: the byte after one tells.
+		if i+1 < len(title) && separatorStart[title[i+1]] {
+			for _, sep := range titleSeparators {
+				if strings.HasPrefix(title[i:], sep) {
+					return i, len(sep)
+				}
 			}
 		}
 		end = i
