@@ -73,6 +73,7 @@ func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*h
 	if err != nil {
 		return nil, err
 	}
+	fitLimit(len(cfg.Sources))
 	return &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: logOptions(cfg),
 		Logger: m.logger, Now: m.Now}, nil
 }

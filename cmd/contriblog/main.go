@@ -66,7 +66,28 @@ func tuneGC(getenv func(string) string) {
 		debug.SetGCPercent(400)
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(150 << 20)
+		debug.SetMemoryLimit(baseMemoryLimit)
+		memoryLimitTuned = true
+	}
+}
+
+const (
+	// baseMemoryLimit is the soft limit tuneGC sets.
+	baseMemoryLimit = 150 << 20
+	// memoryPerSource is about what building the log keeps live per feed
+	// of 50 items: the limit must stay above it, or past 1,000 feeds the
+	// collector runs without pause (3,000 feeds harvested 1.6x slower).
+	memoryPerSource = 150 << 10
+)
+
+// memoryLimitTuned says that tuneGC chose the memory limit (the user did
+// not), so that fitLimit may raise it.
+var memoryLimitTuned bool
+
+// fitLimit raises the soft memory limit for a pass over many sources.
+func fitLimit(sources int) {
+	if memoryLimitTuned {
+		debug.SetMemoryLimit(max(baseMemoryLimit, int64(sources)*memoryPerSource))
 	}
 }
 
