@@ -1,6 +1,7 @@
 package harvester
 
 import (
+	"fmt"
 	"html"
 	"strings"
 	"testing"
@@ -222,24 +223,33 @@ var textCases = []string{
 	"abcdefg é  hijklmno", "abcdefgh\u00a0ijklmnop",
 }
 
+// differences lists where the rewritten functions disagree with the
+// reference on s.
+func differences(s string) []string {
+	var out []string
+	if got, want := PlainText(s), refPlainText(s); got != want {
+		out = append(out, fmt.Sprintf("PlainText(%q) = %q, reference %q", s, got, want))
+	}
+	if got, want := CleanText(s), refCleanText(s); got != want {
+		out = append(out, fmt.Sprintf("CleanText(%q) = %q, reference %q", s, got, want))
+	}
+	for _, max := range []int{1, 2, 3, 5, 8, 13, 40} {
+		if got, want := Truncate(s, max), refTruncate(s, max); got != want {
+			out = append(out, fmt.Sprintf("Truncate(%q, %d) = %q, reference %q", s, max, got, want))
+		}
+	}
+	for markup, ok := range map[bool]*[256]bool{false: &cleanByte, true: &plainByte} {
+		if got, want := scanClean(s, markup), refScanClean(s, ok); got != want {
+			out = append(out, fmt.Sprintf("scanClean(%q, %v) = %v, reference %v", s, markup, got, want))
+		}
+	}
+	return out
+}
+
 func TestTextSameAsReference(t *testing.T) {
 	for _, s := range textCases {
-		if got, want := PlainText(s), refPlainText(s); got != want {
-			t.Errorf("PlainText(%q) = %q, reference %q", s, got, want)
-		}
-		if got, want := CleanText(s), refCleanText(s); got != want {
-			t.Errorf("CleanText(%q) = %q, reference %q", s, got, want)
-		}
-		for _, max := range []int{1, 2, 3, 5, 8, 13, 40} {
-			if got, want := Truncate(s, max), refTruncate(s, max); got != want {
-				t.Errorf("Truncate(%q, %d) = %q, reference %q", s, max, got, want)
-			}
-		}
-		for _, markup := range []bool{false, true} {
-			ok := map[bool]*[256]bool{false: &cleanByte, true: &plainByte}[markup]
-			if got, want := scanClean(s, markup), refScanClean(s, ok); got != want {
-				t.Errorf("scanClean(%q, %v) = %v, reference %v", s, markup, got, want)
-			}
+		for _, d := range differences(s) {
+			t.Error(d)
 		}
 	}
 }
@@ -249,22 +259,8 @@ func FuzzTextSameAsReference(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := PlainText(s), refPlainText(s); got != want {
-			t.Fatalf("PlainText(%q) = %q, reference %q", s, got, want)
-		}
-		if got, want := CleanText(s), refCleanText(s); got != want {
-			t.Fatalf("CleanText(%q) = %q, reference %q", s, got, want)
-		}
-		for _, max := range []int{1, 2, 3, 5, 8, 13, 40} {
-			if got, want := Truncate(s, max), refTruncate(s, max); got != want {
-				t.Fatalf("Truncate(%q, %d) = %q, reference %q", s, max, got, want)
-			}
-		}
-		for _, markup := range []bool{false, true} {
-			ok := map[bool]*[256]bool{false: &cleanByte, true: &plainByte}[markup]
-			if got, want := scanClean(s, markup), refScanClean(s, ok); got != want {
-				t.Fatalf("scanClean(%q, %v) = %v, reference %v", s, markup, got, want)
-			}
+		if d := differences(s); d != nil {
+			t.Fatal(strings.Join(d, "\n"))
 		}
 	})
 }
