@@ -100,10 +100,10 @@ func decodeContribution(data []byte) (*harvester.Contribution, error) {
 	}
 	c.ID, c.Person, c.ActivityType, c.Date, c.EndDate = r.str(), r.str(), r.str(), r.str(), r.str()
 	c.Title = r.str()
-	describer := 0
+	var describer uint64 // 1 + the position of the observation described, or 0
 	if v1 {
 		c.Description = r.str()
-	} else if describer = r.n(0); describer == 0 {
+	} else if describer = r.uvarint(); describer == 0 {
 		c.Description = r.str()
 	}
 	c.URL, c.Role, c.PrimaryArea = r.str(), r.str(), r.str()
@@ -125,7 +125,7 @@ func decodeContribution(data []byte) (*harvester.Contribution, error) {
 		return nil, err
 	}
 	if describer > 0 {
-		if describer > len(c.Observations) {
+		if describer > uint64(len(c.Observations)) {
 			return nil, fmt.Errorf("description of observation %d of %d", describer, len(c.Observations))
 		}
 		o := &c.Observations[describer-1]

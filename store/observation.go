@@ -189,7 +189,8 @@ func observationKey(source, nativeID string) []byte {
 
 // ForEachObservation calls fn with a copy of every stored observation, in
 // key order, with FirstSeen and LastSeen filled in (the strings of one
-// observation share one allocation). It runs in one read
+// observation share one allocation, its description another). It runs in
+// one read
 // transaction, so fn sees a consistent snapshot; fn should be quick and
 // must not write to db (a writer that needs to grow the file waits for
 // this transaction to end). An error from fn stops the walk and is

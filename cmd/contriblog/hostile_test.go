@@ -310,13 +310,7 @@ func silentServer(t *testing.T) string {
 // closedPort is the URL of a loopback port nothing listens on.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
+	return "http://" + freeAddr(t)
 }
 
 // dnsFailureIsLocal reports whether the DNS case can run without touching
