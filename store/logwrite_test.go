@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -114,6 +116,48 @@ func TestStoreLogChunks(t *testing.T) {
 		if c, err := db.Contribution(ctx, log[i].ID); err != nil || c.Date != log[i].Date {
 			t.Errorf("row %d: %+v %v", i, c.Date, err)
 		}
+	}
+	mustCheck(t, db)
+}
+
+// A row that cannot be encoded fails StoreLog even when the chunks before
+// it were written already: the stored log stays as it was, and the next
+// StoreLog works.
+func TestStoreLogFailsInALaterChunk(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	old := []harvester.Contribution{row("old1", "2024-01-01"), row("old2", "2024-01-02")}
+	if _, err := db.StoreLog(ctx, old, "s0"); err != nil {
+		t.Fatal(err)
+	}
+	n := 2*logChunkRows + 5
+	log := make([]harvester.Contribution, n)
+	for i := range log {
+		log[i] = row(fmt.Sprintf("id%06d", i), "2025-01-01") // one date: rows in position order
+	}
+	// A zone offset time's binary form cannot hold, in the second chunk.
+	bad := logChunkRows + 3
+	log[bad].Observations[0].FirstSeen = pass(0).In(time.FixedZone("far", -40000*60))
+	changed, err := db.StoreLog(ctx, log, "s1")
+	if err == nil || changed {
+		t.Fatalf("changed=%v err=%v, want an error", changed, err)
+	}
+	if !strings.Contains(err.Error(), log[bad].ID) {
+		t.Errorf("error %q does not name the row", err)
+	}
+	if got := readLog(t, db); strings.Join(got, ",") != "old1,old2" {
+		t.Errorf("the stored log changed: %q", got)
+	}
+	if st := mustLogState(t, db); st.Stamp != "s0" || st.Rows != 2 {
+		t.Errorf("state %+v, want the old log's", st)
+	}
+	mustCheck(t, db)
+	log[bad].Observations[0].FirstSeen = pass(0)
+	if changed, err := db.StoreLog(ctx, log, "s2"); err != nil || !changed {
+		t.Fatalf("after the failure: changed=%v err=%v", changed, err)
+	}
+	if got := readLog(t, db); len(got) != n {
+		t.Errorf("%d rows, want %d", len(got), n)
 	}
 	mustCheck(t, db)
 }
