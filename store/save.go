@@ -61,7 +61,7 @@ func (db *DB) SaveBatches(ctx context.Context, items []BatchItem) ([]harvester.S
 	}
 	results := make([]harvester.SaveResult, len(items))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
+		w := newWriter(tx)
 		wrote := false
 		for i := range batches {
 			r, err := w.saveBatch(&batches[i])
@@ -163,6 +163,21 @@ func (db *DB) sanitiseDates(o *harvester.Observation) {
 // writer holds the buckets a batch writes to.
 type writer struct {
 	obs, text, seen, sources *bolt.Bucket
+}
+
+// savedFill is how full bbolt fills a page of saved records when it
+// splits one. Its default, half, suits keys that arrive in random order;
+// ours arrive a source at a time, in runs, so half-full pages doubled the
+// database (233 MB for 93 MB of feeds), every byte written and every page
+// a rebuild or an export maps. A tenth is left for records that grow.
+const savedFill = 0.9
+
+func newWriter(tx *bolt.Tx) writer {
+	w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
+	for _, b := range []*bolt.Bucket{w.obs, w.text, w.seen, w.sources} {
+		b.FillPercent = savedFill
+	}
+	return w
 }
 
 // outcome is what saving one observation did.

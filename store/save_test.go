@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/contriblog/contriblog/harvester"
 )
@@ -317,4 +320,40 @@ func TestSeenRoundTrip(t *testing.T) {
 	if _, _, err := decodeSeen([]byte("short")); err == nil {
 		t.Error("a short seen record decoded")
 	}
+}
+
+// Sources are saved in groups whose keys interleave with those saved
+// before ("feed-10" lands between "feed-1" and "feed-100"), as a pass
+// over many feeds saves them. The pages holding them must still be well
+// filled: at bbolt's default of half, the database was twice its data.
+func TestSavedPagesAreFilled(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const sources, perGroup = 240, 16
+	for g := 0; g < sources; g += perGroup {
+		var items []BatchItem
+		for s := g; s < g+perGroup; s++ {
+			name := fmt.Sprintf("feed-%d", s)
+			items = append(items, BatchItem{State: harvester.SourceState{Name: name, Type: "feed"}, Batch: benchBatch(name), Pass: pass(0)})
+		}
+		if _, err := db.SaveBatches(ctx, items); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pageSize := db.bolt.Info().PageSize
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketObservations, bucketText, bucketSeen} {
+			st := tx.Bucket(name).Stats()
+			fill := float64(st.LeafInuse) / float64(st.LeafPageN*pageSize)
+			t.Logf("%s: %d leaf pages, %.0f%% full", name, st.LeafPageN, 100*fill)
+			if fill < 0.75 {
+				t.Errorf("%s: leaf pages %.0f%% full, want at least 75%%", name, 100*fill)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, db)
 }
