@@ -69,7 +69,7 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 	defer close(stop)
 	chunks := encodeChunks(log, keys, order, stop)
 	sum := newLogHasher()
-	reset := true
+	first := true
 	for c := range chunks {
 		if c.err != nil {
 			return false, c.err
@@ -78,7 +78,7 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 			sum.add(c.rows[i].key, &c.rows[i].sum)
 		}
 		if err := db.update(ctx, func(tx *bolt.Tx) error {
-			if reset {
+			if first { // what an interrupted StoreLog left goes with it
 				if err := resetLogNext(tx); err != nil {
 					return err
 				}
@@ -87,12 +87,7 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 		}); err != nil {
 			return false, fmt.Errorf("replace log: %w", err)
 		}
-		reset = false
-	}
-	if reset { // an empty log: no chunk made the buckets
-		if err := db.update(ctx, resetLogNext); err != nil {
-			return false, fmt.Errorf("replace log: %w", err)
-		}
+		first = false
 	}
 	index := <-indexed
 	hash := sum.sum()
@@ -119,12 +114,14 @@ type encodedChunk struct {
 
 // encodeChunks encodes the rows in order, a chunk at a time, and hands
 // each chunk over as soon as it is done; it stops (and closes the channel)
-// after an error or when stop is closed.
+// after an error or when stop is closed. An empty log is one empty chunk,
+// so that its transaction still makes the buckets of the log being
+// written.
 func encodeChunks(log []harvester.Contribution, keys [][]byte, order []int, stop <-chan struct{}) <-chan encodedChunk {
 	out := make(chan encodedChunk)
 	go func() {
 		defer close(out)
-		for start := 0; start < len(order); start += logChunkRows {
+		for start := 0; start == 0 || start < len(order); start += logChunkRows {
 			rows, err := encodeRows(log, keys, order[start:min(start+logChunkRows, len(order))])
 			select {
 			case out <- encodedChunk{rows, err}:
