@@ -73,11 +73,12 @@ func writeObservations(dir string, n int) (string, error) {
 		b := &harvester.Batch{}
 		for item := 0; item < 50 && feed*50+item < n; item++ {
 			seed := feed*7919 + item*104729
+			first, second := description(seed)
 			b.Observations = append(b.Observations, harvester.Observation{
 				Source: fmt.Sprintf("feed-%d", feed), NativeID: fmt.Sprintf("blog%d-post%d", feed, item),
 				Person: "Bench Person", ActivityType: harvester.TypeBlog,
 				Title:       fmt.Sprintf("Post %d of blog %d: %s", item, feed, phrase(seed, 6)),
-				Description: phrase(seed+1, 90+seed%60) + " " + phrase(seed+2, 40+seed%50),
+				Description: first + " " + second,
 				URL:         fmt.Sprintf("https://blog%d.example.com/posts/%d/", feed, item),
 				Date:        now.AddDate(0, 0, -(item*6)%300).Add(-time.Duration(feed) * time.Minute).UTC(),
 				Authors:     []string{fmt.Sprintf("Author %d", feed)},
