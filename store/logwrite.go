@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -23,6 +24,13 @@ import (
 // peak memory of a rebuild. Rows are a few hundred bytes (descriptions are
 // kept by reference), and each commit costs two fsyncs.
 const logChunkRows = 16384
+
+// logPieceRows is how many rows are encoded at a time. Pieces are much
+// smaller than a transaction so that bbolt, which writes on one CPU, starts
+// on the first rows at once and puts rows while the next are encoded on
+// the others: waiting for a whole chunk to be encoded first left the
+// writer idle for a fifth of StoreLog.
+const logPieceRows = 2048
 
 // bucketLogNext holds the log being written, as nested buckets named like
 // the log's own, until StoreLog's last transaction moves them in place of
@@ -63,68 +71,85 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 	// the rows are encoded and written.
 	indexed := make(chan []logRow, 1)
 	go func() { indexed <- db.logIndex(log, keys, order) }()
-	// A chunk is encoded (on all CPUs) while the one before it is written
-	// (bbolt writes on one): the writing alone was a third of a rebuild.
+	// Rows are encoded (on all CPUs) while the ones before them are
+	// written (bbolt writes on one): the writing alone was a third of a
+	// rebuild.
 	stop := make(chan struct{})
 	defer close(stop)
-	chunks := encodeChunks(log, keys, order, stop)
+	pieces := encodePieces(log, keys, order, stop)
 	sum := newLogHasher()
-	first := true
-	for c := range chunks {
-		if c.err != nil {
-			return false, c.err
-		}
-		for i := range c.rows {
-			sum.add(c.rows[i].key, &c.rows[i].sum)
-		}
-		if err := db.update(ctx, func(tx *bolt.Tx) error {
-			if first { // what an interrupted StoreLog left goes with it
+	var encodeErr error
+	piece, more := <-pieces
+	for first := true; more; first = false {
+		err := db.update(ctx, func(tx *bolt.Tx) error {
+			if first {
+				// What an interrupted StoreLog left goes with it. The
+				// index goes in first: it is ready by the time the first
+				// rows are, and bbolt moves a bucket only as committed.
 				if err := resetLogNext(tx); err != nil {
 					return err
 				}
+				if err := putIndex(tx, <-indexed); err != nil {
+					return err
+				}
 			}
-			return putRows(tx, c.rows)
-		}); err != nil {
+			for n := 0; more && n < logChunkRows; piece, more = <-pieces {
+				if piece.err != nil {
+					encodeErr = piece.err
+					return piece.err
+				}
+				for i := range piece.rows {
+					sum.add(piece.rows[i].key, &piece.rows[i].sum)
+				}
+				if err := putRows(tx, piece.rows); err != nil {
+					return err
+				}
+				n += len(piece.rows)
+			}
+			return nil
+		})
+		if encodeErr != nil {
+			return false, encodeErr
+		}
+		if err != nil {
 			return false, fmt.Errorf("replace log: %w", err)
 		}
-		first = false
 	}
-	index := <-indexed
 	hash := sum.sum()
 	err = db.update(ctx, func(tx *bolt.Tx) error {
-		changed, err = putIndex(tx, index, hash, stamp)
-		return err
+		if bytes.Equal(storedLogSum(tx), hash) {
+			// The same rows: the stored log stays, and only the stamp
+			// is recorded.
+			return errors.Join(tx.DeleteBucket(bucketLogNext), tx.Bucket(bucketMeta).Put(keyLogStamp, []byte(stamp)))
+		}
+		changed = true
+		return swapLog(tx, hash, len(log), stamp)
 	})
-	if err == nil && changed {
-		// bbolt moves a bucket as it was committed, so the index is
-		// committed first.
-		err = db.update(ctx, func(tx *bolt.Tx) error { return swapLog(tx, hash, len(log), stamp) })
-	}
 	if err != nil {
 		return false, fmt.Errorf("replace log: %w", err)
 	}
 	return changed, nil
 }
 
-// encodedChunk is up to logChunkRows rows, encoded, in key order.
-type encodedChunk struct {
+// encodedPiece is up to logPieceRows rows, encoded, in key order.
+type encodedPiece struct {
 	rows []logRow
 	err  error
 }
 
-// encodeChunks encodes the rows in order, a chunk at a time, and hands
-// each chunk over as soon as it is done; it stops (and closes the channel)
-// after an error or when stop is closed. An empty log is one empty chunk,
-// so that its transaction still makes the buckets of the log being
-// written.
-func encodeChunks(log []harvester.Contribution, keys [][]byte, order []int, stop <-chan struct{}) <-chan encodedChunk {
-	out := make(chan encodedChunk)
+// encodePieces encodes the rows in order, a piece at a time, and hands
+// each piece over as soon as it is done, up to a transaction's worth
+// ahead of the writer; it stops (and closes the channel) after an error
+// or when stop is closed. An empty log is one empty piece, so that the
+// first transaction still makes the buckets of the log being written.
+func encodePieces(log []harvester.Contribution, keys [][]byte, order []int, stop <-chan struct{}) <-chan encodedPiece {
+	out := make(chan encodedPiece, logChunkRows/logPieceRows)
 	go func() {
 		defer close(out)
-		for start := 0; start == 0 || start < len(order); start += logChunkRows {
-			rows, err := encodeRows(log, keys, order[start:min(start+logChunkRows, len(order))])
+		for start := 0; start == 0 || start < len(order); start += logPieceRows {
+			rows, err := encodeRows(log, keys, order[start:min(start+logPieceRows, len(order))])
 			select {
-			case out <- encodedChunk{rows, err}:
+			case out <- encodedPiece{rows, err}:
 			case <-stop:
 				return
 			}
@@ -137,17 +162,27 @@ func encodeChunks(log []harvester.Contribution, keys [][]byte, order []int, stop
 }
 
 // logIndex is the log's index, sorted by id: each id points at its first
-// row in key order.
+// row in key order. Sorting by id, then key, puts the rows that share an
+// id side by side, the one to keep first: no set of ids is needed.
 func (db *DB) logIndex(log []harvester.Contribution, keys [][]byte, order []int) []logRow {
-	index := make([]logRow, 0, len(order))
-	ids := make(map[string]bool, len(order))
-	for _, pos := range order {
-		r := logRow{key: keys[pos], id: []byte(log[pos].ID)}
-		if db.indexed(&r, ids) {
+	all := make([]logRow, len(order))
+	for i, pos := range order {
+		all[i] = logRow{key: keys[pos], id: []byte(log[pos].ID)}
+	}
+	slices.SortFunc(all, func(a, b logRow) int {
+		return cmp.Or(bytes.Compare(a.id, b.id), bytes.Compare(a.key, b.key))
+	})
+	index := all[:0]
+	for i, r := range all {
+		switch {
+		case len(r.id) == 0:
+			db.logger.Warn("log row without id: it cannot be looked up", "key", fmt.Sprintf("%q", r.key))
+		case i > 0 && bytes.Equal(r.id, all[i-1].id):
+			db.logger.Warn("two log rows share an id: the older one is the one looked up", "id", string(r.id))
+		default:
 			index = append(index, r)
 		}
 	}
-	slices.SortFunc(index, func(a, b logRow) int { return bytes.Compare(a.id, b.id) })
 	return index
 }
 
@@ -206,22 +241,6 @@ func encodeRows(log []harvester.Contribution, keys [][]byte, positions []int) ([
 	return rows, errors.Join(errs...)
 }
 
-// indexed says whether the log index points at r: rows come in key order,
-// and an id points at its first row.
-func (db *DB) indexed(r *logRow, ids map[string]bool) bool {
-	id := string(r.id)
-	switch {
-	case id == "":
-		db.logger.Warn("log row without id: it cannot be looked up", "key", fmt.Sprintf("%q", r.key))
-	case ids[id]:
-		db.logger.Warn("two log rows share an id: the older one is the one looked up", "id", id)
-	default:
-		ids[id] = true
-		return true
-	}
-	return false
-}
-
 // putRows adds rows, in key order, to the log being written.
 func putRows(tx *bolt.Tx, rows []logRow) error {
 	b := tx.Bucket(bucketLogNext).Bucket(bucketLog)
@@ -235,12 +254,8 @@ func putRows(tx *bolt.Tx, rows []logRow) error {
 	return nil
 }
 
-// putIndex keeps the stored log when its hash is sum, recording stamp
-// (changed is false), or else writes the index of the log being written.
-func putIndex(tx *bolt.Tx, index []logRow, sum []byte, stamp string) (changed bool, err error) {
-	if bytes.Equal(storedLogSum(tx), sum) {
-		return false, errors.Join(tx.DeleteBucket(bucketLogNext), tx.Bucket(bucketMeta).Put(keyLogStamp, []byte(stamp)))
-	}
+// putIndex writes the index of the log being written.
+func putIndex(tx *bolt.Tx, index []logRow) error {
 	ib := tx.Bucket(bucketLogNext).Bucket(bucketLogID)
 	// The index too goes in in key order: a bucket's node holds its keys
 	// in one slice until the commit, and inserting in the middle of it
@@ -248,10 +263,10 @@ func putIndex(tx *bolt.Tx, index []logRow, sum []byte, stamp string) (changed bo
 	ib.FillPercent = 1
 	for _, r := range index { // sorted by id (logIndex)
 		if err := ib.Put(r.id, r.key); err != nil {
-			return false, fmt.Errorf("index %s: %w", r.id, err)
+			return fmt.Errorf("index %s: %w", r.id, err)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // swapLog ends StoreLog: it moves the written log in place of the stored
