@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,4 +358,102 @@ func TestSavedPagesAreFilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCheck(t, db)
+}
+
+// Reading walks the seen and description records beside the observations
+// and decodes in batches: every observation comes back with its own seen
+// times and description, in key order, across batch boundaries, whatever
+// other records the side buckets hold; a damaged record stops the walk
+// after the observations before it; an error from fn stops it at once.
+func TestForEachObservationReadsBesideAndInBatches(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	n := readBatch + 37
+	for _, src := range []string{"a", "b"} {
+		b := batchOf(src, n/2)
+		for i := range b.Observations {
+			if i%3 == 0 {
+				b.Observations[i].Description = ""
+			} else {
+				b.Observations[i].Description = fmt.Sprintf("about %s %d", src, i)
+			}
+		}
+		mustSave(t, db, src, b, pass(0))
+	}
+	again := batchOf("a", 1) // a's first, unchanged: last seen later
+	again.Observations[0].Description = ""
+	mustSave(t, db, "a", again, pass(1))
+	// Side records with no observation, before, between and after the
+	// observations' keys.
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		// An observation whose seen record is lost reads as never seen.
+		if err := tx.Bucket(bucketSeen).Delete([]byte(harvester.ObservationKey("a", "item-010"))); err != nil {
+			return err
+		}
+		for _, k := range []string{"0", "a\x00item-0105", "a\x00zz", "c"} {
+			if err := errors.Join(tx.Bucket(bucketSeen).Put([]byte(k), encodeSeen(pass(9), pass(9))),
+				tx.Bucket(bucketText).Put([]byte(k), []byte("orphan"))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, brief := range []bool{false, true} {
+		var keys []string
+		read := db.ForEachObservation
+		if brief {
+			read = db.ForEachBriefObservation
+		}
+		err := read(ctx, func(o *harvester.Observation) error {
+			keys = append(keys, o.Key())
+			src, i := o.Source, 0
+			fmt.Sscanf(o.NativeID, "item-%d", &i)
+			wantDesc := ""
+			if i%3 != 0 {
+				wantDesc = fmt.Sprintf("about %s %d", src, i)
+			}
+			if brief {
+				if o.Description != "" || o.DescriptionOmitted != (wantDesc != "") {
+					t.Errorf("%s brief: description %q omitted %v", o.Key(), o.Description, o.DescriptionOmitted)
+				}
+			} else if o.Description != wantDesc {
+				t.Errorf("%s: description %q, want %q", o.Key(), o.Description, wantDesc)
+			}
+			wantLast := pass(0)
+			if o.Key() == harvester.ObservationKey("a", "item-000") {
+				wantLast = pass(1)
+			}
+			wantFirst := pass(0)
+			if o.Key() == harvester.ObservationKey("a", "item-010") {
+				wantFirst, wantLast = time.Time{}, time.Time{}
+			}
+			if !o.FirstSeen.Equal(wantFirst) || !o.LastSeen.Equal(wantLast) {
+				t.Errorf("%s: seen %v..%v", o.Key(), o.FirstSeen, o.LastSeen)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != 2*(n/2) || !slices.IsSorted(keys) {
+			t.Errorf("brief=%v: %d observations (want %d), sorted %v", brief, len(keys), 2*(n/2), slices.IsSorted(keys))
+		}
+	}
+	// A damaged seen record late in the walk: fn has seen every
+	// observation before it, none after.
+	bad := harvester.ObservationKey("b", "item-007")
+	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSeen).Put([]byte(bad), []byte("x")) }); err != nil {
+		t.Fatal(err)
+	}
+	var last string
+	err = db.ForEachObservation(ctx, func(o *harvester.Observation) error { last = o.Key(); return nil })
+	if err == nil || !strings.Contains(err.Error(), "seen") || !strings.Contains(err.Error(), "item-007") {
+		t.Errorf("err = %v, want the damaged seen record named", err)
+	}
+	if want := harvester.ObservationKey("b", "item-006"); last != want {
+		t.Errorf("last observation given %q, want %q", last, want)
+	}
 }
