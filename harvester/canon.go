@@ -124,8 +124,12 @@ func canonicalQuery(q, host string) string {
 // upper-cases the hex of the others and escapes bytes that may not appear
 // raw in a URL, so that equal URLs have equal spellings.
 func normalizePercent(s string) string {
+	if !needsPercentWork(s) {
+		return s
+	}
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
@@ -140,7 +144,7 @@ func normalizePercent(s string) string {
 			b.WriteByte(hex[d&15])
 			continue
 		}
-		if c == '%' || c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}#", c) >= 0 {
+		if escaped[c] {
 			b.WriteByte('%')
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&15])
@@ -149,6 +153,26 @@ func normalizePercent(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// escaped marks the bytes normalizePercent escapes: '%' that starts no
+// escape, and bytes that may not appear raw in a URL.
+var escaped = func() (m [256]bool) {
+	for c := range 256 {
+		m[c] = c == '%' || c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}#", byte(c)) >= 0
+	}
+	return m
+}()
+
+// needsPercentWork reports whether normalizePercent might change s: most
+// paths have no escape and no byte to escape.
+func needsPercentWork(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if escaped[s[i]] {
+			return true
+		}
+	}
+	return false
 }
 
 func isUnreserved(c byte) bool {

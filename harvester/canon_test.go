@@ -1,9 +1,13 @@
 package harvester
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCanonicalURL(t *testing.T) {
@@ -99,6 +103,32 @@ func TestDisplayURL(t *testing.T) {
 	for _, tt := range tests {
 		if got := displayURL(tt.in); got != tt.want {
 			t.Errorf("displayURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// ShortID is the first ten characters of the lower-cased, unpadded
+// base32 of the key's SHA-256, as contract §5 has always made ids.
+func TestShortIDIsTheSumsFirstTenCharacters(t *testing.T) {
+	for i := range 2000 {
+		key := fmt.Sprintf("feed-%d\x00post-%d", i%37, i)
+		sum := sha256.Sum256([]byte(key))
+		want := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:])[:10])
+		if got := ShortID(key); got != want {
+			t.Fatalf("ShortID(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func TestFormatDay(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC), time.Date(999, 12, 31, 23, 0, 0, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 5, 5, 0, 0, 0, 0, time.UTC),
+		time.Date(7, 10, 10, 0, 0, 0, 0, time.UTC),
+	} {
+		y, m, d := at.Date()
+		if got, want := formatDay(at, y, m, d), at.Format(DateLayout); got != want {
+			t.Errorf("formatDay(%v) = %q, want %q", at, got, want)
 		}
 	}
 }

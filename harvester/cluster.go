@@ -16,6 +16,7 @@ type item struct {
 	key, sid string
 	canon    string // CanonicalURL of URL, "" when a listing or no identity
 	decl     string // CanonicalURL of the declared canonical link
+	display  string // DisplayTitle with the observation's feed title
 	title    string // NormalizeTitle with the observation's feed title
 	specific bool   // titleQualifies(title)
 	family   string
@@ -107,7 +108,8 @@ func (m *memo) item(o *Observation, key string) item {
 	}
 	it := item{o: o, key: key, sid: ShortID(key), family: fam, person: m.fold(o.Person),
 		speaking: fam == FamilySpeaking}
-	it.title = foldTitle(displayTitle(o.Title, m.fold(o.FeedTitle)))
+	it.display = displayTitle(o.Title, m.fold(o.FeedTitle))
+	it.title = foldTitle(it.display)
 	it.specific = titleQualifies(it.title)
 	if !o.URLIsListing {
 		it.canon = CanonicalURL(o.URL)
@@ -124,10 +126,21 @@ func (m *memo) item(o *Observation, key string) item {
 			t = o.Date.In(m.opts.Location)
 		}
 		y, mo, d := t.Date()
-		it.day = t.Format(DateLayout)
+		it.day = formatDay(t, y, mo, d)
 		it.dayNum = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
 	}
 	return it
+}
+
+// formatDay is t.Format(DateLayout), t being y-mo-d, without the cost of
+// a layout: a rebuild formats a day for every observation.
+func formatDay(t time.Time, y int, mo time.Month, d int) string {
+	if y < 0 || y > 9999 {
+		return t.Format(DateLayout)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + mo/10), byte('0' + mo%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // ruleEdges lists pairs of items that rules 1, 2, 3 and 3b make one

@@ -65,3 +65,29 @@ func BenchmarkBuildLog50k(b *testing.B) {
 		BuildLog(obs, nil, opts)
 	}
 }
+
+// feedObs is what a cold harvest of n/50 blogs of 50 posts each stores:
+// no duplicates, every post its own row (the bench command's feeds).
+func feedObs(n int) []Observation {
+	obs := make([]Observation, 0, n)
+	for i := 0; len(obs) < n; i++ {
+		feed, post := i/50, i%50
+		o := blogObs(fmt.Sprintf("feed-%d", feed), fmt.Sprintf("blog%d-post%d", feed, post),
+			fmt.Sprintf("Post %d of blog %d: azure identity conditional access bicep", post, feed),
+			fmt.Sprintf("https://blog%d.example.com/posts/%d/", feed, post), (post*6)%300)
+		o.FeedTitle = fmt.Sprintf("Blog %d", feed)
+		o.Authors = []string{fmt.Sprintf("Author %d", feed)}
+		o.Categories = []string{"azure", "bicep"}
+		o.FirstSeen, o.LastSeen = day0, day0
+		obs = append(obs, o)
+	}
+	return obs
+}
+
+func BenchmarkBuildLogFeeds50k(b *testing.B) {
+	obs := feedObs(50000)
+	b.ReportAllocs()
+	for b.Loop() {
+		BuildLog(obs, nil, LogOptions{Location: time.UTC})
+	}
+}

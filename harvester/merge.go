@@ -31,7 +31,9 @@ func isSyndicated(canon, family string) bool {
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
 		host = host[:i]
 	}
-	match := func(h string) bool { return host == h || strings.HasSuffix(host, "."+h) }
+	match := func(h string) bool {
+		return strings.HasSuffix(host, h) && (len(host) == len(h) || host[len(host)-len(h)-1] == '.')
+	}
 	for _, h := range syndicationHosts {
 		if match(h) {
 			return true
@@ -84,13 +86,13 @@ func mergeRow(members []int, items []item, opts *LogOptions) row {
 	order := ranked(members, items, opts.Priority)
 	w := items[order[0]].o
 	c := Contribution{ID: items[anchorOf(members, items)].sid, Person: w.Person, ActivityType: w.ActivityType,
-		Title: DisplayTitle(w.Title, w.FeedTitle), Quantity: 1,
+		Title: items[order[0]].display, Quantity: 1,
 		Observations: make([]ObservationRef, 0, len(order))}
 	for _, i := range order {
 		it := &items[i]
 		o := it.o
 		c.Person = firstNonEmpty(c.Person, o.Person)
-		c.Title = firstNonEmpty(c.Title, DisplayTitle(o.Title, o.FeedTitle))
+		c.Title = firstNonEmpty(c.Title, it.display)
 		if c.DescriptionOf == "" && (o.Description != "" || o.DescriptionOmitted) {
 			c.Description, c.DescriptionOf = o.Description, it.key
 		}

@@ -106,9 +106,15 @@ func (o *Observation) ShortID() string { return ShortID(o.Key()) }
 // log never sees a collision in practice.
 func ShortID(s string) string {
 	sum := sha256.Sum256([]byte(s))
-	enc := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:])
-	return strings.ToLower(enc[:10])
+	// Ten characters are the first 50 bits: the first 7 bytes encode to
+	// them (and two more, dropped), as the whole sum would.
+	var enc [12]byte
+	shortIDEncoding.Encode(enc[:], sum[:7])
+	return string(enc[:10])
 }
+
+// shortIDEncoding is standard base32 in lower case, without padding.
+var shortIDEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // Day is the observation's calendar date, YYYY-MM-DD, in loc (all-day
 // items keep their own calendar day). It is empty for a zero date.

@@ -149,8 +149,11 @@ func titleQualifies(nt string) bool {
 		if !genericWords[w] && strings.TrimFunc(w, unicode.IsDigit) != "" {
 			informative++
 		}
+		if words >= 3 && informative >= 2 {
+			return true // the rest of a long title changes nothing
+		}
 	}
-	return words >= 3 && informative >= 2
+	return false
 }
 
 // containsWords reports whether the normalised title long contains short
