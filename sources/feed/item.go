@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,19 +88,25 @@ func (p *plan) toObservation(it *gofeed.Item, canonical string) (harvester.Obser
 	return o, true
 }
 
-// links fills OtherURLs with every other link of the item.
+// links fills OtherURLs with every other link of the item. Items have a
+// few links, most of them the item's own link again: that one is not
+// resolved twice, and the links seen are kept in a list, not a map.
 func (p *plan) links(o *harvester.Observation, it *gofeed.Item) {
-	seen := map[string]bool{o.URL: true, "": true}
-	add := func(raw string) {
-		u := p.abs(raw)
-		if !seen[u] {
-			seen[u] = true
-			o.OtherURLs = append(o.OtherURLs, u)
+	resolve := func(raw string) string {
+		if raw == it.Link {
+			return o.URL // p.abs(it.Link), by toObservation
 		}
+		return p.abs(raw)
 	}
 	if o.URL == "" && len(it.Links) > 0 {
 		o.URL = p.abs(it.Links[0])
-		seen[o.URL] = true
+	}
+	own := o.URL
+	add := func(raw string) {
+		u := resolve(raw)
+		if u != "" && u != own && !slices.Contains(o.OtherURLs, u) {
+			o.OtherURLs = append(o.OtherURLs, u)
+		}
 	}
 	for _, l := range it.Links {
 		add(l)
@@ -212,5 +219,8 @@ func nativeID(it *gofeed.Item, o harvester.Observation) string {
 }
 
 func (p *plan) matches(o harvester.Observation, it *gofeed.Item) bool {
+	if p.match.KeepsAll() {
+		return true // without reducing the content (often the whole post) to text
+	}
 	return p.match.Match(append([]string{o.Title, o.Description, harvester.PlainText(it.Content)}, o.Authors...)...)
 }

@@ -67,7 +67,9 @@ func parseDoc(data []byte, base string) (*gofeed.Feed, []string, error) {
 		}
 		// Items' images are never used; finding them parses every
 		// description as an HTML document.
+		hidden := hideAuthors(raw)
 		f, err := (&gofeed.DefaultRSSTranslator{DisableContentImageScan: true}).Translate(raw)
+		hidden.restore(f)
 		canon := make([]string, len(raw.Items))
 		for i, it := range raw.Items {
 			if it != nil && it.Source != nil {
