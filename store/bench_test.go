@@ -98,6 +98,36 @@ func BenchmarkSaveBatches(b *testing.B) {
 	}
 }
 
+// BenchmarkSaveCold saves the scale target into a new database as a cold
+// harvest does: groups of 64 sources, in the order their fetches end
+// (not the order of their names), every observation new.
+func BenchmarkSaveCold(b *testing.B) {
+	ctx := context.Background()
+	batches := make([]BatchItem, benchSources)
+	for s := range batches {
+		name := fmt.Sprintf("feed-%d", (s*7919)%benchSources)
+		batch := benchBatch(name)
+		for i := range batch.Observations {
+			batch.Observations[i].NativeID = fmt.Sprintf("blog%d-post%d", s, i)
+		}
+		batches[s] = BatchItem{State: harvester.SourceState{Name: name, Type: "feed"}, Batch: batch, Pass: pass(0)}
+	}
+	for b.Loop() {
+		b.StopTimer()
+		db := MustOpenPath(b, filepath.Join(b.TempDir(), "cold.db"))
+		db.bolt.NoSync = false
+		b.StartTimer()
+		for g := 0; g < len(batches); g += 64 {
+			if _, err := db.SaveBatches(ctx, batches[g:min(g+64, len(batches))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
+
 func BenchmarkReplaceLog(b *testing.B) {
 	ctx := context.Background()
 	db := MustOpenDB(b)

@@ -10,12 +10,13 @@ import (
 
 // encodeContribution returns a log row's stored form (see codec.go).
 func encodeContribution(c *harvester.Contribution) ([]byte, error) {
-	w := recordWriter{buf: make([]byte, 0, contributionSizeHint(c))}
+	described := describedBy(c)
+	w := recordWriter{buf: make([]byte, 0, contributionSizeHint(c, described))}
 	w.buf = append(w.buf, formatContribution)
 	for _, s := range []string{c.ID, c.Person, c.ActivityType, c.Date, c.EndDate, c.Title} {
 		w.str(s)
 	}
-	if j := describedBy(c); j >= 0 {
+	if j := described; j >= 0 {
 		w.uvarint(uint64(j) + 1)
 	} else {
 		w.uvarint(0)
@@ -69,9 +70,11 @@ func describedBy(c *harvester.Contribution) int {
 	return -1
 }
 
-func contributionSizeHint(c *harvester.Contribution) int {
+// contributionSizeHint is about the size of c encoded; described is
+// describedBy(c).
+func contributionSizeHint(c *harvester.Contribution, described int) int {
 	n := 64 + len(c.ID) + len(c.Person) + len(c.ActivityType) + len(c.Title) + len(c.URL)
-	if describedBy(c) < 0 {
+	if described < 0 {
 		n += len(c.Description)
 	}
 	for _, u := range c.OtherURLs {
