@@ -236,3 +236,41 @@ func BenchmarkParse50(b *testing.B) {
 		}
 	}
 }
+
+// Feeds read one after the other reuse one body buffer: what the first
+// harvest returned must not change when the next body is read over it.
+func TestHarvestsShareNoMemory(t *testing.T) {
+	docs := []string{"blog.xml", "devto.xml", "podcast.xml", "atom.xml", "jsonfeed.json", "bench50.xml"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join("testdata", strings.TrimPrefix(r.URL.Path, "/")))
+	}))
+	defer srv.Close()
+	client := fetch.New(fetch.Options{})
+	type snapshot struct {
+		batch *harvester.Batch
+		copy  []harvester.Observation
+	}
+	var got []snapshot
+	for round := 0; round < 3; round++ {
+		for _, d := range docs {
+			src := feed.New(feed.Config{Name: d, URL: srv.URL + "/" + d, Client: client})
+			b, err := src.Harvest(context.Background(), harvester.SourceState{})
+			if err != nil {
+				t.Fatalf("%s: %v", d, err)
+			}
+			cp := make([]harvester.Observation, len(b.Observations))
+			for i, o := range b.Observations {
+				cp[i] = o
+				cp[i].Title, cp[i].Description, cp[i].URL = strings.Clone(o.Title), strings.Clone(o.Description), strings.Clone(o.URL)
+			}
+			got = append(got, snapshot{b, cp})
+		}
+	}
+	for _, s := range got {
+		for i, o := range s.batch.Observations {
+			if c := s.copy[i]; o.Title != c.Title || o.Description != c.Description || o.URL != c.URL {
+				t.Fatalf("%s changed after later harvests: %q, was %q", o.Source, o.Title, c.Title)
+			}
+		}
+	}
+}

@@ -29,7 +29,11 @@ func TestReadBodyWhateverTheAnnouncedLength(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := &http.Response{ContentLength: tt.length, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
-			got, err := readBody(resp, tt.limit)
+			buf, err := readBody(resp, tt.limit)
+			var got []byte
+			if buf != nil {
+				got = *buf
+			}
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err %v, want %v", err, tt.wantErr)
 			}
@@ -41,4 +45,28 @@ func TestReadBodyWhateverTheAnnouncedLength(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A released body is gone from its Response; releasing twice, or a 304's
+// body, does nothing; a later body read into the released buffer is read
+// whole whatever its length.
+func TestRelease(t *testing.T) {
+	small, large := strings.Repeat("a", 700), strings.Repeat("<item>y</item>", 5000)
+	for _, body := range []string{large, small, large} {
+		resp := &http.Response{ContentLength: -1, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}
+		buf, err := readBody(resp, 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Response{Body: *buf, buf: buf}
+		if string(r.Body) != body {
+			t.Fatalf("read %d bytes, want %d", len(r.Body), len(body))
+		}
+		r.Release()
+		if r.Body != nil || r.buf != nil {
+			t.Error("Body kept after Release")
+		}
+		r.Release()
+	}
+	(&Response{NotModified: true}).Release()
 }
