@@ -24,6 +24,14 @@ var trackingParams = map[string]bool{
 // parse has no identity: the result is "". CanonicalURL is idempotent and
 // safe on any input.
 func CanonicalURL(raw string) string {
+	if c, ok := canonicalPlain(raw); ok {
+		return c
+	}
+	return canonicalParsed(raw)
+}
+
+// canonicalParsed is CanonicalURL for any text, by way of url.Parse.
+func canonicalParsed(raw string) string {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return ""
@@ -46,6 +54,50 @@ func CanonicalURL(raw string) string {
 		out += "?" + q
 	}
 	return out
+}
+
+// plainPathByte marks the bytes a plain URL's path may hold: unreserved
+// characters and '/', which url.Parse and normalizePercent keep as they
+// are.
+var plainPathByte = func() (m [256]bool) {
+	for c := range 256 {
+		m[c] = isUnreserved(byte(c)) || c == '/'
+	}
+	return m
+}()
+
+// canonicalPlain is CanonicalURL for the links most feeds have,
+// "http(s)://host/path" in lower-case ASCII with no port, user, escape,
+// query or fragment, without parsing them: a rebuild canonicalises every
+// observation's links. ok is false for any other link, left to
+// canonicalParsed (FuzzCanonicalPlain checks they agree).
+func canonicalPlain(raw string) (c string, ok bool) {
+	rest, found := strings.CutPrefix(raw, "https://")
+	if !found {
+		if rest, found = strings.CutPrefix(raw, "http://"); !found {
+			return "", false
+		}
+	}
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
+			return "", false
+		}
+	}
+	host = strings.TrimPrefix(host, "www.")
+	if host == "" || host[0] == '.' || host[len(host)-1] == '.' || strings.Contains(host, "..") ||
+		host == "m.youtube.com" || host == "youtube-nocookie.com" || host == "youtu.be" {
+		return "", false
+	}
+	for i := 0; i < len(path); i++ {
+		if !plainPathByte[path[i]] {
+			return "", false
+		}
+	}
+	return "https://" + host + strings.TrimRight(path, "/"), true
 }
 
 // youTube maps youtu.be/ID and m.youtube.com to youtube.com/watch?v=ID,

@@ -59,6 +59,23 @@ func TestCanonicalURL(t *testing.T) {
 	}
 }
 
+// The shortcut for plain links gives what parsing them gives, and takes
+// only links it can.
+func FuzzCanonicalPlain(f *testing.F) {
+	for _, s := range []string{"https://blog7.example.com/posts/3/", "http://www.example.com", "https://www./x",
+		"https://a..b/", "https://x.y./p", "https://.x/", "http://youtu.be/abc", "https://h/a b", "https://h/~a_b-c.d//",
+		"https://www.www.x/", "https://h/p?q", "https://h/%41", "https://h:8080/", "https://u@h/", "https:///p"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if c, ok := canonicalPlain(raw); ok {
+			if want := canonicalParsed(raw); c != want {
+				t.Fatalf("canonicalPlain(%q) = %q, canonicalParsed %q", raw, c, want)
+			}
+		}
+	})
+}
+
 func FuzzCanonicalURL(f *testing.F) {
 	for _, s := range []string{"https://www.example.com/a/?utm_source=x#f", "http://EXAMPLE.com:80/%7e%41%zz",
 		"https://example.com/a b?q=1 2&Ref=x", "https://[::1]/", "http://a.b/%", "https://x.y/?a&&b=", "https://h/ä?ö=ü",

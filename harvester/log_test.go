@@ -2,6 +2,7 @@ package harvester
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -89,5 +90,19 @@ func BenchmarkBuildLogFeeds50k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		BuildLog(obs, nil, LogOptions{Location: time.UTC})
+	}
+}
+
+func TestSortInParallel(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 4095, 4096, 50001} {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = (i * 7919) % 1013 // many equal values
+		}
+		want := slices.Clone(s)
+		slices.Sort(want)
+		if got := sortInParallel(s, func(a, b int) int { return a - b }); !slices.Equal(got, want) {
+			t.Errorf("n=%d: not sorted", n)
+		}
 	}
 }
