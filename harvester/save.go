@@ -162,17 +162,19 @@ func (h *Harvester) prepare(source string, b *Batch) *Batch {
 	}
 	out := *b
 	out.Observations = make([]Observation, 0, len(b.Observations))
-	for _, o := range b.Observations {
-		o.Source = source
-		if o.NativeID == "" {
+	for i := range b.Observations {
+		in := &b.Observations[i]
+		if in.NativeID == "" {
 			continue // no identity: it could never be updated, only duplicated
 		}
-		if since != "" && !o.Date.IsZero() && o.Day(h.location()) < since {
+		if since != "" && !in.Date.IsZero() && in.Day(h.location()) < since {
 			continue
 		}
+		out.Observations = append(out.Observations, *in)
+		o := &out.Observations[len(out.Observations)-1]
+		o.Source = source
 		o.Title = CleanText(o.Title)
 		o.Description = CleanText(o.Description)
-		out.Observations = append(out.Observations, o)
 	}
 	return &out
 }

@@ -113,36 +113,41 @@ func (db *DB) pending(it BatchItem) (pendingBatch, error) {
 	if b == nil {
 		b = &harvester.Batch{}
 	}
-	p := pendingBatch{state: it.State, batch: b, pass: it.Pass}
+	p := pendingBatch{state: it.State, batch: b, pass: it.Pass, obs: make([]pendingObservation, 0, len(b.Observations))}
 	seen := make(map[string]bool, len(b.Observations))
-	// Walk backwards so that the last of repeated observations wins.
+	// Walk backwards so that the last of repeated observations wins. Each
+	// observation is copied once, into its place in p.obs, and prepared
+	// there: they are hundreds of bytes, and a cold pass saves 50,000.
 	for i := len(b.Observations) - 1; i >= 0; i-- {
-		o := b.Observations[i]
-		if o.Source == "" {
-			o.Source = name
+		in := &b.Observations[i]
+		source := in.Source
+		if source == "" {
+			source = name
 		}
-		if o.Source != name {
-			return pendingBatch{}, fmt.Errorf("observation %q belongs to source %q", o.NativeID, o.Source)
+		if source != name {
+			return pendingBatch{}, fmt.Errorf("observation %q belongs to source %q", in.NativeID, source)
 		}
-		if o.NativeID == "" {
-			return pendingBatch{}, fmt.Errorf("observation %d (%q) has no native id", i, o.Title)
+		if in.NativeID == "" {
+			return pendingBatch{}, fmt.Errorf("observation %d (%q) has no native id", i, in.Title)
 		}
-		key := observationKey(o.Source, o.NativeID)
+		key := observationKey(source, in.NativeID)
 		if seen[string(key)] {
 			continue
 		}
 		seen[string(key)] = true
-		db.sanitiseDates(&o)
+		p.obs = append(p.obs, pendingObservation{key: key, obs: *in})
+		po := &p.obs[len(p.obs)-1]
+		o := &po.obs
+		o.Source = source
+		db.sanitiseDates(o)
 		// Dates are instants: stored in UTC, the same instant parsed in
 		// another zone on a later pass is not a change.
 		o.Date, o.EndDate = o.Date.UTC(), o.EndDate.UTC()
-		po := pendingObservation{key: key, obs: o}
 		if !o.Date.IsZero() {
 			if err := po.encode(); err != nil {
 				return pendingBatch{}, fmt.Errorf("observation %q: %w", o.NativeID, err)
 			}
 		}
-		p.obs = append(p.obs, po)
 	}
 	return p, nil
 }
