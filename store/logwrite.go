@@ -82,14 +82,8 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 	piece, more := <-pieces
 	for first := true; more; first = false {
 		err := db.update(ctx, func(tx *bolt.Tx) error {
-			if first {
-				// What an interrupted StoreLog left goes with it. The
-				// index goes in first: it is ready by the time the first
-				// rows are, and bbolt moves a bucket only as committed.
+			if first { // what an interrupted StoreLog left goes with it
 				if err := resetLogNext(tx); err != nil {
-					return err
-				}
-				if err := putIndex(tx, <-indexed); err != nil {
 					return err
 				}
 			}
@@ -105,6 +99,11 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 					return err
 				}
 				n += len(piece.rows)
+			}
+			if !more {
+				// The index goes in with the last rows: it is ready by
+				// then, and bbolt moves a bucket only as committed.
+				return putIndex(tx, <-indexed)
 			}
 			return nil
 		})
