@@ -44,15 +44,21 @@ func pickURLs(order []int, items []item) (string, []string) {
 			}
 		}
 	}
-	seen := map[string]string{}
+	// A row has a few links: a list finds them sooner than a map.
+	type link struct{ key, shown string }
+	var seen []link
 	add := func(u, k string) {
 		u = displayURL(u)
 		if u == "" || k == mainKey {
 			return
 		}
-		if cur, ok := seen[k]; !ok || u < cur {
-			seen[k] = u
+		for i := range seen {
+			if seen[i].key == k {
+				seen[i].shown = min(seen[i].shown, u)
+				return
+			}
 		}
+		seen = append(seen, link{k, u})
 	}
 	for _, i := range order {
 		it := &items[i]
@@ -67,8 +73,8 @@ func pickURLs(order []int, items []item) (string, []string) {
 		}
 	}
 	others := make([]string, 0, len(seen))
-	for _, u := range seen {
-		others = append(others, u)
+	for _, l := range seen {
+		others = append(others, l.shown)
 	}
 	sort.Strings(others)
 	return main, others

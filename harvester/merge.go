@@ -116,12 +116,8 @@ func mergeRow(members []int, items []item, opts *LogOptions) row {
 		c.EndDate = ""
 	}
 	c.Sources = sortedUnique(c.Sources)
-	sort.Slice(c.Observations, func(x, y int) bool {
-		a, b := &c.Observations[x], &c.Observations[y]
-		if a.Source != b.Source {
-			return a.Source < b.Source
-		}
-		return a.NativeID < b.NativeID
+	slices.SortFunc(c.Observations, func(a, b ObservationRef) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.NativeID, b.NativeID))
 	})
 	c.URL, c.OtherURLs = pickURLs(order, items)
 	c.TargetAudience = handKept(order, items, func(o *Observation) []string { return o.TargetAudience })
