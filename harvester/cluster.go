@@ -172,7 +172,7 @@ func ruleEdges(items []item) [][2]int {
 // works ("Fix typo in docs", a monthly meetup).
 func titleEdges(items []item, es *edgeSet) {
 	type work struct{ person, family, title string }
-	buckets := map[work][]int{}
+	buckets := make(map[work][]int, len(items))
 	for i := range items {
 		it := &items[i]
 		if it.day == "" || !it.specific {
