@@ -139,12 +139,16 @@ func (p *plan) abs(raw string) string {
 
 func authors(it *gofeed.Item) []string {
 	var out []string
-	seen := map[string]bool{}
 	add := func(s string) {
-		if s = harvester.CleanText(s); s != "" && !seen[strings.ToLower(s)] {
-			seen[strings.ToLower(s)] = true
-			out = append(out, s)
+		if s = harvester.CleanText(s); s == "" {
+			return
 		}
+		for _, o := range out { // an item names an author or two
+			if strings.EqualFold(o, s) {
+				return
+			}
+		}
+		out = append(out, s)
 	}
 	for _, a := range it.Authors {
 		if a != nil {
