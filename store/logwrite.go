@@ -2,13 +2,13 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,8 +40,15 @@ var bucketLogNext = []byte("log.next")
 
 // logRow is one contribution encoded for the log bucket.
 type logRow struct {
-	key, id, value []byte
-	sum            [sha256.Size]byte // of value
+	key, value []byte
+	id         string
+	sum        [sha256.Size]byte // of value
+}
+
+// indexEntry is one entry of the log index: an id and the key of its row.
+type indexEntry struct {
+	id  string
+	key []byte
 }
 
 // ReplaceLog replaces the computed log with log: readers see either the
@@ -69,7 +76,7 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 	keys, order := logOrder(log)
 	// The index needs no encoding: it is made and sorted on the side while
 	// the rows are encoded and written.
-	indexed := make(chan []logRow, 1)
+	indexed := make(chan []indexEntry, 1)
 	go func() { indexed <- db.logIndex(log, keys, order) }()
 	// Rows are encoded (on all CPUs) while the ones before them are
 	// written (bbolt writes on one): the writing alone was a third of a
@@ -163,21 +170,24 @@ func encodePieces(log []harvester.Contribution, keys [][]byte, order []int, stop
 // logIndex is the log's index, sorted by id: each id points at its first
 // row in key order. Sorting by id, then key, puts the rows that share an
 // id side by side, the one to keep first: no set of ids is needed.
-func (db *DB) logIndex(log []harvester.Contribution, keys [][]byte, order []int) []logRow {
-	all := make([]logRow, len(order))
+func (db *DB) logIndex(log []harvester.Contribution, keys [][]byte, order []int) []indexEntry {
+	all := make([]indexEntry, len(order))
 	for i, pos := range order {
-		all[i] = logRow{key: keys[pos], id: []byte(log[pos].ID)}
+		all[i] = indexEntry{id: log[pos].ID, key: keys[pos]}
 	}
-	slices.SortFunc(all, func(a, b logRow) int {
-		return cmp.Or(bytes.Compare(a.id, b.id), bytes.Compare(a.key, b.key))
+	slices.SortFunc(all, func(a, b indexEntry) int {
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.key, b.key)
 	})
 	index := all[:0]
 	for i, r := range all {
 		switch {
-		case len(r.id) == 0:
+		case r.id == "":
 			db.logger.Warn("log row without id: it cannot be looked up", "key", fmt.Sprintf("%q", r.key))
-		case i > 0 && bytes.Equal(r.id, all[i-1].id):
-			db.logger.Warn("two log rows share an id: the older one is the one looked up", "id", string(r.id))
+		case i > 0 && r.id == all[i-1].id:
+			db.logger.Warn("two log rows share an id: the older one is the one looked up", "id", r.id)
 		default:
 			index = append(index, r)
 		}
@@ -232,7 +242,7 @@ func encodeRows(log []harvester.Contribution, keys [][]byte, positions []int) ([
 					errs[w] = fmt.Errorf("replace log: encode %s: %w", c.ID, err)
 					return
 				}
-				rows[j] = logRow{key: keys[positions[j]], id: []byte(c.ID), value: v, sum: sha256.Sum256(v)}
+				rows[j] = logRow{key: keys[positions[j]], id: c.ID, value: v, sum: sha256.Sum256(v)}
 			}
 		})
 	}
@@ -254,14 +264,14 @@ func putRows(tx *bolt.Tx, rows []logRow) error {
 }
 
 // putIndex writes the index of the log being written.
-func putIndex(tx *bolt.Tx, index []logRow) error {
+func putIndex(tx *bolt.Tx, index []indexEntry) error {
 	ib := tx.Bucket(bucketLogNext).Bucket(bucketLogID)
 	// The index too goes in in key order: a bucket's node holds its keys
 	// in one slice until the commit, and inserting in the middle of it
 	// moves half of it every time.
 	ib.FillPercent = 1
 	for _, r := range index { // sorted by id (logIndex)
-		if err := ib.Put(r.id, r.key); err != nil {
+		if err := ib.Put([]byte(r.id), r.key); err != nil {
 			return fmt.Errorf("index %s: %w", r.id, err)
 		}
 	}

@@ -70,7 +70,7 @@ func TestStoreLogAfterInterruptedOne(t *testing.T) {
 		if err := resetLogNext(tx); err != nil {
 			return err
 		}
-		return putRows(tx, []logRow{{key: logKey("2025-02-02", 0), id: []byte("half"), value: []byte("junk")}})
+		return putRows(tx, []logRow{{key: logKey("2025-02-02", 0), id: "half", value: []byte("junk")}})
 	})
 	if err != nil {
 		t.Fatal(err)
