@@ -77,7 +77,7 @@ func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution 
 	rowOf := make([]int, len(items))
 	inParallel(len(groups), func(lo, hi int) {
 		for g := lo; g < hi; g++ {
-			rows[g] = mergeRow(groups[g], items, &opts)
+			mergeRow(&rows[g], groups[g], items, &opts)
 			for _, i := range groups[g] {
 				rowOf[i] = g
 			}

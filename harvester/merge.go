@@ -81,11 +81,14 @@ func anchorOf(members []int, items []item) int {
 }
 
 // mergeRow builds one contribution from a cluster's members (contract §5,
-// issue 5 item 4). Areas are tagged later, after curation.
-func mergeRow(members []int, items []item, opts *LogOptions) row {
+// issue 5 item 4) in r, where it stays: a row is hundreds of bytes, and a
+// log has a row for most observations. Areas are tagged later, after
+// curation.
+func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 	order := ranked(members, items, opts.Priority)
 	w := items[order[0]].o
-	c := Contribution{ID: items[anchorOf(members, items)].sid, Person: w.Person, ActivityType: w.ActivityType,
+	c := &r.c
+	*c = Contribution{ID: items[anchorOf(members, items)].sid, Person: w.Person, ActivityType: w.ActivityType,
 		Title: items[order[0]].display, Quantity: 1,
 		Observations: make([]ObservationRef, 0, len(order))}
 	for _, i := range order {
@@ -121,7 +124,7 @@ func mergeRow(members []int, items []item, opts *LogOptions) row {
 	})
 	c.URL, c.OtherURLs = pickURLs(order, items)
 	c.TargetAudience = handKept(order, items, func(o *Observation) []string { return o.TargetAudience })
-	return row{c: c, explicitRole: explicitRole(order, items), members: order}
+	r.explicitRole, r.members = explicitRole(order, items), order
 }
 
 // boolFirst orders the member for which a condition holds first.
