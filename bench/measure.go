@@ -29,6 +29,10 @@ type result struct {
 	floor, newsboat           time.Duration
 	cold, warm, export        usage
 	notModified               int64
+	// paired is each run's cold harvest over the floor measured just
+	// before it: on a shared machine the best of each can come from
+	// runs far apart.
+	paired []float64
 }
 
 // measure serves feeds×items and measures the floor, a cold and a warm
@@ -58,6 +62,7 @@ func (r *runner) measure(feeds, items int, withNewsboat bool) (*result, error) {
 			return nil, err
 		}
 		res.cold, res.warm = best(res.cold, cold, i), best(res.warm, warm, i)
+		res.paired = append(res.paired, cold.wall.Seconds()/took.Seconds())
 		res.notModified = notMod
 	}
 	cfg := filepath.Join(r.dir, fmt.Sprintf("bench-%d.yaml", feeds))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -58,6 +59,11 @@ func (r *result) print(w io.Writer) {
 		fmt.Fprintf(tw, "newsboat reload (16 threads)\t%s\tcontriblog cold is %s faster\t\n", ms(r.newsboat), ratio(r.newsboat, r.cold.wall))
 	}
 	tw.Flush()
+	if len(r.paired) > 1 {
+		p := slices.Sorted(slices.Values(r.paired))
+		fmt.Fprintf(w, "cold/floor run by run (each cold harvest over the floor just before it): median %.2fx, %.2fx to %.2fx over %d runs\n",
+			p[len(p)/2], p[0], p[len(p)-1], len(p))
+	}
 	if r.newsboat == 0 {
 		fmt.Fprintln(w, "newsboat: not installed (apt-get install newsboat), not asked for, or failed")
 	}
