@@ -67,9 +67,9 @@ var plainPathByte = func() (m [256]bool) {
 }()
 
 // canonicalPlain is CanonicalURL for the links most feeds have,
-// "http(s)://host/path" in lower-case ASCII with no port, user, escape,
-// query or fragment, without parsing them: a rebuild canonicalises every
-// observation's links. ok is false for any other link, left to
+// "http(s)://host/path" with a lower-case ASCII host and no port, user,
+// escape, query or fragment, without parsing them: a rebuild canonicalises
+// every observation's links. ok is false for any other link, left to
 // canonicalParsed (FuzzCanonicalPlain checks they agree).
 func canonicalPlain(raw string) (c string, ok bool) {
 	rest, found := strings.CutPrefix(raw, "https://")

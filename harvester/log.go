@@ -119,9 +119,9 @@ func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution 
 }
 
 // sortInParallel sorts s by cmp, its two halves side by side and then
-// merged (stably, so equal elements keep their order within a half): the
-// sort of a 50,000-row log ran alone on one CPU at the end of a harvest.
-// It may return a new slice.
+// merged: the sort of a 50,000-row log ran alone on one CPU at the end of
+// a harvest. Like slices.SortFunc it is not stable (the log's keys are
+// unique). It may return a new slice.
 func sortInParallel[E any](s []E, cmp func(a, b E) int) []E {
 	if len(s) < 4096 || runtime.GOMAXPROCS(0) < 2 {
 		slices.SortFunc(s, cmp)
