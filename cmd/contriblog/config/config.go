@@ -25,6 +25,8 @@ const (
 	DefaultFormat   = "csv"
 	DefaultMaxBytes = 16 << 20
 	DefaultMaxWait  = 5 * time.Minute
+	// DefaultBackupKeep is how many daily backups `run` keeps.
+	DefaultBackupKeep = 7
 )
 
 // Config is a loaded config file with every default applied and every
@@ -44,6 +46,7 @@ type Config struct {
 	TimezoneName string         // as written, or "Local"
 	Schedule     string         // a robfig/cron spec, default DefaultSchedule
 	Export       Export
+	Backup       Backup
 	Listen       string // host:port, or "" for none
 	ListenToken  string // a secret: never log or print it
 
@@ -61,6 +64,13 @@ type Config struct {
 type Export struct {
 	Path   string // absolute, or "" for none
 	Format string // csv, json or md
+}
+
+// Backup is how many daily copies of the database `run` keeps, and where
+// (`backup: {keep, dir}`); `contriblog backup` writes to Dir too.
+type Backup struct {
+	Keep int    // default DefaultBackupKeep; 0 keeps none (the daemon makes none)
+	Dir  string // absolute; default "backups" beside the database file
 }
 
 // Source is one entry of `sources:` with the config's defaults applied.
