@@ -93,9 +93,11 @@ func (g *gate) admit(c *harvester.Contribution, all bool) (bool, error) {
 }
 
 // title is the capped, plain-text title every format shows.
-func title(c *harvester.Contribution) string {
-	return harvester.Truncate(harvester.PlainText(c.Title), MaxTitle)
-}
+func title(c *harvester.Contribution) string { return capTitle(c.Title) }
+
+// capTitle makes s plain text capped at MaxTitle: a row's title, and each
+// of its observations' in JSON.
+func capTitle(s string) string { return harvester.Truncate(harvester.PlainText(s), MaxTitle) }
 
 // description is the capped, plain-text description every format shows.
 func description(c *harvester.Contribution) string {

@@ -161,13 +161,15 @@ func cleanMetrics(m map[string]int64) map[string]int64 {
 }
 
 // observations maps the row's sightings, never nil. Their titles are
-// cleaned but not capped: they are the record of what each source said.
+// cleaned and capped as the row's is: a source's title is no more
+// trusted than the row's, and an uncapped one let a single sighting make
+// a row of any size.
 func observations(refs []harvester.ObservationRef) []jsonObservation {
 	out := make([]jsonObservation, len(refs))
 	for i := range refs {
 		r := &refs[i]
 		out[i] = jsonObservation{Source: harvester.CleanText(r.Source), NativeID: harvester.CleanText(r.NativeID), URL: harvester.CleanText(r.URL),
-			Title: harvester.PlainText(r.Title), Date: harvester.CleanText(r.Date), FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)}
+			Title: capTitle(r.Title), Date: harvester.CleanText(r.Date), FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)}
 	}
 	return out
 }

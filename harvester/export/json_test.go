@@ -95,6 +95,11 @@ func checkObservations(t testing.TB, i int, raw json.RawMessage) {
 	}
 	for j, o := range obs {
 		checkKeys(t, i*100+j, o, slices.Clone(observationKeys))
+		var title string
+		json.Unmarshal(o["title"], &title)
+		if utf8.RuneCountInString(title) > export.MaxTitle {
+			t.Errorf("row %d observation %d: title over its cap", i, j)
+		}
 		for _, k := range []string{"first_seen", "last_seen"} {
 			var s *string
 			if err := json.Unmarshal(o[k], &s); err != nil {
@@ -179,5 +184,35 @@ func TestJSONEmpty(t *testing.T) {
 	rows := readJSON(t, out, false)
 	if string(rows[0]["metrics"]) != "{}" || string(rows[0]["additional_areas"]) != "[]" {
 		t.Errorf("zero row = %s", out)
+	}
+}
+
+// TestJSONObservationTitleCapped: each observation's title is cleaned and
+// capped exactly as the row's title is.
+func TestJSONObservationTitleCapped(t *testing.T) {
+	long := "<b>Zero trust</b> " + strings.Repeat("conditional access policies for everyone ", 20)
+	row := harvester.Contribution{ID: "x", Title: long, Observations: []harvester.ObservationRef{
+		{Source: "blog", NativeID: "1", Title: long},
+		{Source: "devto", NativeID: "2", Title: "Short &amp; sweet"},
+	}}
+	out := encodeFormat(t, "json", export.Options{}, []harvester.Contribution{row})
+	var rows []struct {
+		Title        string `json:"title"`
+		Observations []struct {
+			Title string `json:"title"`
+		} `json:"observations"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got := rows[0]
+	if n := utf8.RuneCountInString(got.Title); n > export.MaxTitle || !strings.HasSuffix(got.Title, "…") {
+		t.Fatalf("row title (%d characters) not capped: %q", n, got.Title)
+	}
+	if o := got.Observations[0].Title; o != got.Title {
+		t.Errorf("observation title = %q (%d characters)\nwant the row's %q", o, utf8.RuneCountInString(o), got.Title)
+	}
+	if o := got.Observations[1].Title; o != "Short & sweet" {
+		t.Errorf("short observation title = %q", o)
 	}
 }

@@ -1,7 +1,9 @@
 // Package fetch is the polite HTTP client every HTTP source shares:
 // timeouts at every stage, a body limit counted after decompression,
 // conditional GET, a capped number of redirects, a User-Agent that names
-// contriblog and a per-host concurrency limit.
+// contriblog, a per-host concurrency limit, and the rule for secrets:
+// they go to their own origin only, and never over plain http to another
+// machine (secret.go).
 package fetch
 
 import (
@@ -98,29 +100,38 @@ func New(o Options) *Client {
 	return c
 }
 
+// checkRedirect caps the redirects and drops secrets when the chain
+// leaves the first request's origin (see secret.go).
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > c.opts.MaxRedirects {
 		return fmt.Errorf("stopped after %d redirects (last to %s)", c.opts.MaxRedirects, Redact(req.URL.String()))
 	}
+	dropSecretsOnRedirect(req, via)
 	return nil
 }
 
 // HTTPClient is an *http.Client with the same transport (timeouts,
-// User-Agent, per-host limit, redirect cap) for libraries such as
-// go-github. It has no body limit and no total timeout: callers bound
-// requests with their context.
+// User-Agent, per-host limit, redirect cap, the rule for secrets) for
+// libraries such as go-github; add a token with WithCredentials. It has
+// no body limit and no total timeout: callers bound requests with their
+// context.
 func (c *Client) HTTPClient() *http.Client {
 	return &http.Client{Transport: c.http.Transport, CheckRedirect: c.checkRedirect}
 }
 
-// transport sets the User-Agent and holds a per-host slot for the life of
-// each request.
+// transport refuses secrets over plain http to other machines, sets the
+// User-Agent and holds a per-host slot for the life of each request.
 type transport struct {
 	c    *Client
 	next http.RoundTripper
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// Here, below the redirect loop, so that every hop is checked, and
+	// before anything is dialled.
+	if err := refuseInsecure(req); err != nil {
+		return nil, err
+	}
 	release, err := t.c.acquire(req.Context(), req.URL.Host)
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ type Request struct {
 	MaxBytes           int64  // 0: the client's limit
 	Accept             string
 	Header             http.Header // extra headers; never logged
+	// Secret are headers that carry credentials (an API key): sent as
+	// Header is, but dropped on a redirect to another origin and refused
+	// over plain http to another machine, like Authorization (secret.go).
+	Secret http.Header
 }
 
 // Response is a fetched body, or a 304.
@@ -83,7 +87,7 @@ func (e *StatusError) Error() string {
 // Get fetches r.URL. A 304 is a Response with NotModified; other non-2xx
 // answers are *StatusError. Errors name the (redacted) URL and what failed.
 func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
+	ctx, cancel := context.WithTimeout(withSecretNames(ctx, r.Secret), c.opts.Timeout)
 	defer cancel()
 	red := Redact(r.URL)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
@@ -92,6 +96,9 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	}
 	for k, vs := range r.Header {
 		req.Header[k] = vs
+	}
+	for k, vs := range r.Secret {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
 	req.Header.Set("Accept-Encoding", "gzip")
 	if r.Accept != "" {

@@ -20,10 +20,10 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// maxFileSize bounds what Harvest reads: a hand-kept list is a few
+// MaxFileSize bounds what Harvest reads: a hand-kept list is a few
 // hundred kilobytes at most, and the cap keeps a wrong path (a disk
 // image, a log) from filling memory.
-const maxFileSize = 64 << 20
+const MaxFileSize = 16 << 20
 
 // stampVersion changes when what Parse makes of the same bytes changes,
 // so that a new contriblog re-reads an unchanged file once.
@@ -87,11 +87,11 @@ func (s *Source) Harvest(ctx context.Context, state harvester.SourceState) (*har
 	if err != nil {
 		return nil, s.readError(err)
 	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("hand-kept file %s is a directory: path: must name a YAML file", s.cfg.Path)
-	}
-	if fi.Size() > maxFileSize {
-		return nil, fmt.Errorf("hand-kept file %s is %d bytes, more than %d MiB: is path: right?", s.cfg.Path, fi.Size(), maxFileSize>>20)
+	// Refuse a directory, a device or a named pipe before the stamp
+	// check: a stamp of one must never say "not modified". ReadRegular
+	// checks again on the descriptor it reads.
+	if !fi.Mode().IsRegular() {
+		return nil, s.readError(&NotRegularError{Path: s.cfg.Path, Kind: kind(fi.Mode())})
 	}
 	stamp := s.stamp(fi)
 	data := map[string]string{"stamp": stamp}
@@ -99,7 +99,7 @@ func (s *Source) Harvest(ctx context.Context, state harvester.SourceState) (*har
 		s.log.Debug("hand-kept file unchanged", "path", s.cfg.Path)
 		return &harvester.Batch{NotModified: true, Data: data}, nil
 	}
-	raw, err := os.ReadFile(s.cfg.Path)
+	raw, err := ReadRegular(s.cfg.Path, MaxFileSize)
 	if err != nil {
 		return nil, s.readError(err)
 	}
@@ -118,6 +118,14 @@ func (s *Source) Harvest(ctx context.Context, state harvester.SourceState) (*har
 func (s *Source) readError(err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("hand-kept file %s does not exist: create it (a YAML list of entries) or fix path: in the config: %w", s.cfg.Path, fs.ErrNotExist)
+	}
+	var notRegular *NotRegularError
+	var tooLarge *TooLargeError
+	switch {
+	case errors.As(err, &notRegular):
+		return fmt.Errorf("hand-kept file %w: path: must name a YAML file", err)
+	case errors.As(err, &tooLarge):
+		return fmt.Errorf("hand-kept file %w: is path: right?", err)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

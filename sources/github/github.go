@@ -26,6 +26,7 @@ import (
 	gh "github.com/google/go-github/v60/github"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Defaults of Config.
@@ -46,7 +47,9 @@ type Config struct {
 	Activity string
 	// Token is a GitHub token (any kind; no scopes are needed for public
 	// data). Empty means anonymous access at GitHub's lower limits. It is
-	// sent only in the Authorization header and never logged or stored.
+	// sent only in the Authorization header, only to BaseURL's origin
+	// (never on a redirect elsewhere), never over plain http to another
+	// machine, and never logged or stored.
 	Token string
 	// BaseURL is the REST API root: "" for https://api.github.com/, or
 	// https://HOST/api/v3/ for GitHub Enterprise Server. A trailing slash
@@ -113,12 +116,17 @@ func New(cfg Config) (*Source, error) {
 	s := &Source{cfg: cfg, log: cfg.Logger.With("source", cfg.Name), searchCap: searchResultsCap}
 	s.tokenFP = tokenFingerprint(cfg.BaseURL, cfg.Token)
 	s.pacer = pacer{interval: cfg.SearchInterval, sleep: cfg.Sleep}
-	client := gh.NewClient(newHTTPClient(cfg.HTTPClient))
+	hc := newHTTPClient(cfg.HTTPClient)
+	if cfg.Token != "" {
+		// Not go-github's WithAuthToken, which puts the token on every
+		// request, redirects to other hosts included: fetch's rule sends
+		// it to the API's origin only, and never over plain http to
+		// another machine.
+		hc.Transport = fetch.WithCredentials(hc.Transport, base, http.Header{"Authorization": {"Bearer " + cfg.Token}})
+	}
+	client := gh.NewClient(hc)
 	client.BaseURL = base
 	client.UserAgent = "" // the HTTP client's User-Agent names contriblog
-	if cfg.Token != "" {
-		client = client.WithAuthToken(cfg.Token)
-	}
 	s.client = client
 	return s, nil
 }
@@ -196,6 +204,11 @@ func (s *Source) Type() string { return "github" }
 func (s *Source) Harvest(ctx context.Context, state harvester.SourceState) (*harvester.Batch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.cfg.Token != "" && !fetch.SecretAllowed(s.client.BaseURL) {
+		// Every request would be refused (see fetch.WithCredentials): say
+		// so once, for the source, rather than once for each part.
+		return nil, fmt.Errorf("github user %s: base_url: %w", s.cfg.User, &fetch.InsecureError{Host: s.client.BaseURL.Host})
+	}
 	if s.cfg.Token == "" {
 		s.anonOnce.Do(func() {
 			s.log.Info("no GitHub token: anonymous access at lower rate limits (60 requests an hour, 10 searches a minute)")

@@ -6,12 +6,14 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/contriblog/contriblog/sources/file"
 	"github.com/contriblog/contriblog/sources/yamldoc"
 
 	"go.yaml.in/yaml/v3"
@@ -27,6 +29,10 @@ const (
 	DefaultMaxWait  = 5 * time.Minute
 	// DefaultBackupKeep is how many daily backups `run` keeps.
 	DefaultBackupKeep = 7
+	// MaxFileSize bounds the config file Load reads: a config is a few
+	// kilobytes, and the cap keeps a wrong path (a log, a disk image)
+	// from filling memory before the YAML parser sees a byte.
+	MaxFileSize = 4 << 20
 )
 
 // Config is a loaded config file with every default applied and every
@@ -120,19 +126,34 @@ func (o Options) withDefaults() Options {
 
 // Load reads the config file at path and parses it as Parse does.
 func Load(path string, opts Options) (*Config, error) {
-	data, err := os.ReadFile(path)
+	// Not os.ReadFile: the path may name /dev/zero (endless), a named
+	// pipe (blocks until a writer comes) or a directory.
+	data, err := file.ReadRegular(path, MaxFileSize)
 	if err != nil {
-		msg := "cannot read the config file"
-		var pe *fs.PathError
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			msg = "no such config file (pass --config FILE or set $CONTRIBLOG_CONFIG)"
-		case errors.As(err, &pe):
-			msg += ": " + pe.Err.Error()
-		}
-		return nil, errors.Join(&Error{File: path, Msg: msg, wrapped: err})
+		return nil, errors.Join(&Error{File: path, Msg: readMessage(err), wrapped: err})
 	}
 	return Parse(data, path, opts)
+}
+
+// readMessage says what is wrong with reading the config file, without
+// repeating its name (the Error carries it).
+func readMessage(err error) string {
+	var (
+		pe         *fs.PathError
+		notRegular *file.NotRegularError
+		tooLarge   *file.TooLargeError
+	)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such config file (pass --config FILE or set $CONTRIBLOG_CONFIG)"
+	case errors.As(err, &notRegular):
+		return "the config file is a " + notRegular.Kind + ", not a regular file"
+	case errors.As(err, &tooLarge):
+		return fmt.Sprintf("the config file is larger than %d MiB, the limit for a config: is it the right file?", tooLarge.Limit>>20)
+	case errors.As(err, &pe):
+		return "cannot read the config file: " + pe.Err.Error()
+	}
+	return "cannot read the config file: " + err.Error()
 }
 
 // Parse parses and validates a config file's content; path names it in

@@ -105,6 +105,7 @@ func TestParseFull(t *testing.T) {
 		Database: "/srv/cl/contriblog.db", Since: time.Date(2025, 4, 1, 0, 0, 0, 0, ams),
 		Timezone: ams, TimezoneName: "Europe/Amsterdam", Schedule: "@every 6h",
 		Export: Export{Path: "/srv/cl/contributions.csv", Format: "csv"},
+		Backup: Backup{Keep: 14, Dir: "/srv/cl/snapshots"},
 		Listen: "127.0.0.1:8787", ListenToken: "listen-secret",
 		Areas: []harvester.Area{
 			{Name: "Identity & Access", Keywords: []string{"entra", "conditional access", "fido2"}},
@@ -114,17 +115,17 @@ func TestParseFull(t *testing.T) {
 		ActivityTypes: types,
 		Vocabulary:    harvester.NewVocabulary(types),
 		Sources: []Source{
-			http(Source{Name: "blog", Type: "feed", Line: 21, Activity: "Blog", Priority: 10, URL: "https://priyaraman.dev/feed/"}),
-			http(Source{Name: "youtube", Type: "feed", Line: 26, Activity: harvester.TypeVideo, MaxBytes: 4 << 20,
+			http(Source{Name: "blog", Type: "feed", Line: 24, Activity: "Blog", Priority: 10, URL: "https://priyaraman.dev/feed/"}),
+			http(Source{Name: "youtube", Type: "feed", Line: 29, Activity: harvester.TypeVideo, MaxBytes: 4 << 20,
 				URL: "https://www.youtube.com/feeds/videos.xml?channel_id=UC123"}),
-			http(Source{Name: "guest-podcast", Type: "feed", Line: 31, Activity: "Podcast", Match: []string{"Priya Raman"}, URL: "https://example.fm/rss"}),
-			http(Source{Name: "github", Type: "github", Line: 36, Activity: harvester.TypeOpenSource, Schedule: "0 */4 * * *",
+			http(Source{Name: "guest-podcast", Type: "feed", Line: 34, Activity: "Podcast", Match: []string{"Priya Raman"}, URL: "https://example.fm/rss"}),
+			http(Source{Name: "github", Type: "github", Line: 39, Activity: harvester.TypeOpenSource, Schedule: "0 */4 * * *",
 				User: "priyar", Token: "ghp_test123", BaseURL: "https://api.github.com/", MaxWait: 2 * time.Minute}),
-			http(Source{Name: "usergroup", Type: "ics", Line: 43, Activity: harvester.TypeThirdParty, Match: []string{"Priya Raman"},
+			http(Source{Name: "usergroup", Type: "ics", Line: 46, Activity: harvester.TypeThirdParty, Match: []string{"Priya Raman"},
 				Areas: []string{"Azure Infrastructure as Code"}, URL: "https://www.meetup.com/cloud-user-group/events/ical/"}),
-			http(Source{Name: "cloudsummit", Type: "sessionize", Line: 50, Activity: "Conference keynote",
+			http(Source{Name: "cloudsummit", Type: "sessionize", Line: 53, Activity: "Conference keynote",
 				URL: "https://sessionize.com/api/v2/abcd1234/view/All", Speaker: "Priya Raman", Event: "Cloud Summit 2025"}),
-			{Name: "manual", Type: "file", Line: 57, Person: "Priya R.", Enabled: true, Timezone: ams, Path: "/srv/cl/manual.yaml"},
+			{Name: "manual", Type: "file", Line: 60, Person: "Priya R.", Enabled: true, Timezone: ams, Path: "/srv/cl/manual.yaml"},
 		},
 	}
 	want.Sources[1].MaxBytes = 4 << 20
@@ -151,6 +152,7 @@ sources:
 		Since:    time.Date(now.Year()-1, now.Month(), now.Day(), 0, 0, 0, 0, local),
 		Timezone: local, TimezoneName: "Local", Schedule: DefaultSchedule,
 		Export:     Export{Format: "csv"},
+		Backup:     Backup{Keep: DefaultBackupKeep, Dir: "/data/contriblog/backups"},
 		Vocabulary: harvester.NewVocabulary(nil),
 		Sources: []Source{
 			{Name: "blog", Type: "feed", Line: 3, Enabled: true, Activity: "Blog", Timezone: local, MaxBytes: DefaultMaxBytes, URL: "https://example.com/feed"},

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // SourceTypes are the values of a source's type, in contract order.
@@ -92,7 +94,31 @@ func (p *parser) source(n *yaml.Node, path string, cfg *Config) (Source, bool) {
 		p.sourceField(&s, f, yamldoc.Sub(path, f.Key), cfg)
 	}
 	p.sourceDefaults(&s, set, n, path, cfg.Vocabulary)
+	p.plainHTTPSecret(s, set, path)
 	return s, true
+}
+
+// plainHTTPSecret warns about a secret (a github token, the user:password
+// of a url) bound for plain http:// on another machine: fetch refuses to
+// send it, so the source will fail on every pass.
+func (p *parser) plainHTTPSecret(s Source, set map[string]field, path string) {
+	key, raw, what := "url", s.URL, "the user:password in the URL"
+	if s.Type == "github" {
+		key, raw, what = "base_url", s.BaseURL, "the token"
+		if s.Token == "" {
+			return
+		}
+	}
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil || fetch.SecretAllowed(u) || (s.Type != "github" && u.User == nil) {
+		return
+	}
+	f := set[key]
+	host := u.Host
+	if strings.Contains(f.Val.Value, "${") {
+		host = "a host (value from the environment not shown)"
+	}
+	p.warnf(f.Val, yamldoc.Sub(path, key), "plain http:// to %s, which is not this machine: contriblog will not send %s over it, so this source will fail; use https://", host, what)
 }
 
 // sourceType reads type; "" when it is missing or unknown (reported).

@@ -14,7 +14,7 @@ import (
 
 // topKeys are the keys of the config's top level, in contract order.
 var topKeys = []string{"person", "database", "since", "timezone", "schedule", "export",
-	"listen", "listen_token", "areas", "activity_types", "sources"}
+	"backup", "listen", "listen_token", "areas", "activity_types", "sources"}
 
 // config reads the top level into cfg. Keys are read in dependency order
 // (timezone before since, activity_types before sources), not file order;
@@ -35,6 +35,10 @@ func (p *parser) config(root *yaml.Node, cfg *Config) {
 		}
 		if !yamldoc.Absent(f.Val) {
 			top[f.Key] = f
+		} else if f.Key == "listen_token" {
+			// An empty token is a mistake, not a wish for none: it must
+			// not leave a listener open that the file meant to protect.
+			p.errorf(f.Val, f.Key, "the token is empty: write listen_token: ${VAR} and set VAR to a bearer token, or remove the key")
 		}
 	}
 	if f, ok := top["person"]; ok {
@@ -52,6 +56,7 @@ func (p *parser) config(root *yaml.Node, cfg *Config) {
 	if f, ok := top["export"]; ok {
 		cfg.Export = p.export(f, cfg.Dir)
 	}
+	p.backup(top, cfg)
 	p.listenKeys(top, cfg)
 	if f, ok := top["areas"]; ok {
 		cfg.Areas = p.areas(f)
