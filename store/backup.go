@@ -14,7 +14,9 @@ import (
 // the copy is taken in one read transaction, written to a temporary file
 // beside path, synced, and renamed over path, so path is always either the
 // old backup or a complete new one. The copy is a contriblog database that
-// Open accepts as it is.
+// Open accepts as it is. Every page is read and checked first (bbolt's
+// tx.Check): a damaged database is not backed up, and the error wraps
+// ErrDamaged.
 func (db *DB) Backup(ctx context.Context, path string) (err error) {
 	if same, _ := samePath(path, db.path); same {
 		return fmt.Errorf("backup to %s: that is the database itself", path)
@@ -34,6 +36,12 @@ func (db *DB) Backup(ctx context.Context, path string) (err error) {
 		}
 	}()
 	err = db.view(ctx, func(tx *bolt.Tx) error {
+		// WriteTo copies the file's bytes without reading a page: a
+		// damaged page would go into the backup unnoticed, and the backup
+		// would replace a sound older one.
+		if err := checkPagesOf(tx); err != nil {
+			return damaged(db.path, err)
+		}
 		_, err := tx.WriteTo(tmp)
 		return err
 	})

@@ -2,9 +2,11 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -26,13 +28,11 @@ const maxCheckErrors = 50
 // 50), joined.
 func (db *DB) Check() error {
 	var errs []error
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			errs = append(errs, err)
-		}
-		if len(errs) > 0 {
+	err := db.view(context.Background(), func(tx *bolt.Tx) error {
+		if err := checkPagesOf(tx); err != nil {
 			// The pages themselves are damaged: reading buckets could
 			// only produce confusing follow-up errors.
+			errs = append(errs, err)
 			return nil
 		}
 		report := func(format string, args ...any) bool {
@@ -43,13 +43,64 @@ func (db *DB) Check() error {
 		_ = checkObservations(tx, report) && checkDecodes(tx, report) && checkLogIndex(tx, report)
 		return nil
 	})
+	var de *damagedError
+	if errors.As(err, &de) {
+		err = de.cause // a page bbolt panicked on: the sentence comes below
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("check database %s: %w", db.path, errors.Join(errs...))
+		return fmt.Errorf("%w; what is wrong:\n%w", damaged(db.path, nil), errors.Join(errs...))
 	}
 	return nil
+}
+
+// checkPagesOf checks every page tx can reach. It first reads them all in
+// the calling goroutine, where guard makes a read through a bogus page id
+// a recoverable panic, then runs bbolt's tx.Check, which reads them again
+// on a goroutine of its own where such a read would end the process, and
+// which recovers bbolt's assertions itself.
+func checkPagesOf(tx *bolt.Tx) error {
+	err := tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+		// Stored where the compiler cannot drop the reads as unused.
+		touched.Store(uint32(touchBucket(b)))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for err := range tx.Check() {
+		if len(errs) < maxCheckErrors {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var touched atomic.Uint32
+
+// touchBucket reads the first and last byte of every key and value of b
+// and of its nested buckets, so that every page they lie on is read.
+func touchBucket(b *bolt.Bucket) byte {
+	var x byte
+	touch := func(s []byte) {
+		if len(s) > 0 {
+			x ^= s[0] ^ s[len(s)-1]
+		}
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		touch(k)
+		touch(v)
+		if v == nil {
+			if nested := b.Bucket(k); nested != nil {
+				x ^= touchBucket(nested)
+			}
+		}
+	}
+	return x
 }
 
 // reporter records one problem and says whether to look for more.

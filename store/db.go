@@ -4,7 +4,9 @@
 //
 // Every method is one bbolt transaction (StoreLog excepted, which writes a
 // large log in chunks and swaps it in at once); values handed out are
-// decoded copies that never alias bbolt's memory map.
+// decoded copies that never alias bbolt's memory map. A damaged file is an
+// error wrapping ErrDamaged, from Open or from the method that reads the
+// damaged page, never a panic (damage.go, pages.go).
 package store
 
 import (
@@ -17,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -106,16 +109,31 @@ func Open(path string, opts Options) (*DB, error) {
 		// with 4 KiB pages. An existing file keeps its page size.
 		PageSize: 16 << 10,
 	}
-	bdb, err := bolt.Open(path, 0o600, bopts)
-	if errors.Is(err, syscall.ENOMEM) && bopts.InitialMmapSize > 0 {
-		// A tight address-space limit (ulimit -v): map only the file.
-		bopts.InitialMmapSize = 0
-		bdb, err = bolt.Open(path, 0o600, bopts)
+	if err := checkPages(path, logger); err != nil {
+		if !looksLikeBolt(path) {
+			return nil, notBoltError(path)
+		}
+		return nil, damaged(path, err)
+	}
+	db := &DB{path: path, logger: logger}
+	// bolt.Open reads the meta pages and, for a writer, the free list, and
+	// panics on a page checkPages could not see (a writer held the file).
+	err := db.guard(func() (err error) {
+		db.bolt, err = bolt.Open(path, 0o600, bopts)
+		if errors.Is(err, syscall.ENOMEM) && bopts.InitialMmapSize > 0 {
+			// A tight address-space limit (ulimit -v): map only the file.
+			bopts.InitialMmapSize = 0
+			db.bolt, err = bolt.Open(path, 0o600, bopts)
+		}
+		return err
+	})
+	if errors.Is(err, ErrDamaged) {
+		return nil, err
 	}
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	db := &DB{bolt: bdb, path: path, logger: logger}
+	bdb := db.bolt
 	if err := db.prepare(opts.ReadOnly); err != nil {
 		_ = bdb.Close()
 		return nil, err
@@ -172,31 +190,51 @@ func openError(path string, err error) error {
 		return fmt.Errorf("open database %s: %w", path, describeFSError(pe.Err))
 	}
 	if !looksLikeBolt(path) {
-		return fmt.Errorf("%s is %w (it is not a bbolt database file)", path, ErrNotDatabase)
+		return notBoltError(path)
 	}
 	if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
-		return fmt.Errorf("database %s is damaged (restore it from a backup): %w", path, err)
+		return damaged(path, err)
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }
 
-// looksLikeBolt reports whether the file starts with a bbolt meta page: a
-// page header of 16 bytes followed by bbolt's magic number. Only the first
-// meta page is looked at, so a file whose first page was torn still counts
-// as bbolt (and is reported as damaged, not as foreign).
+func notBoltError(path string) error {
+	return fmt.Errorf("%s is %w (it is not a bbolt database file)", path, ErrNotDatabase)
+}
+
+// looksLikeBolt reports whether the file is a bbolt file, damaged or not:
+// one of its meta pages starts with bbolt's magic number, or, both torn,
+// its third and fourth pages have bbolt page headers that name them (at
+// one of the page sizes bbolt uses). A damaged database is then reported
+// as damaged, not as another program's file.
 func looksLikeBolt(path string) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	var head [20]byte
-	if _, err := f.ReadAt(head[:], 0); err != nil {
-		return false
-	}
-	const magic = 0xED0CDAED
 	// bbolt writes its pages in the machine's byte order.
-	return binary.NativeEndian.Uint32(head[16:20]) == magic
+	has := func(off int64, want func(head []byte) bool) bool {
+		var head [pageHeaderSize + 4]byte
+		_, err := f.ReadAt(head[:], off)
+		return err == nil && want(head[:])
+	}
+	magic := func(head []byte) bool { return binary.NativeEndian.Uint32(head[pageHeaderSize:]) == boltMagic }
+	names := func(id uint64) func([]byte) bool {
+		return func(head []byte) bool {
+			flags := binary.NativeEndian.Uint16(head[8:])
+			return binary.NativeEndian.Uint64(head) == id && flags&(pageBranch|pageLeaf|pageFreelist) != 0 && flags&(flags-1) == 0
+		}
+	}
+	if has(0, magic) {
+		return true
+	}
+	for size := int64(1 << 10); size <= 1<<16; size <<= 1 {
+		if has(size, magic) || has(2*size, names(2)) && has(3*size, names(3)) {
+			return true
+		}
+	}
+	return false
 }
 
 // describeFSError adds a hint to the file-system errors a person can fix.
@@ -210,18 +248,49 @@ func describeFSError(err error) error {
 	return err
 }
 
-// update runs fn in one read-write transaction after checking ctx.
+// update runs fn in one read-write transaction after checking ctx; a
+// damaged page it meets is an error wrapping ErrDamaged (guard).
 func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.Update(fn)
+	return keepErrno(db.guard(func() error { return db.bolt.Update(fn) }))
 }
 
-// view runs fn in one read-only transaction after checking ctx.
+// flattenedErrnos are the errors of a full disk, which bbolt formats into
+// text with %s when growing or syncing the file on commit
+// ("file sync error: no space left on device").
+var flattenedErrnos = []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT}
+
+// keepErrno makes err wrap the errno its text names when bbolt lost it,
+// so that errors.Is(err, syscall.ENOSPC) holds for every full-disk commit
+// and callers can fall back instead of failing.
+func keepErrno(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, errno := range flattenedErrnos {
+		if !errors.Is(err, errno) && strings.Contains(err.Error(), errno.Error()) {
+			return &errnoError{err: err, errno: errno}
+		}
+	}
+	return err
+}
+
+// errnoError is an error whose errno was formatted away.
+type errnoError struct {
+	err   error
+	errno syscall.Errno
+}
+
+func (e *errnoError) Error() string   { return e.err.Error() }
+func (e *errnoError) Unwrap() []error { return []error{e.err, e.errno} }
+
+// view runs fn in one read-only transaction after checking ctx; a damaged
+// page it meets is an error wrapping ErrDamaged (guard).
 func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return db.bolt.View(fn)
+	return db.guard(func() error { return db.bolt.View(fn) })
 }

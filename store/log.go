@@ -36,9 +36,10 @@ func (db *DB) LogState(ctx context.Context) (harvester.LogState, error) {
 }
 
 // ForEachContribution calls fn with a copy of every row of the stored log,
-// oldest first. Like ForEachObservation it runs in one read transaction:
-// fn should be quick and must not write to db. An error from fn stops the
-// walk and is returned as it is.
+// oldest first; a row that does not decode is skipped with a warning
+// naming its key. Like ForEachObservation it runs in one read
+// transaction: fn should be quick and must not write to db. An error from
+// fn stops the walk and is returned as it is.
 func (db *DB) ForEachContribution(ctx context.Context, fn func(*harvester.Contribution) error) error {
 	return db.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketLog).Cursor()
@@ -54,9 +55,11 @@ func (db *DB) ForEachContribution(ctx context.Context, fn func(*harvester.Contri
 				err = describe(tx, row)
 			}
 			if err != nil {
-				return fmt.Errorf("decode log row %q: %w", k, err)
+				// One damaged row must not hide the rest of the log.
+				db.warnRecord(bucketLog, k, err)
+				continue
 			}
-			if err := fn(row); err != nil {
+			if err := call(fn, row); err != nil {
 				return err
 			}
 		}

@@ -2,13 +2,10 @@ package store
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -191,137 +188,4 @@ func observationKey(source, nativeID string) []byte {
 	// 0xff never occurs in UTF-8, so a hashed key cannot equal a plain one.
 	sum := sha256.Sum256([]byte(k))
 	return []byte(source + "\x00\xffsha256:" + hex.EncodeToString(sum[:]))
-}
-
-// ForEachObservation calls fn with a copy of every stored observation, in
-// key order, with FirstSeen and LastSeen filled in (the strings of one
-// observation share one allocation, its description another). It runs in
-// one read
-// transaction, so fn sees a consistent snapshot; fn should be quick and
-// must not write to db (a writer that needs to grow the file waits for
-// this transaction to end). An error from fn stops the walk and is
-// returned as it is.
-func (db *DB) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
-	return db.forEachObservation(ctx, false, fn)
-}
-
-// ForEachBriefObservation is ForEachObservation without the descriptions,
-// which it never reads: each observation that has one comes with
-// Description empty and DescriptionOmitted set.
-func (db *DB) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
-	return db.forEachObservation(ctx, true, fn)
-}
-
-// readBatch is how many observations forEachObservation decodes at a time.
-const readBatch = 4096
-
-// storedObservation is one observation's records, as bbolt holds them
-// (valid until the transaction ends).
-type storedObservation struct {
-	key, value, seen []byte
-	text             []byte // nil when brief or when it has no description
-}
-
-func (db *DB) forEachObservation(ctx context.Context, brief bool, fn func(*harvester.Observation) error) error {
-	return db.view(ctx, func(tx *bolt.Tx) error {
-		// The seen and description records have the observations' keys,
-		// so cursors walk them side by side: a lookup of each, from the
-		// root, cost as much as decoding.
-		seen := sideCursor{c: tx.Bucket(bucketSeen).Cursor()}
-		var text sideCursor
-		if !brief {
-			text = sideCursor{c: tx.Bucket(bucketText).Cursor()}
-		}
-		batch := make([]storedObservation, 0, readBatch)
-		c := tx.Bucket(bucketObservations).Cursor()
-		for k, v := c.First(); ; k, v = c.Next() {
-			if k != nil {
-				batch = append(batch, storedObservation{key: k, value: v, seen: seen.get(k), text: text.get(k)})
-				if len(batch) < readBatch {
-					continue
-				}
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := decodeStored(batch, brief, fn); err != nil {
-				return err
-			}
-			if k == nil {
-				return nil
-			}
-			batch = batch[:0]
-		}
-	})
-}
-
-// decodeStored decodes batch on every CPU, then gives fn the observations
-// in order; it stops at the first error, in key order.
-func decodeStored(batch []storedObservation, brief bool, fn func(*harvester.Observation) error) error {
-	obs := make([]*harvester.Observation, len(batch))
-	errs := make([]error, len(batch))
-	workers := min(runtime.GOMAXPROCS(0), len(batch)/256+1)
-	part := (len(batch) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w * part; i < min((w+1)*part, len(batch)); i++ {
-				obs[i], errs[i] = decodeStoredObservation(&batch[i], brief)
-			}
-		})
-	}
-	wg.Wait()
-	for i, o := range obs {
-		if errs[i] != nil {
-			return errs[i]
-		}
-		if err := fn(o); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func decodeStoredObservation(r *storedObservation, brief bool) (*harvester.Observation, error) {
-	o, descLen, err := decodeObservation(r.value)
-	if err == nil && !brief && descLen > 0 {
-		o.Description, err = description(r.text, descLen)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("decode observation %q: %w", r.key, err)
-	}
-	o.DescriptionOmitted = brief && descLen > 0
-	if r.seen != nil {
-		if o.FirstSeen, o.LastSeen, err = decodeSeen(r.seen); err != nil {
-			return nil, fmt.Errorf("decode seen times of %q: %w", r.key, err)
-		}
-	}
-	return o, nil
-}
-
-// sideCursor finds the values of ascending keys in a bucket by walking it
-// once; the zero sideCursor finds nothing.
-type sideCursor struct {
-	c    *bolt.Cursor
-	k, v []byte
-	open bool
-}
-
-// get returns the value of key, which must be greater than the keys asked
-// for before, or nil.
-func (s *sideCursor) get(key []byte) []byte {
-	if s.c == nil {
-		return nil
-	}
-	if !s.open {
-		s.k, s.v = s.c.Seek(key)
-		s.open = true
-	}
-	for s.k != nil && bytes.Compare(s.k, key) < 0 {
-		s.k, s.v = s.c.Next()
-	}
-	if s.k != nil && bytes.Equal(s.k, key) {
-		return s.v
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -401,8 +402,9 @@ func TestForEachObservationReadsBesideAndInBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var keys []string
 	for _, brief := range []bool{false, true} {
-		var keys []string
+		keys = nil
 		read := db.ForEachObservation
 		if brief {
 			read = db.ForEachBriefObservation
@@ -442,18 +444,30 @@ func TestForEachObservationReadsBesideAndInBatches(t *testing.T) {
 			t.Errorf("brief=%v: %d observations (want %d), sorted %v", brief, len(keys), 2*(n/2), slices.IsSorted(keys))
 		}
 	}
-	// A damaged seen record late in the walk: fn has seen every
-	// observation before it, none after.
+	// A damaged seen record late in the walk reads as never seen, with a
+	// warning naming it: the walk goes on to the end.
 	bad := harvester.ObservationKey("b", "item-007")
 	if err := db.bolt.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketSeen).Put([]byte(bad), []byte("x")) }); err != nil {
 		t.Fatal(err)
 	}
+	var logged strings.Builder
+	db.logger = slog.New(slog.NewTextHandler(&logged, nil))
 	var last string
-	err = db.ForEachObservation(ctx, func(o *harvester.Observation) error { last = o.Key(); return nil })
-	if err == nil || !strings.Contains(err.Error(), "seen") || !strings.Contains(err.Error(), "item-007") {
-		t.Errorf("err = %v, want the damaged seen record named", err)
+	var badSeen time.Time
+	err = db.ForEachObservation(ctx, func(o *harvester.Observation) error {
+		last = o.Key()
+		if o.Key() == bad {
+			badSeen = o.LastSeen
+		}
+		return nil
+	})
+	if err != nil {
+		t.Errorf("err = %v, want the damaged seen record skipped", err)
 	}
-	if want := harvester.ObservationKey("b", "item-006"); last != want {
-		t.Errorf("last observation given %q, want %q", last, want)
+	if want := keys[len(keys)-1]; last != want || !badSeen.IsZero() {
+		t.Errorf("last observation given %q (want %q), damaged one last seen %v (want never)", last, want, badSeen)
+	}
+	if !strings.Contains(logged.String(), "bucket=seen") || !strings.Contains(logged.String(), "item-007") {
+		t.Errorf("log = %q, want a warning naming the seen record of item-007", logged.String())
 	}
 }

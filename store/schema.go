@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -74,7 +75,7 @@ func createBuckets(tx *bolt.Tx) error {
 func (db *DB) prepare(readOnly bool) error {
 	var version int
 	current := true
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(context.Background(), func(tx *bolt.Tx) error {
 		var err error
 		if version, err = readVersion(tx); err != nil {
 			return err
@@ -106,7 +107,7 @@ func (db *DB) prepare(readOnly bool) error {
 // version, all in one transaction: a crash leaves the old version intact.
 func (db *DB) migrate() error {
 	var from int
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(context.Background(), func(tx *bolt.Tx) error {
 		var err error
 		if from, err = readVersion(tx); err != nil {
 			return err
@@ -165,6 +166,9 @@ func readVersion(tx *bolt.Tx) (int, error) {
 }
 
 func (db *DB) schemaError(err error) error {
+	if errors.Is(err, ErrDamaged) {
+		return err
+	}
 	if errors.Is(err, errForeign) {
 		return fmt.Errorf("%s is %w: %w", db.path, ErrNotDatabase, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"syscall"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
@@ -141,7 +142,8 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 // first when it is not what the stored observations, edits and config make
 // (a harvest killed before its rebuild, an edited `areas:` or `timezone:`):
 // that takes the write lock for the rebuild. When the lock or the file
-// cannot be had for writing, the log is read as stored, with a warning.
+// cannot be had for writing, or the disk is too full for the rebuild, the
+// log is read as stored, with a warning.
 func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, error) {
 	db, err := m.openStore(cfg, true)
 	if err != nil {
@@ -162,12 +164,28 @@ func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, erro
 		m.logger.Warn("the stored log is out of date and cannot be rebuilt now; showing it as stored", "err", err)
 		return m.openStore(cfg, true)
 	}
-	if _, _, err := harvester.RebuildLog(ctx, rw, opts); err != nil {
+	if _, _, err := rebuildLog(ctx, rw, opts); err != nil {
 		rw.Close()
+		if noSpace(err) {
+			// As on a read-only file system: the stored log is still
+			// whole (StoreLog swaps a new one in only once written),
+			// and reading it needs no space.
+			m.logger.Warn("the stored log is out of date and cannot be rebuilt now (no space left); showing it as stored", "err", err)
+			return m.openStore(cfg, true)
+		}
 		return nil, fmt.Errorf("rebuild the out-of-date log: %w", err)
 	}
 	m.logger.Debug("rebuilt the out-of-date log before reading it")
 	return rw, nil
+}
+
+// rebuildLog is harvester.RebuildLog; tests replace it to make the
+// rebuild fail as a full disk does, which no test can arrange for real.
+var rebuildLog = harvester.RebuildLog
+
+// noSpace reports whether err is a full disk or an exhausted quota.
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 // storedLog walks the log stored in db.

@@ -179,6 +179,7 @@ func init() {
 		"sources":  {"show every configured source and its state", (*Main).runSources},
 		"edit":     {"curate one contribution (exclude, retitle, merge, ...)", (*Main).runEdit},
 		"validate": {"check the config and the database, then exit", (*Main).runValidate},
+		"backup":   {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
 		"service":  {"install|uninstall|start|stop|status the OS service that runs `run`", (*Main).runService},
 		"demo":     {"run the whole pipeline against bundled sample sources", (*Main).runDemo},
 		"version":  {"print version, commit and Go version", (*Main).runVersion},
