@@ -62,7 +62,14 @@ type Pass struct {
 	Started    time.Time
 	Results    []Result // in the order the sources were given
 	LogChanged bool
-	Rows       int // rows in the rebuilt log
+	// Rows counts the rows the stored log holds after the pass: the
+	// rebuilt log's, or when it was not rebuilt (LogErr) the earlier log's
+	// that is still stored, or -1 when even that could not be read.
+	Rows int
+	// LogErr, when set, says why the log was not rebuilt (a batch the
+	// store refused, a failed rebuild); the stored log is then an earlier
+	// pass's.
+	LogErr error
 }
 
 // Err joins the errors of every failed source, or returns nil.
@@ -89,7 +96,9 @@ type fetched struct {
 // Run harvests the named sources (all of them when names is empty) once and
 // rebuilds the log. The returned error is for the pass as a whole (an
 // unknown source name, a store failure, a cancelled context); per-source
-// failures are in the Pass's Results.
+// failures are in the Pass's Results. A store failure ends the pass before
+// the log is rebuilt: the Pass then says why (LogErr) and how many rows
+// the stored log still holds (Rows).
 func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 	sources, err := h.selectSources(names)
 	if err != nil {
@@ -122,7 +131,7 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 	}()
 	go func() { wg.Wait(); close(out) }()
 
-	var storeErr error
+	var storeErr, logErr error
 	seen := make([]bool, len(sources))
 	for first := range out {
 		group := gather(first, out, groupWait)
@@ -130,7 +139,7 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 			f := group[i]
 			seen[f.index] = true
 			if r.Err != nil && isStoreError(r.Err) && storeErr == nil {
-				storeErr = r.Err
+				storeErr, logErr = r.Err, fmt.Errorf("%s: %w", r.Source, r.Err)
 			}
 			pass.Results[f.index] = r
 			h.emit(Event{Source: f.src.Name(), Result: &pass.Results[f.index], Finished: h.now()})
@@ -142,14 +151,30 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 		}
 	}
 	if storeErr != nil {
+		h.notRebuilt(ctx, pass, logErr)
 		return pass, storeErr
 	}
 	changed, rows, err := h.Rebuild(context.WithoutCancel(ctx))
 	if err != nil {
+		h.notRebuilt(ctx, pass, err)
 		return pass, err
 	}
 	pass.LogChanged, pass.Rows = changed, rows
 	return pass, ctx.Err()
+}
+
+// notRebuilt records in pass that the log was not rebuilt because of why,
+// and how many rows the stored log still holds: a pass that failed must
+// not report an empty log when the earlier one is there.
+func (h *Harvester) notRebuilt(ctx context.Context, pass *Pass, why error) {
+	pass.LogErr = why
+	state, err := h.Store.LogState(context.WithoutCancel(ctx))
+	if err != nil {
+		pass.Rows = -1
+		pass.LogErr = fmt.Errorf("%w (and the stored log cannot be read: %w)", why, err)
+		return
+	}
+	pass.Rows = state.Rows
 }
 
 func (h *Harvester) selectSources(names []string) ([]Source, error) {

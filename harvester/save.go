@@ -94,8 +94,8 @@ func (h *Harvester) saveGroup(ctx context.Context, pass time.Time, group []fetch
 	for j, i := range owners {
 		r := &results[i]
 		if errs[j] != nil {
-			r.Err = storeError{fmt.Errorf("save: %w", errs[j])}
 			h.logger().Error("saving failed", "source", r.Source, "err", errs[j])
+			r.Err = h.saveFailed(sctx, pass, group[i], errs[j])
 			failed[i] = true
 			continue
 		}
@@ -127,6 +127,26 @@ func (h *Harvester) saveBatches(ctx context.Context, items []BatchItem) ([]SaveR
 		res[i], errs[i] = h.Store.SaveBatch(ctx, it.State, it.Batch, it.Pass)
 	}
 	return res, errs
+}
+
+// saveFailed records that the store refused f's batch as a failure of its
+// source, as any other failure is recorded (so `sources` and the daemon's
+// /sources show it failing), and returns the source's error. That is a
+// store error, which ends the pass; when the store cannot record the
+// failure either, the error says both, so neither is lost.
+func (h *Harvester) saveFailed(ctx context.Context, pass time.Time, f fetched, saveErr error) error {
+	err := fmt.Errorf("save: %w", saveErr)
+	if f.err != nil {
+		// The source failed half way, and what it got could not be saved.
+		err = fmt.Errorf("%w; %w", f.err, err)
+	}
+	state := f.state
+	state.Name, state.Type = f.src.Name(), f.src.Type()
+	if rerr := h.Store.SaveFailure(ctx, state, pass, err); rerr != nil {
+		h.logger().Error("recording the failure failed", "source", state.Name, "err", rerr)
+		return storeError{fmt.Errorf("%w; recording the failure also failed: %w", err, rerr)}
+	}
+	return storeError{err}
 }
 
 // finish records a source's failure, if any, once its batch is saved, and

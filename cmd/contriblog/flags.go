@@ -102,8 +102,19 @@ func (m *Main) printFlags(fs *flag.FlagSet) {
 }
 
 // setupLogger builds the stderr logger the global flags ask for.
-func (m *Main) setupLogger() {
-	m.logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: m.logLevel()}))
+func (m *Main) setupLogger() { m.logger = m.newLogger(false) }
+
+// newLogger is the program's logger on stderr, as text or (for the
+// daemon's --log-format json) JSON, at the level the global flags ask
+// for. Log lines carry servers' errors and sources' names: every one goes
+// through harvester.Printable first (printableHandler).
+func (m *Main) newLogger(json bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: m.logLevel()}
+	var h slog.Handler = slog.NewTextHandler(m.Stderr, opts)
+	if json {
+		h = slog.NewJSONHandler(m.Stderr, opts)
+	}
+	return slog.New(printableHandler{h})
 }
 
 func (m *Main) printUsage(w io.Writer) {

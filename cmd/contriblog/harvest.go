@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
@@ -57,6 +56,11 @@ func (m *Main) harvestOrAsk(ctx context.Context, cfg *config.Config, names []str
 		if rerr != nil {
 			return nil, remoteError(err, rerr)
 		}
+		if rep.Error != "" {
+			// The daemon's pass failed as a whole (its store refused a
+			// batch, say): tell it, as a pass run here would.
+			return rep.Pass(), fmt.Errorf("the daemon's pass failed: %s", rep.Error)
+		}
 		return rep.Pass(), nil
 	}
 	if err != nil {
@@ -94,7 +98,9 @@ func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, on
 }
 
 // printPass writes one line per source: name, new, updated, unchanged,
-// and its error or status.
+// and its error or status; then what the stored log holds. Names and
+// errors come from servers, the database or the daemon: every cell is
+// made printable.
 func printPass(out io.Writer, p *harvester.Pass) {
 	// tabwriter writes a cell at a time: ten thousand writes to a pipe
 	// for a thousand sources, unbuffered.
@@ -106,18 +112,30 @@ func printPass(out io.Writer, p *harvester.Pass) {
 		status := "ok"
 		switch {
 		case r.Err != nil:
-			status = "error: " + oneLine(r.Err.Error())
+			status = "error: " + cell(r.Err.Error())
 		case r.NotModified:
 			status = "not modified"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", r.Source, r.New, r.Updated, r.Unchanged, status)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", cell(r.Source), r.New, r.Updated, r.Unchanged, status)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "log: %d contributions", p.Rows)
-	if p.LogChanged {
-		fmt.Fprint(w, " (changed)")
-	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(w, logLine(p))
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// logLine says what the stored log holds after p: a pass that failed
+// before its rebuild left an earlier pass's log, which is still there.
+func logLine(p *harvester.Pass) string {
+	switch {
+	case p.LogErr == nil && p.Rows < 0:
+		// A daemon's report, which does not say why.
+		return "log: not rebuilt; the stored log could not be read"
+	case p.LogErr == nil && p.LogChanged:
+		return fmt.Sprintf("log: %d contributions (changed)", p.Rows)
+	case p.LogErr == nil:
+		return fmt.Sprintf("log: %d contributions", p.Rows)
+	case p.Rows < 0:
+		return "log: not rebuilt (" + cell(p.LogErr.Error()) + "); the stored log could not be read"
+	}
+	return fmt.Sprintf("log: not rebuilt (%s); the stored log still holds %d contributions from an earlier pass",
+		cell(p.LogErr.Error()), p.Rows)
+}

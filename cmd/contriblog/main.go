@@ -143,6 +143,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	return m.exitCode(err)
 }
 
+// exitCode prints err, if it needs printing, and returns the exit code
+// for it. Errors quote servers, files and the daemon: each of their lines
+// is made printable.
 func (m *Main) exitCode(err error) int {
 	var ue usageError
 	switch {
@@ -151,13 +154,13 @@ func (m *Main) exitCode(err error) int {
 	case errors.Is(err, errSourcesFailed):
 		return exitFailed
 	case errors.As(err, &ue):
-		fmt.Fprintf(m.Stderr, "contriblog: %v\n", err)
+		fmt.Fprintf(m.Stderr, "contriblog: %s\n", printableLines(err.Error()))
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(m.Stderr, "contriblog: interrupted")
 		return exitSignals
 	default:
-		fmt.Fprintf(m.Stderr, "contriblog: %v\n", err)
+		fmt.Fprintf(m.Stderr, "contriblog: %s\n", printableLines(err.Error()))
 		return exitFailed
 	}
 }

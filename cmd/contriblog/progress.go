@@ -71,7 +71,9 @@ func (p *progress) line() string {
 		}
 	}
 	if slowest != "" {
-		s += fmt.Sprintf(", waiting on %s (%s)", slowest, p.now().Sub(since).Round(time.Second))
+		// A name is the config's, but the config may come from anywhere:
+		// only the line's own "\r\033[K" may reach the terminal.
+		s += fmt.Sprintf(", waiting on %s (%s)", cell(slowest), p.now().Sub(since).Round(time.Second))
 	}
 	return s
 }

@@ -30,7 +30,7 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 	}
 	switch logFormat {
 	case "json":
-		m.logger = slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: m.logLevel()}))
+		m.logger = m.newLogger(true)
 	case "text":
 	default:
 		return usagef("--log-format %q: expected text or json", logFormat)

@@ -53,6 +53,9 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 	return nil
 }
 
+// printSources writes one line per source, configured ones first. States
+// come from the database or the daemon, errors from servers: every cell is
+// made printable.
 func (m *Main) printSources(cfg *config.Config, states map[string]harvester.SourceState) {
 	now := m.Now()
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
@@ -65,17 +68,17 @@ func (m *Main) printSources(cfg *config.Config, states map[string]harvester.Sour
 		}
 		lastErr := "-"
 		if st.LastError != "" {
-			lastErr = oneLine(st.LastError)
+			lastErr = cell(st.LastError)
 			if !st.FailingSince.IsZero() {
 				lastErr = fmt.Sprintf("failing since %s: %s", fmtTime(st.FailingSince, cfg.Timezone), lastErr)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", sc.Name, sc.Type,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(sc.Name), cell(sc.Type),
 			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, next, lastErr)
 		delete(states, sc.Name)
 	}
 	for _, st := range states {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", st.Name, st.Type,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(st.Name), cell(st.Type),
 			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, "not in config", "-")
 	}
 	tw.Flush()
