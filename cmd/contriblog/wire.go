@@ -4,20 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/url"
 	"os"
 	"syscall"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
-	"github.com/contriblog/contriblog/sources/feed"
 	"github.com/contriblog/contriblog/sources/fetch"
-	"github.com/contriblog/contriblog/sources/file"
-	"github.com/contriblog/contriblog/sources/github"
-	"github.com/contriblog/contriblog/sources/ics"
-	"github.com/contriblog/contriblog/sources/sessionize"
+	"github.com/contriblog/contriblog/sources/spec"
 	"github.com/contriblog/contriblog/store"
 )
 
@@ -110,19 +104,6 @@ func (m *Main) newFetchClient() *fetch.Client {
 	})
 }
 
-// searchInterval paces GitHub searches. A GitHub API on loopback is a test
-// server or the demo's fake, which has no search limit to respect.
-func searchInterval(baseURL string) time.Duration {
-	u, err := url.Parse(baseURL)
-	if err != nil || baseURL == "" {
-		return 0 // the source's default pacing
-	}
-	if ip := net.ParseIP(u.Hostname()); (ip != nil && ip.IsLoopback()) || u.Hostname() == "localhost" {
-		return 50 * time.Millisecond
-	}
-	return 0
-}
-
 // buildSources turns the config's sources into harvester.Sources: the
 // enabled ones, plus any disabled one named explicitly in only (whose
 // names runHarvest has checked against the config).
@@ -145,27 +126,12 @@ func (m *Main) buildSources(cfg *config.Config, client *fetch.Client, only []str
 	return out, nil
 }
 
+// buildSource builds one source as its type's description says.
 func (m *Main) buildSource(cfg *config.Config, sc config.Source, client *fetch.Client) (harvester.Source, error) {
-	log := m.logger.With("source", sc.Name)
-	switch sc.Type {
-	case "feed":
-		return feed.New(feed.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
-			Match: sc.Match, Since: cfg.Since, MaxBytes: sc.MaxBytes, Client: client, Logger: log}), nil
-	case "file":
-		return file.New(file.Config{Name: sc.Name, Path: sc.Path, Person: sc.Person, Activity: sc.Activity,
-			Vocabulary: cfg.Vocabulary, Location: sc.Timezone, Logger: log}), nil
-	case "github":
-		return github.New(github.Config{Name: sc.Name, User: sc.User, Person: sc.Person, Activity: sc.Activity,
-			Token: sc.Token, BaseURL: sc.BaseURL, Since: cfg.Since, MaxWait: sc.MaxWait,
-			HTTPClient: client.HTTPClient(), Logger: log, Now: m.Now, SearchInterval: searchInterval(sc.BaseURL)})
-	case "ics":
-		return ics.New(ics.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
-			Match: sc.Match, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
-			Client: client, Logger: log, Now: m.Now}), nil
-	case "sessionize":
-		return sessionize.New(sessionize.Config{Name: sc.Name, URL: sc.URL, Person: sc.Person, Activity: sc.Activity,
-			Speaker: sc.Speaker, Event: sc.Event, Since: cfg.Since, Timezone: sc.Timezone, MaxBytes: sc.MaxBytes,
-			Client: client, Logger: log}), nil
+	if sc.Spec == nil {
+		return nil, fmt.Errorf("unknown source type %q", sc.Type)
 	}
-	return nil, fmt.Errorf("unknown source type %q", sc.Type)
+	return sc.Spec.Build(spec.Settings{Name: sc.Name, Person: sc.Person, Activity: sc.Activity, Match: sc.Match,
+		Timezone: sc.Timezone, Values: sc.Values, Since: cfg.Since, Vocabulary: cfg.Vocabulary,
+		Client: client, Logger: m.logger.With("source", sc.Name), Now: m.Now})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/github/githubtest"
 )
 
 var (
@@ -137,16 +138,16 @@ func TestHarvestYear(t *testing.T) {
 	diffSets(t, summary(t, b), wantYear)
 
 	for _, want := range []string{"/search/issues?", "page=3", "/users/priyar/repos?", "type=owner", "/repos/priyar/bicep-landing-zone/releases?page=2"} {
-		if f.count(want) == 0 {
-			t.Errorf("no request with %q; requests: %v", want, f.log)
+		if f.Count(want) == 0 {
+			t.Errorf("no request with %q; requests: %v", want, f.Requests())
 		}
 	}
-	for _, q := range f.queries {
+	for _, q := range f.Queries() {
 		if !strings.HasPrefix(q, "is:pr author:priyar created:>=2025-03-01") && !strings.HasPrefix(q, "is:issue author:priyar created:>=2025-03-01") {
 			t.Errorf("query %q", q)
 		}
 	}
-	for _, a := range f.auth {
+	for _, a := range f.Auth() {
 		if a != "Bearer "+fakeToken {
 			t.Fatalf("Authorization header %q", a)
 		}
@@ -208,8 +209,8 @@ func TestEnterpriseBaseURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	diffSets(t, summary(t, b), wantYear)
-	if f.count("GET /api/v3/search/issues") == 0 || f.count("GET /api/v3/users/priyar/repos") == 0 {
-		t.Errorf("requests did not keep the path prefix: %v", f.log)
+	if f.Count("GET /api/v3/search/issues") == 0 || f.Count("GET /api/v3/users/priyar/repos") == 0 {
+		t.Errorf("requests did not keep the path prefix: %v", f.Requests())
 	}
 }
 
@@ -217,12 +218,12 @@ func TestSearchCapSplit(t *testing.T) {
 	f := newFake(t, "/", 100)
 	// 1,500 pull requests spread over the window: GitHub counts them all
 	// but serves only 1,000 for one query.
-	f.items = nil
+	var items []map[string]any
 	start := testSince.Add(time.Hour)
 	step := testNow.Sub(start) / 1500
 	for i := range 1500 {
 		n := i + 1
-		f.items = append(f.items, map[string]any{
+		items = append(items, map[string]any{
 			"html_url": fmt.Sprintf("https://github.com/big/repo/pull/%d", n), "number": n,
 			"repository_url": "https://api.github.com/repos/big/repo", "title": fmt.Sprintf("Change %d", n),
 			"user": map[string]any{"login": "priyar"}, "state": "open",
@@ -230,7 +231,7 @@ func TestSearchCapSplit(t *testing.T) {
 			"pull_request": map[string]any{"url": "https://api.github.com/repos/big/repo/pulls/1", "merged_at": nil},
 		})
 	}
-	f.repos = nil
+	f.Edit(func(d *githubtest.Data) { d.Items, d.Repos = items, nil })
 	s, _ := newTestSource(t, f, nil)
 	b, err := s.Harvest(context.Background(), harvester.SourceState{})
 	if err != nil {
@@ -240,12 +241,12 @@ func TestSearchCapSplit(t *testing.T) {
 		t.Errorf("harvested %d pull requests, want 1500", got)
 	}
 	split := 0
-	for _, q := range f.queries {
+	for _, q := range f.Queries() {
 		if strings.Contains(q, "..") || strings.Contains(q, "T") && strings.Contains(q, "created:>=") {
 			split++
 		}
 	}
 	if split == 0 {
-		t.Errorf("no split query: %v", f.queries)
+		t.Errorf("no split query: %v", f.Queries())
 	}
 }

@@ -40,7 +40,7 @@ func newTestLogger(w *lockedBuffer) *slog.Logger {
 // echoes it) or the batch.
 func TestTokenNeverLeaks(t *testing.T) {
 	f := newFake(t, "/", 2)
-	f.addFault(fault{endpoint: "releases", status: 500, body: `{"message":"internal error for Bearer ` + fakeToken + `"}`})
+	f.AddFault(fault{Endpoint: "releases", Status: 500, Body: `{"message":"internal error for Bearer ` + fakeToken + `"}`})
 	var logs lockedBuffer
 	s, _ := newTestSource(t, f, func(c *Config) { c.Logger = newTestLogger(&logs) })
 	ctx := context.Background()
@@ -68,7 +68,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Errorf("echoed token not replaced: %v", err)
 	}
 	saw := false
-	for _, a := range f.auth {
+	for _, a := range f.Auth() {
 		saw = saw || a == "Bearer "+fakeToken
 	}
 	if !saw {

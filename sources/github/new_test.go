@@ -25,7 +25,7 @@ func TestAnonymous(t *testing.T) {
 	if n := strings.Count(logs.String(), "anonymous access"); n != 1 {
 		t.Errorf("anonymous notice logged %d times:\n%s", n, logs.String())
 	}
-	for _, a := range f.auth {
+	for _, a := range f.Auth() {
 		if a != "" {
 			t.Fatalf("anonymous request sent Authorization %q", a)
 		}
@@ -80,7 +80,7 @@ func TestNew(t *testing.T) {
 func TestUnauthorized(t *testing.T) {
 	f := newFake(t, "/", 100)
 	for range 3 {
-		f.addFault(fault{status: 401, body: `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`})
+		f.AddFault(fault{Status: 401, Body: `{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest"}`})
 	}
 	s, sl := newTestSource(t, f, nil)
 	b, err := s.Harvest(context.Background(), harvester.SourceState{})
@@ -97,8 +97,8 @@ func TestUnauthorized(t *testing.T) {
 
 func TestCancelled(t *testing.T) {
 	f := newFake(t, "/", 100)
-	f.addFault(fault{endpoint: "search", status: 403, header: map[string]string{"Retry-After": "30"},
-		body: `{"message":"You have exceeded a secondary rate limit."}`})
+	f.AddFault(fault{Endpoint: "search", Status: 403, Header: map[string]string{"Retry-After": "30"},
+		Body: `{"message":"You have exceeded a secondary rate limit."}`})
 	ctx, cancel := context.WithCancel(context.Background())
 	s, _ := newTestSource(t, f, func(c *Config) {
 		c.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return sleepCtx(ctx, d) }
@@ -107,7 +107,7 @@ func TestCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
-	if f.count("/users/priyar/repos") != 0 {
-		t.Errorf("went on after cancellation: %v", f.log)
+	if f.Count("/users/priyar/repos") != 0 {
+		t.Errorf("went on after cancellation: %v", f.Requests())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/github/githubtest"
 )
 
 func TestSecondPassConditional(t *testing.T) {
@@ -17,8 +18,8 @@ func TestSecondPassConditional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.cond != 0 {
-		t.Fatalf("first pass sent %d conditional requests", f.cond)
+	if f.Conditional() != 0 {
+		t.Fatalf("first pass sent %d conditional requests", f.Conditional())
 	}
 	b2, err := s.Harvest(ctx, harvester.SourceState{Data: b1.Data, LastSuccess: testNow})
 	if err != nil {
@@ -30,22 +31,22 @@ func TestSecondPassConditional(t *testing.T) {
 	repoPages := 3        // six repositories, two a page
 	releasePages := 2 + 1 // four releases of bicep-landing-zone, two of dotfiles
 	emptyLists := 4       // releases of the other repositories
-	if want := repoPages + releasePages + emptyLists; f.notMod != want {
-		t.Errorf("304s: got %d, want %d (%v)", f.notMod, want, f.log)
+	if want := repoPages + releasePages + emptyLists; f.NotModified() != want {
+		t.Errorf("304s: got %d, want %d (%v)", f.NotModified(), want, f.Requests())
 	}
 	if !equalData(b1.Data, b2.Data, pagePrefix) {
 		t.Errorf("page cache changed on an unchanged second pass")
 	}
 
 	// Another token: ETags are per token, so none is sent.
-	before := f.cond
+	before := f.Conditional()
 	other, _ := newTestSource(t, f, func(c *Config) { c.Token = "ghp_OTHERtoken" })
 	b3, err := other.Harvest(ctx, harvester.SourceState{Data: b2.Data})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.cond != before {
-		t.Errorf("a new token sent %d stale ETags", f.cond-before)
+	if f.Conditional() != before {
+		t.Errorf("a new token sent %d stale ETags", f.Conditional()-before)
 	}
 	if b3.Data[keyTokenFP] == b2.Data[keyTokenFP] {
 		t.Errorf("fingerprint did not change with the token")
@@ -90,15 +91,15 @@ func TestIncrementalPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The open pull request is merged after the first pass.
-	f.mu.Lock()
-	for _, it := range f.items {
-		if it["html_url"] == "https://github.com/hashicorp/terraform-provider-azurerm/pull/25001" {
-			it["state"], it["closed_at"], it["updated_at"] = "closed", "2026-03-02T10:00:00Z", "2026-03-02T10:00:00Z"
-			it["pull_request"].(map[string]any)["merged_at"] = "2026-03-02T10:00:00Z"
+	f.Edit(func(d *githubtest.Data) {
+		for _, it := range d.Items {
+			if it["html_url"] == "https://github.com/hashicorp/terraform-provider-azurerm/pull/25001" {
+				it["state"], it["closed_at"], it["updated_at"] = "closed", "2026-03-02T10:00:00Z", "2026-03-02T10:00:00Z"
+				it["pull_request"].(map[string]any)["merged_at"] = "2026-03-02T10:00:00Z"
+			}
 		}
-	}
-	f.queries = nil
-	f.mu.Unlock()
+	})
+	f.ResetQueries()
 
 	later := testNow.Add(48 * time.Hour)
 	s2, _ := newTestSource(t, f, func(c *Config) { c.Now = func() time.Time { return later } })
@@ -106,7 +107,7 @@ func TestIncrementalPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range f.queries {
+	for _, q := range f.Queries() {
 		if !strings.Contains(q, "updated:>=2026-02-22T12:00:00Z") {
 			t.Errorf("narrowed pass query %q lacks updated:>= (last complete pass minus 7 days)", q)
 		}
@@ -127,14 +128,12 @@ func TestIncrementalPass(t *testing.T) {
 		"since earlier": func(c *Config) { c.Now = func() time.Time { return later }; c.Since = testSince.AddDate(0, -1, 0) },
 		"week later":    func(c *Config) { c.Now = func() time.Time { return testNow.Add(8 * 24 * time.Hour) } },
 	} {
-		f.mu.Lock()
-		f.queries = nil
-		f.mu.Unlock()
+		f.ResetQueries()
 		s3, _ := newTestSource(t, f, mod)
 		if _, err := s3.Harvest(ctx, harvester.SourceState{Data: b2.Data}); err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range f.queries {
+		for _, q := range f.Queries() {
 			if strings.Contains(q, "updated:") {
 				t.Errorf("%s: query %q should search the whole window", name, q)
 			}

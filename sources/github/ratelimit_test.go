@@ -30,24 +30,24 @@ func TestRateLimitsWaitedOut(t *testing.T) {
 		minWait time.Duration // the wait asked for at least...
 		maxWait time.Duration // ...and at most
 	}{
-		{"primary 403 with reset", []fault{{endpoint: "search", status: 403,
-			header: map[string]string{"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(2 * time.Second), "X-RateLimit-Resource": "search"},
-			body:   `{"message":"API rate limit exceeded for user ID 1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}`}},
+		{"primary 403 with reset", []fault{{Endpoint: "search", Status: 403,
+			Header: map[string]string{"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(2 * time.Second), "X-RateLimit-Resource": "search"},
+			Body:   `{"message":"API rate limit exceeded for user ID 1.","documentation_url":"https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}`}},
 			time.Second, 4 * time.Second},
-		{"secondary 403 with Retry-After", []fault{{endpoint: "search", status: 403, header: map[string]string{"Retry-After": "1"}, body: secondaryBody}},
+		{"secondary 403 with Retry-After", []fault{{Endpoint: "search", Status: 403, Header: map[string]string{"Retry-After": "1"}, Body: secondaryBody}},
 			time.Second, time.Second},
-		{"429 with Retry-After", []fault{{endpoint: "repos", status: 429, header: map[string]string{"Retry-After": "1"}, body: `{"message":"Too Many Requests"}`}},
+		{"429 with Retry-After", []fault{{Endpoint: "repos", Status: 429, Header: map[string]string{"Retry-After": "1"}, Body: `{"message":"Too Many Requests"}`}},
 			time.Second, time.Second},
-		{"429 primary on releases", []fault{{endpoint: "releases", status: 429,
-			header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(time.Second)}, body: `{"message":"API rate limit exceeded"}`}},
+		{"429 primary on releases", []fault{{Endpoint: "releases", Status: 429,
+			Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(time.Second)}, Body: `{"message":"API rate limit exceeded"}`}},
 			time.Second, 3 * time.Second},
-		{"429 naming no time", []fault{{endpoint: "search", status: 429, body: `{"message":"Too Many Requests"}`}},
+		{"429 naming no time", []fault{{Endpoint: "search", Status: 429, Body: `{"message":"Too Many Requests"}`}},
 			time.Minute, time.Minute},
-		{"secondary 403 naming no time", []fault{{endpoint: "releases", status: 403, body: `{"message":"You have exceeded a secondary rate limit."}`}},
+		{"secondary 403 naming no time", []fault{{Endpoint: "releases", Status: 403, Body: `{"message":"You have exceeded a secondary rate limit."}`}},
 			time.Minute, time.Minute},
 		{"primary then secondary", []fault{
-			{endpoint: "search", status: 403, header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(time.Second)}, body: `{"message":"API rate limit exceeded"}`},
-			{endpoint: "search", status: 403, header: map[string]string{"Retry-After": "1"}, body: secondaryBody}},
+			{Endpoint: "search", Status: 403, Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(time.Second)}, Body: `{"message":"API rate limit exceeded"}`},
+			{Endpoint: "search", Status: 403, Header: map[string]string{"Retry-After": "1"}, Body: secondaryBody}},
 			time.Second, 3 * time.Second},
 	}
 	for _, tt := range tests {
@@ -55,7 +55,7 @@ func TestRateLimitsWaitedOut(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, "/", 4)
 			for _, fl := range tt.faults {
-				f.addFault(fl)
+				f.AddFault(fl)
 			}
 			s, sl := newTestSource(t, f, func(c *Config) { c.MaxWait = 2 * time.Minute })
 			b, err := s.Harvest(context.Background(), harvester.SourceState{})
@@ -76,9 +76,9 @@ func TestRateLimitsWaitedOut(t *testing.T) {
 func TestLimitBeyondMaxWait(t *testing.T) {
 	f := newFake(t, "/", 100)
 	reset := time.Now().Add(time.Hour).Truncate(time.Second)
-	f.addFault(fault{endpoint: "search", status: 403,
-		header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(reset.Unix(), 10), "X-RateLimit-Resource": "search"},
-		body:   `{"message":"API rate limit exceeded for user ID 1."}`})
+	f.AddFault(fault{Endpoint: "search", Status: 403,
+		Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": strconv.FormatInt(reset.Unix(), 10), "X-RateLimit-Resource": "search"},
+		Body:   `{"message":"API rate limit exceeded for user ID 1."}`})
 	s, sl := newTestSource(t, f, func(c *Config) { c.MaxWait = 5 * time.Minute })
 	b, err := s.Harvest(context.Background(), harvester.SourceState{})
 	var le *LimitError
@@ -91,7 +91,7 @@ func TestLimitBeyondMaxWait(t *testing.T) {
 	if d := le.Until.Sub(reset); d < 0 || d > 5*time.Second {
 		t.Errorf("Until %v, reset %v", le.Until, reset)
 	}
-	if n := f.count("/search/issues"); n != 1 {
+	if n := f.Count("/search/issues"); n != 1 {
 		t.Errorf("%d search requests after a limit an hour away, want 1", n)
 	}
 	if len(sl.waits) != 0 {
@@ -119,15 +119,15 @@ func TestLimitBeyondMaxWait(t *testing.T) {
 // category, so nothing more is asked.
 func TestSecondaryBeyondMaxWaitStopsEverything(t *testing.T) {
 	f := newFake(t, "/", 100)
-	f.addFault(fault{endpoint: "search", status: 403, header: map[string]string{"Retry-After": "3600"}, body: secondaryBody})
+	f.AddFault(fault{Endpoint: "search", Status: 403, Header: map[string]string{"Retry-After": "3600"}, Body: secondaryBody})
 	s, _ := newTestSource(t, f, nil)
 	b, err := s.Harvest(context.Background(), harvester.SourceState{})
 	var le *LimitError
 	if !errors.As(err, &le) || le.Kind != KindSecondary || b != nil {
 		t.Fatalf("batch %v, err %v", b, err)
 	}
-	if len(f.log) != 1 {
-		t.Errorf("requests after a secondary limit: %v", f.log)
+	if len(f.Requests()) != 1 {
+		t.Errorf("requests after a secondary limit: %v", f.Requests())
 	}
 }
 
@@ -136,7 +136,7 @@ func TestSecondaryBeyondMaxWaitStopsEverything(t *testing.T) {
 func TestLimitPersists(t *testing.T) {
 	f := newFake(t, "/", 100)
 	for range 20 {
-		f.addFault(fault{endpoint: "search", status: 429, body: `{"message":"Too Many Requests"}`})
+		f.AddFault(fault{Endpoint: "search", Status: 429, Body: `{"message":"Too Many Requests"}`})
 	}
 	s, sl := newTestSource(t, f, func(c *Config) { c.MaxWait = time.Hour })
 	_, err := s.Harvest(context.Background(), harvester.SourceState{})
@@ -144,7 +144,7 @@ func TestLimitPersists(t *testing.T) {
 	if !errors.As(err, &le) || !strings.Contains(err.Error(), "persisted") {
 		t.Fatalf("err %v", err)
 	}
-	if n := f.count("/search/issues"); n != maxAttempts {
+	if n := f.Count("/search/issues"); n != maxAttempts {
 		t.Errorf("%d search requests, want %d", n, maxAttempts)
 	}
 	if len(sl.waits) < maxAttempts-1 {
@@ -215,7 +215,7 @@ func TestPacing(t *testing.T) {
 	if _, err := s.Harvest(context.Background(), harvester.SourceState{}); err != nil {
 		t.Fatal(err)
 	}
-	searches := f.count("/search/issues")
+	searches := f.Count("/search/issues")
 	if len(waits) != searches-1 {
 		t.Fatalf("%d pauses for %d searches", len(waits), searches)
 	}
@@ -236,10 +236,10 @@ func TestRealisticLimits(t *testing.T) {
 		t.Skip("waits out real rate limits (about ten seconds)")
 	}
 	f := newFake(t, "/", 10)
-	f.addFault(fault{endpoint: "search", status: 403,
-		header: map[string]string{"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(3 * time.Second), "X-RateLimit-Resource": "search"},
-		body:   `{"message":"API rate limit exceeded for user ID 4211001.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}`})
-	f.addFault(fault{endpoint: "search", status: 403, header: map[string]string{"Retry-After": "2"}, body: secondaryBody})
+	f.AddFault(fault{Endpoint: "search", Status: 403,
+		Header: map[string]string{"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": resetIn(3 * time.Second), "X-RateLimit-Resource": "search"},
+		Body:   `{"message":"API rate limit exceeded for user ID 4211001.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}`})
+	f.AddFault(fault{Endpoint: "search", Status: 403, Header: map[string]string{"Retry-After": "2"}, Body: secondaryBody})
 	s, err := New(Config{Name: "github", User: "priyar", Person: "Priya Raman", Token: fakeToken, BaseURL: f.baseURL(),
 		Since: testSince, Now: func() time.Time { return testNow }})
 	if err != nil {
@@ -263,7 +263,7 @@ func TestRealisticLimits(t *testing.T) {
 
 func TestReleasesOfVanishedRepository(t *testing.T) {
 	f := newFake(t, "/", 100)
-	f.addFault(fault{endpoint: "releases", status: 404, body: `{"message":"Not Found"}`})
+	f.AddFault(fault{Endpoint: "releases", Status: 404, Body: `{"message":"Not Found"}`})
 	s, _ := newTestSource(t, f, nil)
 	b, err := s.Harvest(context.Background(), harvester.SourceState{})
 	if err != nil {

@@ -33,7 +33,7 @@ func serveOn(t *testing.T, ip string, h http.Handler) *httptest.Server {
 // moveFake serves f on ip, with wrap (if any) in front of it.
 func moveFake(t *testing.T, f *fakeGitHub, ip string, wrap func(http.Handler) http.Handler) {
 	t.Helper()
-	var h http.Handler = http.HandlerFunc(f.serve)
+	var h http.Handler = f.API
 	if wrap != nil {
 		h = wrap(h)
 	}
@@ -73,14 +73,12 @@ func TestTokenStaysOnItsHost(t *testing.T) {
 			if _, err := s.Harvest(context.Background(), harvester.SourceState{}); err != nil {
 				t.Fatal(err)
 			}
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			if len(f.auth) == 0 {
+			if len(f.Auth()) == 0 {
 				t.Fatal("no request reached the second host")
 			}
-			for i, a := range f.auth {
+			for i, a := range f.Auth() {
 				if a != "" {
-					t.Fatalf("request %d to the second host (%s) carried Authorization (%d chars)", i, f.log[i], len(a))
+					t.Fatalf("request %d to the second host (%s) carried Authorization (%d chars)", i, f.Requests()[i], len(a))
 				}
 			}
 			mu.Lock()
@@ -115,11 +113,9 @@ func TestTokenFollowsSameOriginRedirect(t *testing.T) {
 			if err != nil || len(b.Observations) == 0 {
 				t.Fatalf("Harvest = %v, %v", b, err)
 			}
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			for i, a := range f.auth {
+			for i, a := range f.Auth() {
 				if a != "Bearer "+fakeToken {
-					t.Fatalf("request %d (%s) lost the token", i, f.log[i])
+					t.Fatalf("request %d (%s) lost the token", i, f.Requests()[i])
 				}
 			}
 		})

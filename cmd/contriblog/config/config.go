@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/sources/file"
+	"github.com/contriblog/contriblog/sources/spec"
 	"github.com/contriblog/contriblog/sources/yamldoc"
 
 	"go.yaml.in/yaml/v3"
@@ -25,8 +26,6 @@ import (
 const (
 	DefaultSchedule = "@every 6h"
 	DefaultFormat   = "csv"
-	DefaultMaxBytes = 16 << 20
-	DefaultMaxWait  = 5 * time.Minute
 	// DefaultBackupKeep is how many daily backups `run` keeps.
 	DefaultBackupKeep = 7
 	// MaxFileSize bounds the config file Load reads: a config is a few
@@ -81,37 +80,33 @@ type Backup struct {
 
 // Source is one entry of `sources:` with the config's defaults applied.
 type Source struct {
-	Name, Type string // type: feed, github, ics, sessionize or file
+	Name, Type string // Type is Spec.Name: feed, github, ics, sessionize, file, ...
 	Line       int    // line of the source's entry in the config file
 	Person     string // defaults to Config.Person
 	Schedule   string // "" means the global schedule
 	Enabled    bool   // default true
-	// Activity is a name from the Vocabulary, spelled as it spells it. The
-	// default depends on Type: feed Blog; github Open Source/...; ics and
-	// sessionize Speaker/Presenter at Third-party Event; file "" (entries
+	// Activity is a name from the Vocabulary, spelled as it spells it;
+	// the default is Spec.Activity ("" for a file source, whose entries
 	// carry their own).
 	Activity string
 	Match    []string
 	Areas    []string
 	Timezone *time.Location // defaults to Config.Timezone
 	Priority int
-	MaxBytes int64 // HTTP sources; default DefaultMaxBytes
 
-	URL  string // feed, ics, sessionize
-	Path string // file: absolute
-
-	User    string        // github
-	Token   string        // github: a secret, never log or print it
-	BaseURL string        // github: API base URL, optional
-	MaxWait time.Duration // github: default DefaultMaxWait
-
-	Speaker, Event string // sessionize
+	// Spec describes the source's type and builds it.
+	Spec *spec.Type
+	// Values are the keys of Spec.Keys, decoded, with their defaults
+	// (a github token among them: never log or print Values).
+	Values spec.Values
 }
 
 // Options are Load's and Parse's dependencies on the environment.
 type Options struct {
 	Getenv func(string) string // default os.Getenv
 	Now    func() time.Time    // default time.Now
+	// SourceTypes are the types a source may have; default SourceTypes.
+	SourceTypes []*spec.Type
 }
 
 func (o Options) withDefaults() Options {
@@ -120,6 +115,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.SourceTypes == nil {
+		o.SourceTypes = SourceTypes
 	}
 	return o
 }
@@ -173,7 +171,7 @@ func Parse(data []byte, path string, opts Options) (*Config, error) {
 	if err != nil {
 		return nil, errors.Join(&Error{File: label, Msg: "cannot find the config's directory: " + err.Error(), wrapped: err})
 	}
-	p := &parser{problems: problems{file: label}, getenv: opts.Getenv, now: opts.Now()}
+	p := &parser{problems: problems{file: label}, getenv: opts.Getenv, now: opts.Now(), types: opts.SourceTypes}
 	cfg := &Config{Path: path, Dir: dir}
 	p.config(root, cfg)
 	if err := p.err(); err != nil {

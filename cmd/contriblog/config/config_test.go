@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
+	"github.com/contriblog/contriblog/sources/github"
+	"github.com/contriblog/contriblog/sources/spec"
 )
 
 // testNow is the clock of every test: 15 March 2026, 10:00 UTC.
@@ -72,7 +75,10 @@ func compareConfig(t *testing.T, got, want *Config) {
 		if g.Timezone.String() != w.Timezone.String() {
 			t.Errorf("sources[%d].Timezone = %s, want %s", i, g.Timezone, w.Timezone)
 		}
-		g.Timezone, w.Timezone = nil, nil
+		if g.Spec == nil || g.Spec.Name != g.Type {
+			t.Errorf("sources[%d].Spec = %v, want the %s type", i, g.Spec, g.Type)
+		}
+		g.Timezone, w.Timezone, g.Spec, w.Spec = nil, nil, nil, nil
 		if !reflect.DeepEqual(g, w) {
 			t.Errorf("sources[%d]:\n got %#v\nwant %#v", i, g, w)
 		}
@@ -97,7 +103,10 @@ func TestParseFull(t *testing.T) {
 	ams, ny := mustLoc(t, "Europe/Amsterdam"), mustLoc(t, "America/New_York")
 	types := []harvester.ActivityType{{Name: "Conference keynote", Family: "speaking", Role: "Speaker"}, {Name: "Newsletter", Family: "writing"}}
 	http := func(s Source) Source {
-		s.Enabled, s.Person, s.Timezone, s.MaxBytes = true, "Priya Raman", ams, DefaultMaxBytes
+		s.Enabled, s.Person, s.Timezone = true, "Priya Raman", ams
+		if _, ok := s.Values["max_bytes"]; !ok {
+			s.Values["max_bytes"] = int64(fetch.DefaultMaxBytes)
+		}
 		return s
 	}
 	want := &Config{
@@ -115,20 +124,21 @@ func TestParseFull(t *testing.T) {
 		ActivityTypes: types,
 		Vocabulary:    harvester.NewVocabulary(types),
 		Sources: []Source{
-			http(Source{Name: "blog", Type: "feed", Line: 24, Activity: "Blog", Priority: 10, URL: "https://priyaraman.dev/feed/"}),
-			http(Source{Name: "youtube", Type: "feed", Line: 29, Activity: harvester.TypeVideo, MaxBytes: 4 << 20,
-				URL: "https://www.youtube.com/feeds/videos.xml?channel_id=UC123"}),
-			http(Source{Name: "guest-podcast", Type: "feed", Line: 34, Activity: "Podcast", Match: []string{"Priya Raman"}, URL: "https://example.fm/rss"}),
+			http(Source{Name: "blog", Type: "feed", Line: 24, Activity: "Blog", Priority: 10,
+				Values: spec.Values{"url": "https://priyaraman.dev/feed/"}}),
+			http(Source{Name: "youtube", Type: "feed", Line: 29, Activity: harvester.TypeVideo,
+				Values: spec.Values{"url": "https://www.youtube.com/feeds/videos.xml?channel_id=UC123", "max_bytes": int64(4 << 20)}}),
+			http(Source{Name: "guest-podcast", Type: "feed", Line: 34, Activity: "Podcast", Match: []string{"Priya Raman"},
+				Values: spec.Values{"url": "https://example.fm/rss"}}),
 			http(Source{Name: "github", Type: "github", Line: 39, Activity: harvester.TypeOpenSource, Schedule: "0 */4 * * *",
-				User: "priyar", Token: "ghp_test123", BaseURL: "https://api.github.com/", MaxWait: 2 * time.Minute}),
+				Values: spec.Values{"user": "priyar", "token": "ghp_test123", "base_url": "https://api.github.com/", "max_wait": 2 * time.Minute}}),
 			http(Source{Name: "usergroup", Type: "ics", Line: 46, Activity: harvester.TypeThirdParty, Match: []string{"Priya Raman"},
-				Areas: []string{"Azure Infrastructure as Code"}, URL: "https://www.meetup.com/cloud-user-group/events/ical/"}),
+				Areas: []string{"Azure Infrastructure as Code"}, Values: spec.Values{"url": "https://www.meetup.com/cloud-user-group/events/ical/"}}),
 			http(Source{Name: "cloudsummit", Type: "sessionize", Line: 53, Activity: "Conference keynote",
-				URL: "https://sessionize.com/api/v2/abcd1234/view/All", Speaker: "Priya Raman", Event: "Cloud Summit 2025"}),
-			{Name: "manual", Type: "file", Line: 60, Person: "Priya R.", Enabled: true, Timezone: ams, Path: "/srv/cl/manual.yaml"},
+				Values: spec.Values{"url": "https://sessionize.com/api/v2/abcd1234/view/All", "speaker": "Priya Raman", "event": "Cloud Summit 2025"}}),
+			{Name: "manual", Type: "file", Line: 60, Person: "Priya R.", Enabled: true, Timezone: ams, Values: spec.Values{"path": "/srv/cl/manual.yaml"}},
 		},
 	}
-	want.Sources[1].MaxBytes = 4 << 20
 	want.Sources[4].Timezone = ny
 	want.Sources[5].Enabled = false
 	compareConfig(t, cfg, want)
@@ -144,7 +154,7 @@ sources:
   - {name: notes, type: file, path: notes/manual.yaml}
 `
 	cfg := mustParse(t, src, testOptions("XDG_DATA_HOME", "/data"))
-	local := time.Local
+	local, maxBytes := time.Local, int64(fetch.DefaultMaxBytes)
 	now := testNow.In(local)
 	want := &Config{
 		Path: "/srv/cl/contriblog.yaml", Dir: "/srv/cl",
@@ -155,12 +165,15 @@ sources:
 		Backup:     Backup{Keep: DefaultBackupKeep, Dir: "/data/contriblog/backups"},
 		Vocabulary: harvester.NewVocabulary(nil),
 		Sources: []Source{
-			{Name: "blog", Type: "feed", Line: 3, Enabled: true, Activity: "Blog", Timezone: local, MaxBytes: DefaultMaxBytes, URL: "https://example.com/feed"},
-			{Name: "gh", Type: "github", Line: 4, Enabled: true, Activity: harvester.TypeOpenSource, Timezone: local, MaxBytes: DefaultMaxBytes, User: "octocat", MaxWait: DefaultMaxWait},
-			{Name: "talks", Type: "ics", Line: 5, Enabled: true, Activity: harvester.TypeThirdParty, Timezone: local, MaxBytes: DefaultMaxBytes, URL: "https://example.com/cal.ics"},
-			{Name: "conf", Type: "sessionize", Line: 6, Enabled: true, Activity: harvester.TypeThirdParty, Timezone: local, MaxBytes: DefaultMaxBytes,
-				URL: "https://sessionize.com/api/v2/x/view/All", Speaker: "Ann"},
-			{Name: "notes", Type: "file", Line: 7, Enabled: true, Timezone: local, Path: "/srv/cl/notes/manual.yaml"},
+			{Name: "blog", Type: "feed", Line: 3, Enabled: true, Activity: "Blog", Timezone: local,
+				Values: spec.Values{"max_bytes": maxBytes, "url": "https://example.com/feed"}},
+			{Name: "gh", Type: "github", Line: 4, Enabled: true, Activity: harvester.TypeOpenSource, Timezone: local,
+				Values: spec.Values{"max_bytes": maxBytes, "user": "octocat", "max_wait": github.DefaultMaxWait}},
+			{Name: "talks", Type: "ics", Line: 5, Enabled: true, Activity: harvester.TypeThirdParty, Timezone: local,
+				Values: spec.Values{"max_bytes": maxBytes, "url": "https://example.com/cal.ics"}},
+			{Name: "conf", Type: "sessionize", Line: 6, Enabled: true, Activity: harvester.TypeThirdParty, Timezone: local,
+				Values: spec.Values{"max_bytes": maxBytes, "url": "https://sessionize.com/api/v2/x/view/All", "speaker": "Ann"}},
+			{Name: "notes", Type: "file", Line: 7, Enabled: true, Timezone: local, Values: spec.Values{"path": "/srv/cl/notes/manual.yaml"}},
 		},
 	}
 	want.Warnings = cfg.Warnings // checked below
@@ -254,7 +267,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Path != path || cfg.Dir != dir || cfg.Sources[0].Path != filepath.Join(dir, "m.yaml") {
-		t.Errorf("Path %s Dir %s source path %s", cfg.Path, cfg.Dir, cfg.Sources[0].Path)
+	if p := cfg.Sources[0].Values.String("path"); cfg.Path != path || cfg.Dir != dir || p != filepath.Join(dir, "m.yaml") {
+		t.Errorf("Path %s Dir %s source path %s", cfg.Path, cfg.Dir, p)
 	}
 }

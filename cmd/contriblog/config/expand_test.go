@@ -59,8 +59,8 @@ sources:
 	if cfg.Person != "Ann Lee" || cfg.Since.Format("2006-01-02") != "2025-06-01" || cfg.Listen != "127.0.0.1:8787" {
 		t.Errorf("person %q since %s listen %q", cfg.Person, cfg.Since, cfg.Listen)
 	}
-	if s.Name != "blog" || s.Type != "feed" || s.URL != "https://ann.example/feed?price=$5" || s.Priority != 7 ||
-		s.Enabled || s.MaxBytes != 2_000_000 || !reflect.DeepEqual(s.Match, []string{"Ann", "literal $"}) {
+	if s.Name != "blog" || s.Type != "feed" || s.Values.String("url") != "https://ann.example/feed?price=$5" || s.Priority != 7 ||
+		s.Enabled || s.Values.Size("max_bytes") != 2_000_000 || !reflect.DeepEqual(s.Match, []string{"Ann", "literal $"}) {
 		t.Errorf("source = %#v", s)
 	}
 }
@@ -106,7 +106,7 @@ sources:
   - {name: gh2, type: github, user: b, token: "${GH2}"}
 `
 	cfg := mustParse(t, src, testOptions("GH2", "ghp_fromenv"))
-	if cfg.ListenToken != "literal-listen-secret" || cfg.Sources[0].Token != "ghp_literal123" || cfg.Sources[1].Token != "ghp_fromenv" {
+	if cfg.ListenToken != "literal-listen-secret" || cfg.Sources[0].Values.String("token") != "ghp_literal123" || cfg.Sources[1].Values.String("token") != "ghp_fromenv" {
 		t.Errorf("tokens not read")
 	}
 	want := []string{

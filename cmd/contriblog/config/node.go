@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/contriblog/contriblog/sources/spec"
 	"github.com/contriblog/contriblog/sources/yamldoc"
 
 	"go.yaml.in/yaml/v3"
@@ -21,6 +22,7 @@ type parser struct {
 	problems
 	getenv func(string) string
 	now    time.Time
+	types  []*spec.Type // the source types a config may name
 }
 
 // scalar is a scalar value as read: after ${VAR} expansion, with what was

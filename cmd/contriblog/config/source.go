@@ -7,52 +7,20 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/contriblog/contriblog/sources/yamldoc"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/sources/fetch"
+	"github.com/contriblog/contriblog/sources/spec"
+	"github.com/contriblog/contriblog/sources/yamldoc"
 )
 
-// SourceTypes are the values of a source's type, in contract order.
-var SourceTypes = []string{"feed", "github", "ics", "sessionize", "file"}
-
-// commonKeys are accepted by every source type.
+// commonKeys are accepted by every source type; each type adds its own
+// (spec.Type.Keys).
 var commonKeys = []string{"name", "type", "person", "schedule", "enabled", "activity",
 	"match", "areas", "timezone", "priority"}
 
-// typeKeys are the keys each source type accepts besides commonKeys.
-var typeKeys = map[string][]string{
-	"feed":       {"url", "max_bytes"},
-	"github":     {"user", "token", "base_url", "max_wait", "max_bytes"},
-	"ics":        {"url", "max_bytes"},
-	"sessionize": {"url", "speaker", "event", "max_bytes"},
-	"file":       {"path"},
-}
-
-// requiredKeys are the keys each source type cannot do without.
-var requiredKeys = map[string][]string{
-	"feed":       {"url"},
-	"github":     {"user"},
-	"ics":        {"url"},
-	"sessionize": {"url", "speaker"},
-	"file":       {"path"},
-}
-
-// defaultActivity is each type's activity when the source names none.
-var defaultActivity = map[string]string{
-	"feed":       harvester.TypeBlog,
-	"github":     harvester.TypeOpenSource,
-	"ics":        harvester.TypeThirdParty,
-	"sessionize": harvester.TypeThirdParty,
-	"file":       "",
-}
-
-var (
-	sourceNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
-	githubUserRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$`)
-)
+var sourceNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // sources reads the sources list; names must be unique.
 func (p *parser) sources(f field, cfg *Config) []Source {
@@ -86,9 +54,11 @@ func (p *parser) source(n *yaml.Node, path string, cfg *Config) (Source, bool) {
 	for _, f := range fields {
 		set[f.Key] = f
 	}
-	s.Type = p.sourceType(set, n, path)
+	if s.Spec = p.sourceType(set, n, path); s.Spec != nil {
+		s.Type, s.Values = s.Spec.Name, spec.Values{}
+	}
 	for _, f := range fields {
-		if f.Key == "type" || !p.keyAllowed(f, s.Type, path) || yamldoc.Absent(f.Val) {
+		if f.Key == "type" || !p.keyAllowed(f, s.Spec, path) || yamldoc.Absent(f.Val) {
 			continue
 		}
 		p.sourceField(&s, f, yamldoc.Sub(path, f.Key), cfg)
@@ -100,67 +70,35 @@ func (p *parser) source(n *yaml.Node, path string, cfg *Config) (Source, bool) {
 
 // plainHTTPSecret warns about a secret (a github token, the user:password
 // of a url) bound for plain http:// on another machine: fetch refuses to
-// send it, so the source will fail on every pass.
+// send it, so the source will fail on every pass. A URL key that a Secret
+// key is SentTo is checked for that secret; any other for its user-info.
 func (p *parser) plainHTTPSecret(s Source, set map[string]field, path string) {
-	key, raw, what := "url", s.URL, "the user:password in the URL"
-	if s.Type == "github" {
-		key, raw, what = "base_url", s.BaseURL, "the token"
-		if s.Token == "" {
-			return
-		}
-	}
-	u, err := url.Parse(raw)
-	if raw == "" || err != nil || fetch.SecretAllowed(u) || (s.Type != "github" && u.User == nil) {
+	if s.Spec == nil {
 		return
 	}
-	f := set[key]
-	host := u.Host
-	if strings.Contains(f.Val.Value, "${") {
-		host = "a host (value from the environment not shown)"
-	}
-	p.warnf(f.Val, yamldoc.Sub(path, key), "plain http:// to %s, which is not this machine: contriblog will not send %s over it, so this source will fail; use https://", host, what)
-}
-
-// sourceType reads type; "" when it is missing or unknown (reported).
-func (p *parser) sourceType(set map[string]field, n *yaml.Node, path string) string {
-	f, ok := set["type"]
-	if !ok || yamldoc.Absent(f.Val) {
-		p.errorf(n, yamldoc.Sub(path, "type"), "type is required: one of %s", strings.Join(SourceTypes, ", "))
-		return ""
-	}
-	s, ok := p.str(f.Val, yamldoc.Sub(path, "type"))
-	if !ok {
-		return ""
-	}
-	t := strings.ToLower(s.value)
-	if !contains(SourceTypes, t) {
-		p.errorf(f.Val, yamldoc.Sub(path, "type"), "unknown source type %s: expected one of %s", s.show(), strings.Join(SourceTypes, ", "))
-		return ""
-	}
-	return t
-}
-
-// keyAllowed reports whether a source of type typ takes f's key; it
-// reports the keys it does not. When the type is unknown, only keys that
-// no type takes are reported.
-func (p *parser) keyAllowed(f field, typ, path string) bool {
-	if contains(commonKeys, f.Key) || contains(typeKeys[typ], f.Key) {
-		return true
-	}
-	var takers []string
-	for _, t := range SourceTypes {
-		if contains(typeKeys[t], f.Key) {
-			takers = append(takers, t)
+	for _, k := range s.Spec.Keys {
+		if k.Kind != spec.URL {
+			continue
 		}
+		secret, what := secretFor(s.Spec, k.Name), "the user:password in the URL"
+		if secret != "" {
+			what = "the " + secret
+			if s.Values.String(secret) == "" {
+				continue
+			}
+		}
+		raw := s.Values.String(k.Name)
+		u, err := url.Parse(raw)
+		if raw == "" || err != nil || fetch.SecretAllowed(u) || (secret == "" && u.User == nil) {
+			continue
+		}
+		f := set[k.Name]
+		host := u.Host
+		if strings.Contains(f.Val.Value, "${") {
+			host = "a host (value from the environment not shown)"
+		}
+		p.warnf(f.Val, yamldoc.Sub(path, k.Name), "plain http:// to %s, which is not this machine: contriblog will not send %s over it, so this source will fail; use https://", host, what)
 	}
-	switch {
-	case len(takers) > 0 && typ == "":
-	case len(takers) > 0:
-		p.errorf(f.KeyNode, yamldoc.Sub(path, f.Key), "%q does not apply to a %s source (only to %s)", f.Key, typ, strings.Join(takers, ", "))
-	default:
-		p.unknownKey(f, path, append(append([]string{}, commonKeys...), typeKeys[typ]...))
-	}
-	return false
 }
 
 // sourceField reads one key of a source into s.
@@ -197,42 +135,21 @@ func (p *parser) sourceField(s *Source, f field, key string, cfg *Config) {
 	}
 }
 
-// typeField reads the keys sourceField leaves: priority, and those that
-// only some source types take.
+// typeField reads the keys sourceField leaves: priority, and the keys of
+// the source's type, each as its Kind says.
 func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
-	switch f.Key {
-	case "priority":
+	if f.Key == "priority" {
 		if v, ok := p.integer(f.Val, key); ok {
 			if v < math.MinInt32 || v > math.MaxInt32 {
 				p.errorf(f.Val, key, "priority %d is out of range", v)
 			}
 			s.Priority = int(v)
 		}
-	case "max_bytes":
-		s.MaxBytes, _ = p.size(f, key)
-	case "url":
-		s.URL, _ = p.url(f, key)
-	case "base_url":
-		s.BaseURL, _ = p.url(f, key)
-	case "path":
-		s.Path, _ = p.path(f, key, cfg.Dir)
-	case "user":
-		if v, ok := p.str(f.Val, key); ok {
-			if !githubUserRe.MatchString(v.value) {
-				p.errorf(f.Val, key, "not a GitHub user name: %s", v.show())
-			}
-			s.User = v.value
-		}
-	case "token":
-		s.Token, _ = p.secret(f, key)
-	case "max_wait":
-		s.MaxWait, _ = p.duration(f, key)
-	case "speaker":
-		v, _ := p.str(f.Val, key)
-		s.Speaker = v.value
-	case "event":
-		v, _ := p.str(f.Val, key)
-		s.Event = v.value
+		return
+	}
+	k, _ := s.Spec.Key(f.Key) // keyAllowed let through only the type's keys
+	if v, ok := p.typed(f, key, k, cfg.Dir); ok {
+		s.Values[k.Name] = v
 	}
 }
 
@@ -256,25 +173,22 @@ func (p *parser) sourceDefaults(s *Source, set map[string]field, n *yaml.Node, p
 	if f, ok := set["name"]; !ok || yamldoc.Absent(f.Val) {
 		p.errorf(n, yamldoc.Sub(path, "name"), "name is required (lowercase letters, digits and -)")
 	}
-	if s.Type == "" {
+	if s.Spec == nil {
 		return
 	}
-	for _, k := range requiredKeys[s.Type] {
-		if f, ok := set[k]; !ok || yamldoc.Absent(f.Val) {
-			p.errorf(n, yamldoc.Sub(path, k), "%s is required for a %s source", k, s.Type)
+	for _, k := range s.Spec.Keys {
+		f, ok := set[k.Name]
+		absent := !ok || yamldoc.Absent(f.Val)
+		if absent && k.Required {
+			p.errorf(n, yamldoc.Sub(path, k.Name), "%s is required for a %s source", k.Name, s.Type)
+		}
+		if absent && k.Default != nil {
+			s.Values[k.Name] = k.Default
 		}
 	}
-	if f, ok := set["activity"]; (!ok || yamldoc.Absent(f.Val)) && defaultActivity[s.Type] != "" {
+	if f, ok := set["activity"]; (!ok || yamldoc.Absent(f.Val)) && s.Spec.Activity != "" {
 		// Through the vocabulary, which activity_types may have respelled.
-		s.Activity, _ = vocab.Resolve(defaultActivity[s.Type])
-	}
-	if s.Type != "file" && s.MaxBytes == 0 {
-		s.MaxBytes = DefaultMaxBytes
-	}
-	if s.Type == "github" {
-		if f, ok := set["max_wait"]; !ok || yamldoc.Absent(f.Val) {
-			s.MaxWait = DefaultMaxWait
-		}
+		s.Activity, _ = vocab.Resolve(s.Spec.Activity)
 	}
 }
 

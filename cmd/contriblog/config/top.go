@@ -231,14 +231,14 @@ func (p *parser) secret(f field, key string) (string, bool) {
 }
 
 // personWarning notes sources that end up with no person: their rows
-// would have an empty Person column. A file source's entries may carry
-// their own, so it is left out.
+// would have an empty Person column. A type whose entries may carry their
+// own (a file source) is left out.
 func (p *parser) personWarning(root *yaml.Node, cfg *Config) {
 	if cfg.Person != "" {
 		return
 	}
 	for _, s := range cfg.Sources {
-		if s.Person == "" && s.Type != "file" {
+		if s.Person == "" && s.Spec != nil && !s.Spec.PersonInEntries {
 			p.warnf(root, "person", "person is not set: the Person column will be empty for source %s and any other without person:", s.Name)
 			return
 		}

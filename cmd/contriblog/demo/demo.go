@@ -9,7 +9,6 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -45,12 +44,13 @@ func Start(now func() time.Time) (*Server, error) {
 		return nil, fmt.Errorf("listen on loopback: %w", err)
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), ln: ln, now: now}
-	gh, err := fs.Sub(data, "data/github")
+	gh, err := newGitHubHandler(now)
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/github/", http.StripPrefix("/github", newGitHubHandler(gh, now)))
+	mux.Handle("/github/", http.StripPrefix("/github", gh))
 	mux.HandleFunc("/", s.serveFile)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()

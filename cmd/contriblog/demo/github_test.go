@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -20,12 +19,12 @@ import (
 // the draft, the old items and other people's are left out), and the
 // second pass is answered from 304s.
 func TestGitHubDemo(t *testing.T) {
-	sub, err := fs.Sub(data, "data/github")
+	gh, err := newGitHubHandler(time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/github/", http.StripPrefix("/github", newGitHubHandler(sub, time.Now)))
+	mux.Handle("/github/", http.StripPrefix("/github", gh))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
@@ -83,11 +82,14 @@ func TestGitHubDemo(t *testing.T) {
 }
 
 func TestGitHubDemoRefusesUnqualifiedSearch(t *testing.T) {
-	sub, _ := fs.Sub(data, "data/github")
-	h := newGitHubHandler(sub, time.Now)
+	h, err := newGitHubHandler(time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for path, want := range map[string]int{
 		"/search/issues?q=author:priyar":                     http.StatusUnprocessableEntity,
-		"/api/v3/search/issues?q=is:pr+author:priyar":        http.StatusOK,
+		"/search/issues?q=is:pr+author:priyar":               http.StatusOK,
+		"/api/v3/search/issues?q=is:pr+author:priyar":        http.StatusNotFound, // outside the API root
 		"/users/priyar/repos":                                http.StatusOK,
 		"/repos/priyar/dotfiles/releases":                    http.StatusOK,
 		"/repos/priyar/nope/releases":                        http.StatusNotFound,
