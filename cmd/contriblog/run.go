@@ -59,9 +59,12 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 			ExportFormat: cfg.Export.Format,
 			Listen:       cfg.Listen,
 			ListenToken:  cfg.ListenToken,
+			BackupDir:    cfg.Backup.Dir,
+			BackupKeep:   cfg.Backup.Keep,
 		},
 		Harvester: h,
 		Store:     db,
+		Backup:    db.Backup,
 		Edit: func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
 			req, err := editRequestFromForm(form)
 			if err != nil {

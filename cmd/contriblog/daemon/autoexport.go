@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 
 	"github.com/contriblog/contriblog/harvester"
@@ -16,8 +15,8 @@ import (
 // markExportDirty says the log changed since the export was written.
 func (d *Daemon) markExportDirty() {
 	d.exportMu.Lock()
+	defer d.exportMu.Unlock()
 	d.exportDirty = true
-	d.exportMu.Unlock()
 }
 
 // autoExport writes the export file when the log changed since it was last
@@ -51,29 +50,49 @@ func (d *Daemon) autoExport(ctx context.Context) {
 // writeExport renders the log in the export format and replaces the file
 // atomically (temporary file in the same directory, then rename) when its
 // content differs, so that a reader never sees half a file and a file
-// that did not change keeps its modification time.
+// that did not change keeps its modification time. A named pipe or a
+// device is written in place, every time; the write is bounded by
+// ExportTimeout, and a pipe with no reader fails at once.
 func (d *Daemon) writeExport(ctx context.Context) (rows int, wrote bool, err error) {
 	var buf bytes.Buffer
 	rows, err = d.render(ctx, &buf, d.Config.ExportFormat, harvester.Filter{})
 	if err != nil {
 		return rows, false, err
 	}
-	old, err := os.ReadFile(d.Config.ExportPath)
-	if err == nil && bytes.Equal(old, buf.Bytes()) {
+	path := d.Config.ExportPath
+	if d.unchanged(path, buf.Bytes()) {
 		return rows, false, nil
 	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		// Unreadable is no reason not to try replacing it.
-		d.Logger.Debug("cannot read the previous export", "path", d.Config.ExportPath, "err", err)
-	}
-	err = export.WriteFileAtomic(d.Config.ExportPath, 0o644, func(w io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, d.ExportTimeout)
+	defer cancel()
+	err = export.WriteFileAtomicContext(ctx, path, 0o644, func(w io.Writer) error {
 		_, err := w.Write(buf.Bytes())
 		return err
 	})
-	if err != nil {
-		return rows, false, fmt.Errorf("write export %s: %w", d.Config.ExportPath, err)
+	switch {
+	case errors.Is(err, export.ErrNoReader):
+		return rows, false, noReaderError{path, err}
+	case err != nil:
+		return rows, false, fmt.Errorf("write export %s: %w", path, err)
 	}
 	return rows, true, nil
+}
+
+// unchanged reports whether path is a regular file holding content. Only
+// a regular file is read: opening a named pipe for reading would wait for
+// a writer.
+func (d *Daemon) unchanged(path string, content []byte) bool {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(content)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		// Unreadable is no reason not to try replacing it.
+		d.Logger.Debug("cannot read the previous export", "path", path, "err", err)
+		return false
+	}
+	return bytes.Equal(old, content)
 }
 
 // render encodes the stored log's rows that pass f, oldest first, and
@@ -98,3 +117,17 @@ func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harve
 	}
 	return rows, nil
 }
+
+// noReaderError is an export to a named pipe that nobody reads: the
+// sentence says which config key to look at, and errors.Is still finds
+// export.ErrNoReader.
+type noReaderError struct {
+	path string
+	err  error
+}
+
+func (e noReaderError) Error() string {
+	return "export.path " + e.path + " is a named pipe with no reader"
+}
+
+func (e noReaderError) Unwrap() error { return e.err }

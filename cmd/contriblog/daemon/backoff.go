@@ -91,18 +91,24 @@ func (r *retries) set(name string, delay time.Duration, fn func()) {
 	t = time.AfterFunc(delay, func() {
 		// A timer replaced or cancelled after it fired must not run, nor
 		// drop its successor.
-		r.mu.Lock()
-		current := r.timers[name] == t
-		if current {
-			delete(r.timers, name)
-		}
-		current = current && !r.stopped
-		r.mu.Unlock()
-		if current {
+		if r.take(name, &t) {
 			fn()
 		}
 	})
 	r.timers[name] = t
+}
+
+// take removes *t, name's retry that fired, and reports whether it is
+// still to run. *t is read under the lock: set assigns it while holding
+// the lock, possibly after the timer has fired.
+func (r *retries) take(name string, t **time.Timer) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	current := r.timers[name] == *t
+	if current {
+		delete(r.timers, name)
+	}
+	return current && !r.stopped
 }
 
 // cancel drops name's retry, if any.

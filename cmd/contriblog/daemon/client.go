@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,6 +147,37 @@ func PostHarvest(ctx context.Context, listen, token string, names []string) (*Pa
 		return nil, fmt.Errorf("read the pass report from the daemon at %s: %w", addr, err)
 	}
 	return &rep, nil
+}
+
+// PostBackup asks the daemon to write a consistent copy of its database to
+// path, or with path "" to <backup dir>/contriblog-YYYYMMDD-HHMMSS.db, and
+// returns the path it wrote. A relative path is made absolute here, in the
+// caller's working directory (the daemon's means nothing to the caller):
+// the daemon writes on its own machine, which is this one for a loopback
+// listen address. `contriblog backup` calls it while a daemon holds the
+// database.
+func PostBackup(ctx context.Context, listen, token, path string) (string, error) {
+	if path != "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return "", fmt.Errorf("backup to %s: %w", path, err)
+		}
+		path = abs
+	}
+	// A backup copies the whole database; it is bounded by ctx, or by the
+	// read timeout when ctx has no deadline.
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/backup", url.Values{"path": {path}})
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var rep BackupReport
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return "", fmt.Errorf("read the backup report from the daemon at %s: %w", addr, err)
+	}
+	return rep.Path, nil
 }
 
 // Pass turns the report back into a harvester.Pass (errors as text), for

@@ -1,9 +1,10 @@
 // Package daemon is `contriblog run`: passes at start-up and on each
 // source's cron schedule (never two at once), exponential backoff for
 // failing sources, the export file rewritten atomically when the log
-// changed, and an HTTP API (health, exports, sources, Prometheus metrics,
-// harvest and edit triggers) for the commands that cannot open the
-// database while the daemon holds it.
+// changed, daily backups of the database (the newest few kept), and an
+// HTTP API (health, exports, sources, Prometheus metrics, harvest, edit
+// and backup triggers) for the commands that cannot open the database
+// while the daemon holds it.
 //
 // It depends on the harvester domain, its exporters and robfig/cron only;
 // the command wires the store, the config and the sources in through the
@@ -36,6 +37,19 @@ const (
 	DefaultShutdownTimeout = 8 * time.Second
 	// maxBackoff caps the retry delay of a source with no known schedule.
 	maxBackoff = 24 * time.Hour
+
+	// DefaultPassStuckAfter is how long a pass may run before /healthz
+	// calls the daemon stuck. A pass may legitimately wait out GitHub rate
+	// limits (up to github's MaxWait, 5 minutes by default, per limit hit,
+	// and several sources may hit one), so the bound is generous.
+	DefaultPassStuckAfter = time.Hour
+	// DefaultEditStuckAfter is how long an edit may run (waiting for a
+	// pass's rebuild included) before /healthz calls the daemon stuck; an
+	// edit's own work is bounded by editTimeout.
+	DefaultEditStuckAfter = 2 * time.Minute
+	// DefaultExportTimeout bounds one write of the export file: a reader
+	// of a named pipe that stops reading must not hold up the daemon.
+	DefaultExportTimeout = time.Minute
 )
 
 // SourceSchedule is what the daemon needs to know of one configured source.
@@ -70,6 +84,14 @@ type Config struct {
 	// consecutive failure and never past its next scheduled run (default
 	// DefaultBackoffBase).
 	BackoffBase time.Duration
+
+	// BackupDir holds the daily backups, contriblog-YYYY-MM-DD.db (one per
+	// calendar day in Location, written at start-up or after the day's
+	// first pass that did not fail), of which the newest BackupKeep are
+	// kept; other files in it are never touched. BackupKeep 0, BackupDir
+	// "" or Daemon.Backup nil means no daily backups.
+	BackupDir  string
+	BackupKeep int
 }
 
 // Harvester runs one pass; *harvester.Harvester is one. Names select
@@ -99,6 +121,10 @@ type Daemon struct {
 	// pass's LogOptions).
 	Edit    EditFunc
 	Rebuild func(ctx context.Context) error
+	// Backup writes a consistent copy of the open database to path,
+	// replacing it atomically (store.DB.Backup). It serves the daily
+	// backups and POST /backup; nil means neither.
+	Backup func(ctx context.Context, path string) error
 
 	Logger *slog.Logger
 	// Now gives timestamps (backoff's NextTry); durations use the monotonic
@@ -107,8 +133,22 @@ type Daemon struct {
 	// ShutdownTimeout bounds Run's return after its context ends (default
 	// DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration
+	// PassStuckAfter and EditStuckAfter are how long a pass (or a backup)
+	// and an edit may run before /healthz answers 503 naming it (defaults
+	// DefaultPassStuckAfter and DefaultEditStuckAfter). The work is not
+	// cancelled: a supervisor that probes /healthz decides.
+	PassStuckAfter, EditStuckAfter time.Duration
+	// ExportTimeout bounds each write of the export file (default
+	// DefaultExportTimeout); a write past it fails and is retried after
+	// the next pass.
+	ExportTimeout time.Duration
+
+	// authSleep pauses a request with a wrong token (nil: a timer); tests
+	// set it to record pauses instead of taking them.
+	authSleep func(ctx context.Context, d time.Duration)
 
 	once    sync.Once
+	auth    *authLimiter
 	q       *queue
 	metrics *metrics
 	retries *retries
@@ -121,6 +161,10 @@ type Daemon struct {
 	scheduling  atomic.Bool // the scheduler is running
 	passRunning atomic.Bool
 	lastPass    atomic.Pointer[passInfo]
+	passes      activity // passes in progress (at most one)
+	edits       activity // edits in progress
+	backupRuns  activity // backups in progress
+	backups     backupStatus
 	addr        atomic.Pointer[net.TCPAddr]
 	started     atomic.Bool
 
@@ -176,7 +220,17 @@ func (d *Daemon) init() {
 		if d.ShutdownTimeout <= 0 {
 			d.ShutdownTimeout = DefaultShutdownTimeout
 		}
+		if d.PassStuckAfter <= 0 {
+			d.PassStuckAfter = DefaultPassStuckAfter
+		}
+		if d.EditStuckAfter <= 0 {
+			d.EditStuckAfter = DefaultEditStuckAfter
+		}
+		if d.ExportTimeout <= 0 {
+			d.ExportTimeout = DefaultExportTimeout
+		}
 		d.q = newQueue()
+		d.auth = newAuthLimiter(d.Logger, d.Now, d.authSleep)
 		d.metrics = newMetrics(d.Config.Sources)
 		d.retries = newRetries()
 		d.entries = map[string]cron.EntryID{}

@@ -57,6 +57,10 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, ErrInvalid):
 		http.Error(w, err.Error(), http.StatusBadRequest)
+	case errors.Is(err, errInternal):
+		// Logged with its stack where it was recovered; the details are
+		// for the log, not for the client.
+		http.Error(w, "internal error while applying the edit; the daemon's log has the details", http.StatusInternalServerError)
 	case err != nil:
 		d.Logger.Error("edit failed", "id", r.PathValue("id"), "err", err)
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -66,25 +70,41 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 // applyEdit stores the edit, rebuilds the log and rewrites the export,
-// and returns the row that now holds the contribution. It holds rebuildMu
-// so that a pass that ends meanwhile rebuilds again (see
-// rebuildAfterEdits).
-func (d *Daemon) applyEdit(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
-	d.rebuildMu.Lock()
-	d.editGen++
-	before, err := d.Edit(ctx, id, form)
-	if err == nil {
-		if err = d.Rebuild(ctx); err != nil {
-			err = fmt.Errorf("rebuild the log: %w", err)
+// and returns the row that now holds the contribution. A panic on the way
+// becomes an error wrapping errInternal; /healthz reports an edit that
+// runs past EditStuckAfter.
+func (d *Daemon) applyEdit(ctx context.Context, id string, form url.Values) (row harvester.Contribution, err error) {
+	defer d.edits.begin(d.now())()
+	defer func() {
+		if r := recover(); r != nil {
+			row, err = harvester.Contribution{}, panicError(d.Logger.With("id", id), "edit", r)
 		}
-	}
-	d.rebuildMu.Unlock()
+	}()
+	before, err := d.storeEdit(ctx, id, form)
 	if err != nil {
 		return harvester.Contribution{}, err
 	}
 	d.markExportDirty()
 	d.autoExport(ctx)
 	return findRow(ctx, d.Store, before)
+}
+
+// storeEdit stores the edit and rebuilds the log, holding rebuildMu so
+// that a pass that ends meanwhile rebuilds again (see rebuildAfterEdits).
+// The lock is released by defer: a panic in Edit or Rebuild must not
+// leave every later edit and pass waiting for it.
+func (d *Daemon) storeEdit(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+	d.rebuildMu.Lock()
+	defer d.rebuildMu.Unlock()
+	d.editGen++
+	before, err := d.Edit(ctx, id, form)
+	if err != nil {
+		return before, err
+	}
+	if err := d.Rebuild(ctx); err != nil {
+		return before, fmt.Errorf("rebuild the log: %w", err)
+	}
+	return before, nil
 }
 
 // findRow returns the log row that now holds c: the row with c's id, or

@@ -19,12 +19,14 @@ const maxBody = 64 << 10
 
 // NewHandler returns the daemon's HTTP API:
 //
-//	GET  /healthz                  200 while the store answers and the scheduler runs, else 503 (JSON)
+//	GET  /healthz                  200 while the store answers, the scheduler runs and no pass or edit
+//	                               has run past its bound (PassStuckAfter, EditStuckAfter), else 503 (JSON)
 //	GET  /export.csv|.json|.md     the log; query: since, until (YYYY-MM-DD), person, type, all
 //	GET  /sources                  every source's state, schedule and next run (JSON)
 //	GET  /metrics                  Prometheus text format
 //	POST /harvest                  queue a pass; form: source (repeatable), wait=1 to answer with its results
 //	POST /edit/{id}                curate a contribution; form fields as `contriblog edit` flags
+//	POST /backup                   copy the database; form: path (absolute; "" for a timestamped file in BackupDir)
 //
 // With Config.ListenToken set, every request needs "Authorization: Bearer
 // TOKEN" (401 otherwise). Without it, the daemon listens on loopback only
@@ -43,6 +45,7 @@ func NewHandler(d *Daemon) http.Handler {
 	mux.HandleFunc("GET /metrics", d.serveMetrics)
 	mux.HandleFunc("POST /harvest", d.serveHarvest)
 	mux.HandleFunc("POST /edit/{id}", d.serveEdit)
+	mux.HandleFunc("POST /backup", d.serveBackup)
 
 	var h http.Handler = mux
 	h = http.NewCrossOriginProtection().Handler(h)
@@ -63,8 +66,9 @@ func (d *Daemon) guard(next http.Handler) http.Handler {
 			// lengths.
 			sum := sha256.Sum256([]byte(got))
 			if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="contriblog"`)
-				http.Error(w, "missing or wrong bearer token (send Authorization: Bearer <listen_token>)", http.StatusUnauthorized)
+				// Only refusals pay: logged (rate-limited) and paused.
+				d.metrics.authFailed()
+				d.auth.refuse(w, r)
 				return
 			}
 		} else if !isLoopbackHost(hostOnly(r.Host)) {
@@ -100,34 +104,62 @@ GET  /sources
 GET  /metrics
 POST /harvest     source=NAME (repeatable)  wait=1
 POST /edit/{id}   exclude include type title date role area reach quantity merge split
+POST /backup      path=ABSOLUTE_PATH (or none: a timestamped file in the backup directory)
 `)
 }
 
 // health is /healthz's answer.
 type health struct {
-	Status        string     `json:"status"` // ok or unavailable
-	Store         string     `json:"store"`
-	Scheduler     string     `json:"scheduler"` // running or stopped
-	PassRunning   bool       `json:"pass_running"`
-	LastPass      *time.Time `json:"last_pass,omitempty"`
-	LastPassError string     `json:"last_pass_error,omitempty"`
+	Status        string      `json:"status"`           // ok or unavailable
+	Reason        string      `json:"reason,omitempty"` // why unavailable, in a sentence
+	Store         string      `json:"store"`
+	Scheduler     string      `json:"scheduler"` // running or stopped
+	PassRunning   bool        `json:"pass_running"`
+	Stuck         []stuckWork `json:"stuck,omitempty"`
+	LastPass      *time.Time  `json:"last_pass,omitempty"`
+	LastPassError string      `json:"last_pass_error,omitempty"`
+	// Backup is informational: a failed backup is logged and shown here,
+	// but does not make the daemon unavailable.
+	Backup *backupHealth `json:"backup,omitempty"`
 }
 
 func (d *Daemon) serveHealth(w http.ResponseWriter, r *http.Request) {
-	h := health{Status: "ok", Store: "ok", Scheduler: "running", PassRunning: d.passRunning.Load()}
+	h := health{Status: "ok", Store: "ok", Scheduler: "running", PassRunning: d.passRunning.Load(),
+		Backup: d.backups.health()}
 	code := http.StatusOK
+	var reasons []string
 	if !d.scheduling.Load() {
 		code, h.Status, h.Scheduler = http.StatusServiceUnavailable, "unavailable", "stopped"
+		reasons = append(reasons, "the scheduler is stopped")
+	}
+	// A pass or an edit that never ends holds up every later one, while
+	// the store and the scheduler still look fine.
+	if h.Stuck = d.stuck(); len(h.Stuck) > 0 {
+		code, h.Status = http.StatusServiceUnavailable, "unavailable"
+		for _, s := range h.Stuck {
+			reasons = append(reasons, fmt.Sprintf("%s running since %s (%s, longer than its %s bound)",
+				articled(s.What), s.Since.Format(time.RFC3339), s.RunningFor, s.Bound))
+		}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if _, err := d.Store.SourceStates(ctx); err != nil {
 		code, h.Status, h.Store = http.StatusServiceUnavailable, "unavailable", "error: "+err.Error()
+		reasons = append(reasons, "the store does not answer")
 	}
 	if lp := d.lastPass.Load(); lp != nil {
 		h.LastPass, h.LastPassError = &lp.Finished, lp.Err
 	}
+	h.Reason = strings.Join(reasons, "; ")
 	writeJSON(w, code, h)
+}
+
+// articled is "a pass", "an edit".
+func articled(what string) string {
+	if strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an " + what
+	}
+	return "a " + what
 }
 
 func (d *Daemon) serveMetrics(w http.ResponseWriter, r *http.Request) {

@@ -36,7 +36,10 @@ func apiDaemon(t *testing.T, cfg Config) (*Daemon, *memstore.Store, *countingHar
 	if cfg.Schedule == "" {
 		cfg.Schedule = "@every 1h"
 	}
-	d := &Daemon{Config: cfg, Harvester: h, Store: st, Logger: testLogger(&logBuffer{})}
+	// The pauses after wrong tokens are pinned by TestWrongTokens; here
+	// they would only slow the tests that try many.
+	d := &Daemon{Config: cfg, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
+		authSleep: func(context.Context, time.Duration) {}}
 	start(t, d)
 	return d, st, h
 }
@@ -46,7 +49,7 @@ func TestEveryEndpointNeedsTheToken(t *testing.T) {
 	srv := serve(t, d)
 	endpoints := []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/healthz"}, {"GET", "/export.csv"}, {"GET", "/export.json"}, {"GET", "/export.md"},
-		{"GET", "/sources"}, {"GET", "/metrics"}, {"POST", "/harvest"}, {"POST", "/edit/a1"}, {"GET", "/nope"},
+		{"GET", "/sources"}, {"GET", "/metrics"}, {"POST", "/harvest"}, {"POST", "/edit/a1"}, {"POST", "/backup"}, {"GET", "/nope"},
 	}
 	for _, e := range endpoints {
 		for _, tok := range []string{"", "wrong", testToken + "x", strings.ToUpper(testToken)} {

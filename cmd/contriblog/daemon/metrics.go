@@ -22,6 +22,10 @@ type metrics struct {
 	exportWrites    uint64
 	exportErrors    uint64
 	lastExport      time.Time
+	backups         uint64
+	backupErrors    uint64
+	lastBackup      time.Time
+	authFailures    uint64
 }
 
 // sourceMetrics is one source's share.
@@ -82,15 +86,34 @@ func (m *metrics) recordPass(p *harvester.Pass, err error, took time.Duration, i
 
 func (m *metrics) exportWritten(at time.Time) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.exportWrites++
 	m.lastExport = at
-	m.mu.Unlock()
 }
 
 func (m *metrics) exportFailed() {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.exportErrors++
-	m.mu.Unlock()
+}
+
+// backupDone counts a backup written (err nil) or failed.
+func (m *metrics) backupDone(at time.Time, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.backupErrors++
+		return
+	}
+	m.backups++
+	m.lastBackup = at
+}
+
+// authFailed counts a request refused for a wrong or missing token.
+func (m *metrics) authFailed() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.authFailures++
 }
 
 // write renders every metric in the Prometheus text exposition format
@@ -119,6 +142,10 @@ func (m *metrics) write(w io.Writer, states []harvester.SourceState, passRunning
 		scalar("contriblog_export_writes_total", "counter", "Times the export file was rewritten.", float64(m.exportWrites)),
 		scalar("contriblog_export_errors_total", "counter", "Failed attempts to write the export file.", float64(m.exportErrors)),
 		scalar("contriblog_export_last_write_timestamp_seconds", "gauge", "When the export file was last rewritten (0: not since start).", unixSeconds(m.lastExport)),
+		scalar("contriblog_backups_total", "counter", "Backups of the database written since the daemon started (daily and asked for).", float64(m.backups)),
+		scalar("contriblog_backup_errors_total", "counter", "Failed backups of the database since the daemon started.", float64(m.backupErrors)),
+		scalar("contriblog_backup_last_success_timestamp_seconds", "gauge", "When a backup was last written (0: not since start).", unixSeconds(m.lastBackup)),
+		scalar("contriblog_http_auth_failures_total", "counter", "HTTP requests refused for a missing or wrong bearer token.", float64(m.authFailures)),
 	)
 	fams = append(fams, m.sourceFamilies(names, byName)...)
 	return writeFamilies(w, fams)

@@ -17,6 +17,9 @@ const exportTimeout = 2 * time.Second
 // runPasses is the only goroutine that runs passes: one at a time, each
 // over what was requested while the previous one ran.
 func (d *Daemon) runPasses(ctx context.Context) {
+	// Today's backup, if missing, before the start-up pass changes
+	// anything: between passes, so it never waits on one.
+	d.dailyBackup(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -30,7 +33,12 @@ func (d *Daemon) runPasses(ctx context.Context) {
 		}
 		out := outcome{Err: ctx.Err()}
 		if out.Err == nil {
-			out = d.pass(ctx, names)
+			out = d.safePass(ctx, names)
+		}
+		if out.Err == nil {
+			// Before answering the waiters, so that a pass's report
+			// comes after its backup (a day's first pass only).
+			d.dailyBackup(ctx)
 		}
 		for _, w := range waiters {
 			w <- out
@@ -38,13 +46,34 @@ func (d *Daemon) runPasses(ctx context.Context) {
 	}
 }
 
+// safePass is pass with a panic anywhere in it (the rebuild, the export,
+// the bookkeeping; the harvest itself is guarded closer, in harvest)
+// turned into a failed pass, so that the only goroutine running passes
+// never dies. /healthz reports a pass that runs past PassStuckAfter.
+func (d *Daemon) safePass(ctx context.Context, names []string) (out outcome) {
+	defer d.passes.begin(d.now())()
+	defer func() {
+		if r := recover(); r != nil {
+			err := panicError(d.Logger, "pass", r)
+			d.lastPass.Store(&passInfo{Finished: d.now(), Err: err.Error()})
+			out = outcome{Err: err}
+		}
+	}()
+	return d.pass(ctx, names)
+}
+
+// editGeneration is the count of edits so far.
+func (d *Daemon) editGeneration() uint64 {
+	d.rebuildMu.Lock()
+	defer d.rebuildMu.Unlock()
+	return d.editGen
+}
+
 // pass runs one harvest over names (all sources when nil) and what
 // follows it: metrics, backoff, a rebuild for edits made meanwhile, and
 // the export.
 func (d *Daemon) pass(ctx context.Context, names []string) outcome {
-	d.rebuildMu.Lock()
-	gen := d.editGen
-	d.rebuildMu.Unlock()
+	gen := d.editGeneration()
 
 	start := time.Now()
 	p, err := d.harvest(ctx, names)

@@ -33,9 +33,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.mu.Lock()
-	d.plans = plans
-	d.mu.Unlock()
+	d.setPlans(plans)
 	srv, ln, err := d.listen(ctx)
 	if err != nil {
 		return err
@@ -116,6 +114,23 @@ func (d *Daemon) listen(ctx context.Context) (*http.Server, net.Listener, error)
 	return srv, ln, nil
 }
 
+func (d *Daemon) setPlans(plans map[string]plan) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.plans = plans
+}
+
+// stopCron stops the scheduler, if it started, and returns what closes
+// when its running jobs have returned (nil if it never started).
+func (d *Daemon) stopCron() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cron == nil {
+		return nil
+	}
+	return d.cron.Stop().Done()
+}
+
 func (d *Daemon) listenAddr() string {
 	if a := d.Addr(); a != nil {
 		return a.String()
@@ -133,12 +148,7 @@ func (d *Daemon) shutdown(srv *http.Server, runnerDone <-chan struct{}) {
 	defer cancel()
 	d.scheduling.Store(false)
 	d.retries.stopAll()
-	var cronDone <-chan struct{}
-	d.mu.Lock()
-	if d.cron != nil {
-		cronDone = d.cron.Stop().Done()
-	}
-	d.mu.Unlock()
+	cronDone := d.stopCron()
 	srvDone := make(chan struct{})
 	go func() {
 		defer close(srvDone)
@@ -160,8 +170,10 @@ func (d *Daemon) shutdown(srv *http.Server, runnerDone <-chan struct{}) {
 		case <-w.done:
 		case <-deadline.Done():
 			d.Logger.Warn("stopping anyway: "+w.what+" did not stop in time", "timeout", d.ShutdownTimeout)
+			d.auth.close()
 			return
 		}
 	}
+	d.auth.close()
 	d.Logger.Info("stopped")
 }

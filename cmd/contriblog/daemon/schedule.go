@@ -123,25 +123,36 @@ func (d *Daemon) jitter(s cron.Schedule) time.Duration {
 // nextScheduled is the source's next scheduled run after now, or zero
 // when it has none.
 func (d *Daemon) nextScheduled(name string, now time.Time) time.Time {
-	d.mu.Lock()
-	p, ok := d.plans[name]
-	d.mu.Unlock()
+	p, ok := d.plan(name)
 	if !ok {
 		return time.Time{}
 	}
 	return p.sched.Next(now.In(d.Config.Location))
 }
 
+func (d *Daemon) plan(name string) (plan, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p, ok := d.plans[name]
+	return p, ok
+}
+
+// cronNext is the cron entry's next run of the source (zero when the
+// scheduler has none).
+func (d *Daemon) cronNext(name string) time.Time {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if id, ok := d.entries[name]; ok && d.cron != nil {
+		return d.cron.Entry(id).Next
+	}
+	return time.Time{}
+}
+
 // nextRun is when the scheduler will next run the source: its retry if
 // it is backing off and that comes first, else its next cron tick. Zero
 // when it is not scheduled.
 func (d *Daemon) nextRun(name string, nextTry, now time.Time) time.Time {
-	var next time.Time
-	d.mu.Lock()
-	if id, ok := d.entries[name]; ok && d.cron != nil {
-		next = d.cron.Entry(id).Next
-	}
-	d.mu.Unlock()
+	next := d.cronNext(name)
 	if next.IsZero() {
 		next = d.nextScheduled(name, now)
 	}
