@@ -27,6 +27,15 @@ const maxCheckErrors = 50
 // It returns nil for a sound database, else every problem found (up to
 // 50), joined.
 func (db *DB) Check() error {
+	if err := db.problems(); err != nil {
+		return fmt.Errorf("%w; what is wrong:\n%w", damaged(db.path, nil), err)
+	}
+	return nil
+}
+
+// problems is what Check finds, joined, without the damaged sentence
+// (Restore words it for a backup).
+func (db *DB) problems() error {
 	var errs []error
 	err := db.view(context.Background(), func(tx *bolt.Tx) error {
 		if err := checkPagesOf(tx); err != nil {
@@ -45,15 +54,12 @@ func (db *DB) Check() error {
 	})
 	var de *damagedError
 	if errors.As(err, &de) {
-		err = de.cause // a page bbolt panicked on: the sentence comes below
+		err = de.cause // a page bbolt panicked on: the sentence is the caller's
 	}
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%w; what is wrong:\n%w", damaged(db.path, nil), errors.Join(errs...))
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // checkPagesOf checks every page tx can reach. It first reads them all in

@@ -11,14 +11,17 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Edits returns every stored curation edit, ordered by id.
+// Edits returns every stored curation edit, ordered by id; an edit that
+// does not decode is skipped with a warning naming its key.
 func (db *DB) Edits(ctx context.Context) ([]harvester.Edit, error) {
 	var out []harvester.Edit
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketEdits).ForEach(func(k, v []byte) error {
 			var e harvester.Edit
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("decode edit %q: %w", k, err)
+				// One damaged edit must not undo every other curation.
+				db.warnRecord(bucketEdits, k, err)
+				return nil
 			}
 			out = append(out, e)
 			return nil

@@ -68,7 +68,8 @@ func (db *DB) ForEachContribution(ctx context.Context, fn func(*harvester.Contri
 }
 
 // Contribution returns the log row with id, or an error wrapping
-// harvester.ErrNotFound.
+// harvester.ErrNotFound; a row that does not decode is an error wrapping
+// ErrDamaged.
 func (db *DB) Contribution(ctx context.Context, id string) (harvester.Contribution, error) {
 	var row harvester.Contribution
 	err := db.view(ctx, func(tx *bolt.Tx) error {
@@ -88,7 +89,7 @@ func (db *DB) Contribution(ctx context.Context, id string) (harvester.Contributi
 			err = describe(tx, c)
 		}
 		if err != nil {
-			return fmt.Errorf("decode contribution %s: %w", id, err)
+			return fmt.Errorf("contribution %q: %w", id, damaged(db.path, fmt.Errorf("log row %q does not decode: %w", key, err)))
 		}
 		row = *c
 		return nil

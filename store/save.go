@@ -61,7 +61,7 @@ func (db *DB) SaveBatches(ctx context.Context, items []BatchItem) ([]harvester.S
 	}
 	results := make([]harvester.SaveResult, len(items))
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		w := newWriter(tx)
+		w := newWriter(tx, db.warnRecord)
 		wrote := false
 		for i := range batches {
 			r, err := w.saveBatch(&batches[i])
@@ -168,6 +168,8 @@ func (db *DB) sanitiseDates(o *harvester.Observation) {
 // writer holds the buckets a batch writes to.
 type writer struct {
 	obs, text, seen, sources *bolt.Bucket
+	// warn is told of a stored record that does not decode (DB.warnRecord).
+	warn func(bucket, key []byte, err error)
 }
 
 // savedFill is how full bbolt fills a page of saved records when it
@@ -177,8 +179,8 @@ type writer struct {
 // a rebuild or an export maps. A tenth is left for records that grow.
 const savedFill = 0.9
 
-func newWriter(tx *bolt.Tx) writer {
-	w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources)}
+func newWriter(tx *bolt.Tx, warn func(bucket, key []byte, err error)) writer {
+	w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources), warn: warn}
 	for _, b := range []*bolt.Bucket{w.obs, w.text, w.seen, w.sources} {
 		b.FillPercent = savedFill
 	}
@@ -211,10 +213,7 @@ func (w writer) saveBatch(p *pendingBatch) (harvester.SaveResult, error) {
 			res.Unchanged++
 		}
 	}
-	st, found, err := getState(w.sources, p.state.Name)
-	if err != nil {
-		return res, err
-	}
+	st, found := getState(w.sources, p.state.Name, w.warn)
 	if !found {
 		st = p.state
 		st.Items = 0

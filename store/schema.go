@@ -95,10 +95,10 @@ func (db *DB) prepare(readOnly bool) error {
 	case version == schemaVersion() && current:
 		return nil
 	case readOnly && version == 0:
-		return fmt.Errorf("database %s is not initialised yet: run `contriblog harvest` once to create it", db.path)
+		return fmt.Errorf("database %s is %w: run `contriblog harvest` once to create it", db.path, errUninitialised)
 	case readOnly:
-		return fmt.Errorf("database %s uses an older schema (version %d, this build writes %d): run `contriblog harvest` once to upgrade it",
-			db.path, version, schemaVersion())
+		return fmt.Errorf("database %s uses an %w (version %d, this build writes %d): run `contriblog harvest` once to upgrade it",
+			db.path, errOlderSchema, version, schemaVersion())
 	}
 	return db.migrate()
 }
@@ -132,6 +132,13 @@ func (db *DB) migrate() error {
 	}
 	return nil
 }
+
+// errUninitialised and errOlderSchema say why a read-only Open could not
+// use a file it would otherwise initialise or migrate.
+var (
+	errUninitialised = errors.New("not initialised yet")
+	errOlderSchema   = errors.New("older schema")
+)
 
 // errForeign says a bbolt file belongs to another program.
 var errForeign = errors.New("it is a bbolt file, but holds no contriblog schema")

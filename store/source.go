@@ -12,16 +12,16 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// SourceState returns the named source's state; a source never seen gets a
-// zero state with Name set and no error.
+// SourceState returns the named source's state; a source never seen, or
+// whose state does not decode (skipped with a warning), gets a zero state
+// with Name set and no error.
 func (db *DB) SourceState(ctx context.Context, name string) (harvester.SourceState, error) {
 	st := harvester.SourceState{Name: name}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		got, found, err := getState(tx.Bucket(bucketSources), name)
-		if found {
+		if got, found := getState(tx.Bucket(bucketSources), name, db.warnRecord); found {
 			st = got
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return harvester.SourceState{}, err
@@ -30,14 +30,19 @@ func (db *DB) SourceState(ctx context.Context, name string) (harvester.SourceSta
 }
 
 // SourceStates returns the state of every source the store has seen,
-// sorted by name.
+// sorted by name; a state that does not decode is skipped with a warning
+// naming its key.
 func (db *DB) SourceStates(ctx context.Context) ([]harvester.SourceState, error) {
 	var out []harvester.SourceState
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
 			var st harvester.SourceState
 			if err := json.Unmarshal(v, &st); err != nil {
-				return fmt.Errorf("decode state of source %q: %w", k, err)
+				// The other sources' states still show; the next pass of
+				// this source starts from a zero state and rewrites it
+				// (getState).
+				db.warnRecord(bucketSources, k, err)
+				return nil
 			}
 			out = append(out, st)
 			return nil
@@ -63,10 +68,7 @@ func (db *DB) SaveFailure(ctx context.Context, state harvester.SourceState, pass
 	}
 	return db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSources)
-		st, found, gerr := getState(b, state.Name)
-		if gerr != nil {
-			return fmt.Errorf("save failure of %s: %w", state.Name, gerr)
-		}
+		st, found := getState(b, state.Name, db.warnRecord)
 		if !found {
 			st = state
 			st.Failures, st.FailingSince = 0, time.Time{}
@@ -101,16 +103,19 @@ func (db *DB) SaveState(ctx context.Context, state harvester.SourceState) error 
 }
 
 // getState reads a source's stored state; found is false when there is
-// none.
-func getState(b *bolt.Bucket, name string) (st harvester.SourceState, found bool, err error) {
+// none, or when it does not decode: warn is told, and the source then
+// starts again from a zero state (its next pass fetches everything and
+// stores a sound state) instead of failing every pass.
+func getState(b *bolt.Bucket, name string, warn func(bucket, key []byte, err error)) (st harvester.SourceState, found bool) {
 	v := b.Get([]byte(name))
 	if v == nil {
-		return st, false, nil
+		return st, false
 	}
 	if err := json.Unmarshal(v, &st); err != nil {
-		return st, false, fmt.Errorf("decode state of source %q: %w", name, err)
+		warn(bucketSources, []byte(name), err)
+		return harvester.SourceState{}, false
 	}
-	return st, true, nil
+	return st, true
 }
 
 func putState(b *bolt.Bucket, st *harvester.SourceState) error {

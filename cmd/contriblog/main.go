@@ -183,6 +183,7 @@ func init() {
 		"edit":     {"curate one contribution (exclude, retitle, merge, ...)", (*Main).runEdit},
 		"validate": {"check the config and the database, then exit", (*Main).runValidate},
 		"backup":   {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
+		"restore":  {"replace the database with a checked copy of a backup FILE, keeping the old one aside", (*Main).runRestore},
 		"service":  {"install|uninstall|start|stop|status the OS service that runs `run`", (*Main).runService},
 		"demo":     {"run the whole pipeline against bundled sample sources", (*Main).runDemo},
 		"version":  {"print version, commit and Go version", (*Main).runVersion},
