@@ -7,7 +7,7 @@ import (
 )
 
 // Activity families group activity types whose items can be the same work
-// seen in two places (contract §5 rule 3).
+// seen in two places (docs/deduplication.md#rule-3-same-work-same-time).
 const (
 	FamilyWriting   = "writing"
 	FamilyMedia     = "media" // video and audio
@@ -18,7 +18,7 @@ const (
 	FamilyMentoring = "mentoring"
 )
 
-// Names of the default activity types (contract §4).
+// Names of the default activity types (docs/log.md#activity-types).
 const (
 	TypeBlog          = "Blog"
 	TypeArticle       = "Article"

@@ -15,7 +15,7 @@ var trackingParams = map[string]bool{
 }
 
 // CanonicalURL returns the form of raw under which two links to the same
-// page compare equal (contract §5 rule 1): http and https are one scheme
+// page compare equal (docs/deduplication.md#rule-1-same-url): http and https are one scheme
 // ("https"), the host is lower-cased without "www." and default ports,
 // fragment and trailing slash are gone, tracking parameters (utm_*,
 // fbclid, gclid, mc_cid, mc_eid, ref, source, ...) are dropped, the rest

@@ -125,7 +125,7 @@ func TestDisplayURL(t *testing.T) {
 }
 
 // ShortID is the first ten characters of the lower-cased, unpadded
-// base32 of the key's SHA-256, as contract §5 has always made ids.
+// base32 of the key's SHA-256, as docs/deduplication.md#stable-ids describes.
 func TestShortIDIsTheSumsFirstTenCharacters(t *testing.T) {
 	for i := range 2000 {
 		key := fmt.Sprintf("feed-%d\x00post-%d", i%37, i)

@@ -3,8 +3,8 @@ package harvester
 import "time"
 
 // Contribution is one row of the contribution log: one or more
-// observations of the same piece of work, merged (contract §5) and curated
-// (contract §1 `edit`). The JSON names are the contract's export keys.
+// observations of the same piece of work, merged (docs/deduplication.md) and curated
+// (docs/log.md#curation). The JSON names are the export's keys (docs/log.md#json-keys).
 type Contribution struct {
 	// ID is short and stable: the ShortID of the cluster's anchor
 	// observation (see BuildLog).

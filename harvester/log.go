@@ -32,7 +32,7 @@ type LogOptions struct {
 }
 
 // BuildLog computes the contribution log from every stored observation and
-// every curation edit (contract §5, README "How duplicates are found"):
+// every curation edit (docs/deduplication.md):
 //
 //  1. observations are clustered by the rules — same canonical URL,
 //     declared canonical, same work at the same time, the same talk in two

@@ -16,7 +16,7 @@ type row struct {
 }
 
 // syndicationHosts republish or list work that lives elsewhere; their URL
-// loses to the author's own (contract §4: "the person's own site first").
+// loses to the author's own (docs/deduplication.md#the-merged-row: "the person's own site first").
 var syndicationHosts = []string{"dev.to", "medium.com", "hashnode.dev", "hashnode.com", "linkedin.com",
 	"meetup.com", "sessionize.com", "lu.ma"}
 
@@ -80,7 +80,7 @@ func anchorOf(members []int, items []item) int {
 	return best
 }
 
-// mergeRow builds one contribution from a cluster's members (contract §5,
+// mergeRow builds one contribution from a cluster's members (docs/deduplication.md#the-merged-row,
 // issue 5 item 4) in r, where it stays: a row is hundreds of bytes, and a
 // log has a row for most observations. Areas are tagged later, after
 // curation.

@@ -18,7 +18,7 @@ import (
 type Observation struct {
 	// Source is the configured source's name; NativeID is the item's stable
 	// id within that source (GUID, UID, html_url, ...). Together they are the
-	// observation's identity (contract §5 rule 4).
+	// observation's identity (docs/deduplication.md#rule-4-seen-again).
 	Source   string `json:"source"`
 	NativeID string `json:"native_id"`
 
@@ -36,7 +36,7 @@ type Observation struct {
 	URL       string   `json:"url,omitempty"`
 	OtherURLs []string `json:"other_urls,omitempty"`
 	// CanonicalURL is a canonical or original link the item declares
-	// (contract §5 rule 2): JSON Feed external_url, Atom rel="related",
+	// (docs/deduplication.md#rule-2-declared-canonical): JSON Feed external_url, Atom rel="related",
 	// RSS <source url>, dev.to's canonical_url.
 	CanonicalURL string `json:"canonical_url,omitempty"`
 	// URLIsListing says that URL is not the item's own page but a page that

@@ -11,7 +11,7 @@ import (
 var titleSeparators = []string{" | ", " - ", " — ", " – ", " · "}
 
 // NormalizeTitle returns the form of title under which the same work
-// listed in two places compares equal (contract §5 rule 3): lower-cased,
+// listed in two places compares equal (docs/deduplication.md#rule-3-same-work-same-time): lower-cased,
 // accents kept, punctuation, dashes, quotes and symbols folded to spaces,
 // whitespace collapsed, and a trailing " | X", " - X" or " — X" dropped
 // when X is feedTitle (compared normalised), the feed's own name.

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// globalFlags are accepted before or after the command (contract §1).
+// globalFlags are accepted before or after the command (docs/cli.md#global-flags).
 type globalFlags struct {
 	config  string
 	db      string

@@ -28,7 +28,7 @@ var (
 	commit  = "unknown"
 )
 
-// Exit codes (contract §1).
+// Exit codes (docs/cli.md#exit-codes).
 const (
 	exitOK      = 0
 	exitFailed  = 1 // the command ran but at least one source failed

@@ -207,7 +207,7 @@ func TestSplitCommand(t *testing.T) {
 
 // TestSourceOrderIndependent harvests the demo's sources listed in reverse
 // order into a fresh database: the log (rows, ids, URLs, dates) must be
-// the one of the configured order (contract §5, issue 5 item 5).
+// the one of the configured order (docs/deduplication.md#order-does-not-matter).
 func TestSourceOrderIndependent(t *testing.T) {
 	srv, err := demo.Start(func() time.Time { return fixedNow })
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 // serviceStopTimeout bounds how long a stop request from the service
-// control manager waits for the daemon (contract §1: 10 s).
+// control manager waits for the daemon (docs/daemon.md: 10 s).
 const serviceStopTimeout = 10 * time.Second
 
 // underServiceManager marks the context of the daemon that runAsService

@@ -9,7 +9,7 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Header is the CSV header row of contract §4, in order: the labels of the
+// Header is the CSV header row of docs/log.md#csv-columns, in order: the labels of the
 // nomination form where it has one.
 var Header = []string{"ID", "Person", "Activity Type", "Published Date", "End Date", "Title", "Description",
 	"Activity URL", "Role", "Primary Technology Area", "Additional Technology Areas", "Target Audience",

@@ -1,4 +1,4 @@
-// Package export encodes the contribution log (contract §4): CSV whose
+// Package export encodes the contribution log (docs/log.md): CSV whose
 // columns are the nomination form's, JSON with every field, Markdown for
 // reading, and the aligned table `contriblog list` prints. Every encoder
 // follows one shape: the constructor writes the document's start, Encode
@@ -17,7 +17,7 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Caps of contract §4, in characters (runes).
+// Caps of docs/log.md#csv-columns, in characters (runes).
 const (
 	MaxTitle       = 100
 	MaxDescription = 1000

@@ -37,7 +37,7 @@ func cleanFrom(list []string, i int) []string {
 	return out
 }
 
-// listSep is the separator of list cells (contract §4).
+// listSep is the separator of list cells (docs/log.md#csv-columns).
 const listSep = ";"
 
 // joinList is the cell of a list: cleaned items joined by ";". A ';'

@@ -1,5 +1,5 @@
 // Package file is the source of hand-kept contributions: a YAML (or JSON)
-// list of entries in the shape of the JSON export (contract §4), for the
+// list of entries in the shape of the JSON export (docs/sources.md#hand-kept-file), for the
 // work no feed or API knows about (mentoring, organising, a magazine
 // article).
 package file

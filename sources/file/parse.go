@@ -17,7 +17,7 @@ import (
 )
 
 // Parse reads a hand-kept file: a YAML (or JSON) list of entries with the
-// JSON export's keys (contract §4). Only title, date and activity_type are
+// JSON export's keys (docs/log.md#json-keys). Only title, date and activity_type are
 // required, and activity_type may come from cfg.Activity. It returns every
 // problem at once, joined with errors.Join, each an *Error with its line;
 // on error it returns no observations at all. An empty file is an empty

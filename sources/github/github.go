@@ -2,7 +2,7 @@
 // API (github.com or GitHub Enterprise Server) through go-github: the pull
 // requests and issues they opened, the releases they published in their
 // own repositories and the public repositories they created, within the
-// harvest window (contract §3).
+// harvest window (docs/sources.md#what-counts).
 //
 // It is polite by construction: every list is paged to its end with 100
 // items a page, search calls are paced, rate limits (primary, secondary,

@@ -12,7 +12,7 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// Roles this source sets (contract §4: Contributor, Author for one's own
+// Roles this source sets (docs/log.md#activity-types: Contributor, Author for one's own
 // repositories and releases).
 const (
 	roleAuthor      = "Author"

@@ -155,7 +155,7 @@ func joinErrors(errs []error) error {
 
 // add records an observation once per native id: one pull request or
 // release seen twice (two search windows, shifted pages) is one
-// contribution (contract §5 rule 4). The later sighting wins.
+// contribution (docs/deduplication.md#rule-4-seen-again). The later sighting wins.
 func (p *pass) add(o harvester.Observation) {
 	if i, ok := p.found[o.NativeID]; ok {
 		p.obs[i] = o

@@ -1,5 +1,5 @@
 // Package config loads and validates contriblog's YAML config file
-// (contract §2): every key, every default, ${VAR} expansion, and an error
+// (docs/configuration.md): every key, every default, ${VAR} expansion, and an error
 // for every problem with its file, line and key.
 package config
 

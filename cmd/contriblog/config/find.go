@@ -15,7 +15,7 @@ var ErrNotFound = errors.New("no config file found")
 // LocalName is the config file Find looks for in the working directory.
 const LocalName = "contriblog.yaml"
 
-// Find chooses the config file (contract §1): flagValue when given, else
+// Find chooses the config file (docs/configuration.md#where-the-config-is-looked-up): flagValue when given, else
 // $CONTRIBLOG_CONFIG, else ./contriblog.yaml if it exists, else
 // contriblog/config.yaml in the per-user config directory
 // ($XDG_CONFIG_HOME, or os.UserConfigDir's choice) if it exists. A file
