@@ -3,32 +3,15 @@ package fetch_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/contriblog/contriblog/sources/fetch"
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 )
-
-// serveOn starts h on ip, a loopback address: 127.0.0.1 and 127.0.0.2
-// are two hosts, as far as origins go, on one machine.
-func serveOn(t *testing.T, ip string, h http.Handler) *httptest.Server {
-	t.Helper()
-	l, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 // recorder is a server that records the secret headers of every request
 // it gets, by path.
@@ -78,8 +61,8 @@ func leaked(h http.Header) []string {
 // keeps them.
 func TestRedirectDropsSecrets(t *testing.T) {
 	other := &recorder{}
-	otherHost := serveOn(t, "127.0.0.2", other)
-	otherPort := serveOn(t, "127.0.0.1", other)
+	otherHost := fetchtest.ServeOn(t, "127.0.0.2", other)
+	otherPort := fetchtest.ServeOn(t, "127.0.0.1", other)
 	home := &recorder{}
 	mux := http.NewServeMux()
 	mux.Handle("/", home)
@@ -92,13 +75,13 @@ func TestRedirectDropsSecrets(t *testing.T) {
 	mux.HandleFunc("/same", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/landing-same", http.StatusFound)
 	})
-	homeSrv := serveOn(t, "127.0.0.1", mux)
+	homeSrv := fetchtest.ServeOn(t, "127.0.0.1", mux)
 	// A chain that leaves and comes back: the secrets stay dropped.
 	other2 := http.NewServeMux()
 	other2.HandleFunc("/bounce", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, homeSrv.URL+"/landing-back", http.StatusFound)
 	})
-	bounce := serveOn(t, "127.0.0.2", other2)
+	bounce := fetchtest.ServeOn(t, "127.0.0.2", other2)
 	mux.HandleFunc("/out-and-back", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, bounce.URL+"/bounce", http.StatusFound)
 	})
@@ -149,7 +132,7 @@ func TestRedirectDropsSecrets(t *testing.T) {
 // origin only, over the shared client's HTTPClient, redirects included.
 func TestWithCredentials(t *testing.T) {
 	other := &recorder{}
-	otherSrv := serveOn(t, "127.0.0.2", other)
+	otherSrv := fetchtest.ServeOn(t, "127.0.0.2", other)
 	home := &recorder{}
 	mux := http.NewServeMux()
 	mux.Handle("/", home)
@@ -159,7 +142,7 @@ func TestWithCredentials(t *testing.T) {
 	mux.HandleFunc("/api/renamed", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/api/new-name", http.StatusMovedPermanently)
 	})
-	homeSrv := serveOn(t, "127.0.0.1", mux)
+	homeSrv := fetchtest.ServeOn(t, "127.0.0.1", mux)
 	base, _ := url.Parse(homeSrv.URL + "/api/")
 	hc := fetch.New(fetch.Options{}).HTTPClient()
 	hc.Transport = fetch.WithCredentials(hc.Transport, base, http.Header{"Authorization": {"Bearer " + testToken}})

@@ -3,32 +3,15 @@ package github
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/sources/fetch"
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 )
-
-// serveOn starts h on ip, a loopback address: 127.0.0.1 and 127.0.0.2
-// are two hosts, as far as origins go, on one machine.
-func serveOn(t *testing.T, ip string, h http.Handler) *httptest.Server {
-	t.Helper()
-	l, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = l
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 // moveFake serves f on ip, with wrap (if any) in front of it.
 func moveFake(t *testing.T, f *fakeGitHub, ip string, wrap func(http.Handler) http.Handler) {
@@ -38,7 +21,7 @@ func moveFake(t *testing.T, f *fakeGitHub, ip string, wrap func(http.Handler) ht
 		h = wrap(h)
 	}
 	f.srv.Close()
-	f.srv = serveOn(t, ip, h)
+	f.srv = fetchtest.ServeOn(t, ip, h)
 }
 
 // clients are the HTTP clients a source may be given: contriblog's shared
@@ -60,7 +43,7 @@ func TestTokenStaysOnItsHost(t *testing.T) {
 			moveFake(t, f, "127.0.0.2", nil)
 			var mu sync.Mutex
 			var frontAuth []string
-			front := serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			front := fetchtest.ServeOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				frontAuth = append(frontAuth, r.Header.Get("Authorization"))
 				mu.Unlock()
