@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,6 +29,68 @@ type EditRequest struct {
 	Quantity     *int
 	Merge        []string // ids of rows to force into this one
 	Split        bool
+}
+
+// EditFields names the fields of an EditRequest as SetField takes them:
+// the `contriblog edit` flags, which are also the daemon's form fields.
+var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "reach", "quantity", "merge", "split"}
+
+// SetField sets the field name (one of EditFields) from its text, as the
+// flag of that name gives it: exclude, include and split are booleans
+// ("1", "true"; "" is true, "false" leaves the request as it was); type,
+// title, date, role and area are taken as given; reach and quantity are
+// whole numbers (Curate checks their ranges); each merge adds an id. The
+// error names the field and the value; it does not wrap ErrInvalidEdit,
+// since the caller knows whether a flag or a form field was wrong.
+func (r *EditRequest) SetField(name, value string) error {
+	switch name {
+	case "exclude", "include", "split":
+		v := strings.TrimSpace(value)
+		b := true // a bare flag or field is set
+		if v != "" {
+			var err error
+			if b, err = strconv.ParseBool(v); err != nil {
+				return fmt.Errorf("%s=%q: expected true or false", name, v)
+			}
+		}
+		if name == "split" {
+			r.Split = b
+			return nil
+		}
+		if b {
+			ex := name == "exclude"
+			if r.Exclude != nil && *r.Exclude != ex {
+				return errors.New("exclude and include contradict each other")
+			}
+			r.Exclude = &ex
+		}
+	case "type":
+		r.ActivityType = &value
+	case "title":
+		r.Title = &value
+	case "date":
+		r.Date = &value
+	case "role":
+		r.Role = &value
+	case "area":
+		r.Area = &value
+	case "reach", "quantity":
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s %q: expected a whole number", name, value)
+		}
+		if name == "reach" {
+			r.Reach = &n
+		} else {
+			q := int(n)
+			r.Quantity = &q
+		}
+	case "merge":
+		r.Merge = append(r.Merge, strings.TrimSpace(value))
+	default:
+		return fmt.Errorf("unknown field %q", name)
+	}
+	return nil
 }
 
 // empty reports whether the request changes nothing.

@@ -149,3 +149,46 @@ func TestNewEdit(t *testing.T) {
 		t.Errorf("NewEdit = %+v, want %+v", e, want)
 	}
 }
+
+// SetField reads a field as the `contriblog edit` flag and the daemon's
+// form field of that name give it.
+func TestEditRequestSetField(t *testing.T) {
+	s := func(v string) *string { return &v }
+	yes, no, reach, qty := true, false, int64(85), 3
+	tests := []struct {
+		fields  [][2]string
+		want    EditRequest
+		wantErr string
+	}{
+		{[][2]string{{"exclude", ""}}, EditRequest{Exclude: &yes}, ""},
+		{[][2]string{{"exclude", "true"}, {"include", "false"}}, EditRequest{Exclude: &yes}, ""},
+		{[][2]string{{"include", "1"}}, EditRequest{Exclude: &no}, ""},
+		{[][2]string{{"exclude", "false"}}, EditRequest{}, ""},
+		{[][2]string{{"exclude", ""}, {"include", ""}}, EditRequest{}, "exclude and include contradict each other"},
+		{[][2]string{{"split", "maybe"}}, EditRequest{}, `split="maybe": expected true or false`},
+		{[][2]string{{"title", ""}, {"type", "Blog"}, {"date", "2026-01-02"}, {"role", "Host"}, {"area", "Go"}},
+			EditRequest{Title: s(""), ActivityType: s("Blog"), Date: s("2026-01-02"), Role: s("Host"), Area: s("Go")}, ""},
+		{[][2]string{{"reach", " 85 "}, {"quantity", "3"}}, EditRequest{Reach: &reach, Quantity: &qty}, ""},
+		{[][2]string{{"reach", "lots"}}, EditRequest{}, `reach "lots": expected a whole number`},
+		{[][2]string{{"merge", " b2"}, {"merge", "c3 "}, {"split", ""}}, EditRequest{Merge: []string{"b2", "c3"}, Split: true}, ""},
+		{[][2]string{{"colour", "red"}}, EditRequest{}, `unknown field "colour"`},
+	}
+	for _, tt := range tests {
+		var got EditRequest
+		var err error
+		for _, f := range tt.fields {
+			if err = got.SetField(f[0], f[1]); err != nil {
+				break
+			}
+		}
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%v: error %v; want %q", tt.fields, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v: %+v, %v; want %+v", tt.fields, got, err, tt.want)
+		}
+	}
+}

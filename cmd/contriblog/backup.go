@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
-	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 )
 
 // runBackup writes a consistent copy of the database and prints its path.
@@ -35,26 +34,16 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	}
 	// A backup is one read transaction: the shared lock is enough, and
 	// other readers may go on.
-	db, err := m.openStore(cfg, true)
-	if remote(cfg, err) {
-		path, rerr := daemon.PostBackup(ctx, cfg.Listen, cfg.ListenToken, out)
-		if rerr != nil {
-			return remoteError(err, rerr)
-		}
-		fmt.Fprintln(m.Stdout, path)
-		return nil
-	}
+	svc, err := m.openLogService(cfg, readAccess)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if out == "" {
-		out = backupPath(cfg, m.Now())
-	}
-	if err := db.Backup(ctx, out); err != nil {
+	defer svc.Close()
+	path, err := svc.Backup(ctx, out)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(m.Stdout, out)
+	fmt.Fprintln(m.Stdout, path)
 	return nil
 }
 

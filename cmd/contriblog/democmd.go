@@ -56,20 +56,22 @@ func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kep
 	if err != nil {
 		return err
 	}
-	db, err := m.openStore(cfg, false)
+	// The demo's database is its own, in a temporary directory: no daemon
+	// holds it.
+	svc, err := m.openLocal(cfg, writeAccess)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer svc.Close()
 	fmt.Fprintf(m.Stderr, "demo: harvesting %d sample sources served on loopback for %s\n", len(cfg.Sources), demo.Person)
-	pass, err := m.harvest(ctx, cfg, db, nil)
+	pass, err := svc.Harvest(ctx, nil)
 	if pass != nil {
 		printPass(m.Stderr, pass)
 	}
 	if err != nil {
 		return err
 	}
-	err = db.ForEachContribution(ctx, func(c *harvester.Contribution) error { return enc.Encode(c) })
+	err = svc.Log(ctx, harvester.Filter{All: true}, enc.Encode)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}

@@ -5,33 +5,33 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
-	"strings"
 
-	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
 )
 
-// editFlags registers `contriblog edit`'s flags and collects them as the
-// form POST /edit/{id} takes, so that an edit made beside a running
-// daemon is the same request as one made on the database.
-type editFlags struct{ form url.Values }
+// editFlags registers `contriblog edit`'s flags. Each keeps the text it
+// was given (the last, or every --merge); request turns them into the
+// one edit request the log service takes, wherever the log is.
+type editFlags struct {
+	set   map[string]string
+	merge []string
+}
 
 func (f *editFlags) register(fs *flag.FlagSet) {
-	f.form = url.Values{}
+	f.set = map[string]string{}
 	boolean := func(name, usage string) {
 		fs.BoolFunc(name, usage, func(v string) error {
-			f.form.Set(name, v)
+			f.set[name] = v
 			return nil
 		})
 	}
 	text := func(name, usage string) {
 		fs.Func(name, usage, func(v string) error {
 			if name == "merge" {
-				f.form.Add(name, v)
+				f.merge = append(f.merge, v)
 			} else {
-				f.form.Set(name, v)
+				f.set[name] = v
 			}
 			return nil
 		})
@@ -49,6 +49,25 @@ func (f *editFlags) register(fs *flag.FlagSet) {
 	text("merge", "merge the contribution `ID2` into this one (repeatable)")
 }
 
+// request is the edit the flags ask for; an error names the flag.
+func (f *editFlags) request() (harvester.EditRequest, error) {
+	var req harvester.EditRequest
+	for _, name := range harvester.EditFields {
+		vals := f.merge
+		if v, ok := f.set[name]; ok {
+			vals = []string{v}
+		} else if name != "merge" {
+			continue
+		}
+		for _, v := range vals {
+			if err := req.SetField(name, v); err != nil {
+				return req, usagef("--%s", err)
+			}
+		}
+	}
+	return req, nil
+}
+
 func (m *Main) runEdit(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("edit", "ID [--exclude|--include] [--type T] [--title S] [--date D] [--role R] [--area A] [--reach N] [--quantity N] [--merge ID2] [--split]")
 	var f editFlags
@@ -61,36 +80,22 @@ func (m *Main) runEdit(ctx context.Context, args []string) error {
 		return usagef("edit takes exactly one contribution ID (see `contriblog list --all`)")
 	}
 	id := pos[0]
-	req, err := editRequestFromForm(f.form)
+	req, err := f.request()
 	if err != nil {
-		return usagef("--%s", err)
+		return err
 	}
 	cfg, err := m.loadConfig()
 	if err != nil {
 		return err
 	}
-	db, err := m.openStore(cfg, false)
-	if remote(cfg, err) {
-		row, rerr := daemon.PostEdit(ctx, cfg.Listen, cfg.ListenToken, id, f.form)
-		if rerr != nil {
-			return editError(id, remoteError(err, rerr))
-		}
-		return m.printRow(&row)
-	}
+	svc, err := m.openLogService(cfg, writeAccess)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	before, err := m.curate(ctx, db, cfg, id, req)
+	defer svc.Close()
+	row, err := svc.Edit(ctx, id, req)
 	if err != nil {
 		return editError(id, err)
-	}
-	if _, _, err := harvester.RebuildLog(ctx, db, logOptions(cfg)); err != nil {
-		return fmt.Errorf("rebuild log: %w", err)
-	}
-	row, err := findRow(ctx, db, before)
-	if err != nil {
-		return err
 	}
 	return m.printRow(&row)
 }
@@ -100,7 +105,7 @@ func editError(id string, err error) error {
 	switch {
 	case errors.Is(err, harvester.ErrNotFound):
 		return usagef("%v; `contriblog list --all` shows the ids", err)
-	case errors.Is(err, harvester.ErrInvalidEdit), errors.Is(err, daemon.ErrInvalid):
+	case errors.Is(err, harvester.ErrInvalidEdit):
 		return usageError{fmt.Errorf("edit %s: %w", id, err)}
 	}
 	return err
@@ -112,26 +117,4 @@ func (m *Main) printRow(row *harvester.Contribution) error {
 		return err
 	}
 	return enc.Close()
-}
-
-// findRow returns the log row that now holds the first observation of
-// the row as it was before the edit: a split or merge may give it a new id.
-func findRow(ctx context.Context, st harvester.Store, before harvester.Contribution) (harvester.Contribution, error) {
-	if row, err := st.Contribution(ctx, before.ID); err == nil {
-		return row, nil
-	}
-	var log []harvester.Contribution
-	err := st.ForEachContribution(ctx, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	})
-	if err != nil {
-		return harvester.Contribution{}, err
-	}
-	for _, o := range before.Observations {
-		if row, ok := harvester.FindContribution(log, harvester.ShortID(harvester.ObservationKey(o.Source, o.NativeID))); ok {
-			return row, nil
-		}
-	}
-	return harvester.Contribution{}, fmt.Errorf("contribution %s is no longer in the log", strings.ToLower(before.ID))
 }

@@ -6,14 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"syscall"
 	"time"
 
-	"github.com/contriblog/contriblog/cmd/contriblog/config"
-	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
-	"github.com/contriblog/contriblog/store"
 )
 
 // filterFlags are the log filters `export` and `list` share.
@@ -69,24 +65,12 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	write := func(w io.Writer) error {
-		db, err := m.openLog(ctx, cfg)
-		if remote(cfg, err) {
-			// The daemon renders its own export: the same bytes it writes
-			// to export.path.
-			if rerr := daemon.FetchExport(ctx, cfg.Listen, cfg.ListenToken, format, filter, w); rerr != nil {
-				return remoteError(err, rerr)
-			}
-			return nil
-		}
+		svc, err := m.openLogService(cfg, readAccess)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
-		enc, err := export.New(format, w, export.Options{All: filter.All})
-		if err != nil {
-			return usageError{err}
-		}
-		return writeLog(storedLog(ctx, db), enc, filter)
+		defer svc.Close()
+		return svc.Export(ctx, format, filter, w)
 	}
 	if out == "" {
 		return write(m.Stdout)
@@ -115,92 +99,13 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
-	db, err := m.openLog(ctx, cfg)
-	if remote(cfg, err) {
-		rows, rerr := daemon.FetchLog(ctx, cfg.Listen, cfg.ListenToken, filter)
-		if rerr != nil {
-			return remoteError(err, rerr)
-		}
-		return writeLog(func(fn func(*harvester.Contribution) error) error {
-			for i := range rows {
-				if err := fn(&rows[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		}, enc, filter)
-	}
+	svc, err := m.openLogService(cfg, readAccess)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return writeLog(storedLog(ctx, db), enc, filter)
-}
-
-// openLog opens the database to read its log, bringing the log up to date
-// first when it is not what the stored observations, edits and config make
-// (a harvest killed before its rebuild, an edited `areas:` or `timezone:`):
-// that takes the write lock for the rebuild. When the lock or the file
-// cannot be had for writing, or the disk is too full for the rebuild, the
-// log is read as stored, with a warning.
-func (m *Main) openLog(ctx context.Context, cfg *config.Config) (*store.DB, error) {
-	db, err := m.openStore(cfg, true)
-	if err != nil {
-		return nil, err
-	}
-	opts := logOptions(cfg)
-	current, err := harvester.LogCurrent(ctx, db, opts)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
-	if current {
-		return db, nil
-	}
-	db.Close()
-	rw, err := m.openStore(cfg, false)
-	if err != nil {
-		m.logger.Warn("the stored log is out of date and cannot be rebuilt now; showing it as stored", "err", err)
-		return m.openStore(cfg, true)
-	}
-	if _, _, err := rebuildLog(ctx, rw, opts); err != nil {
-		rw.Close()
-		if noSpace(err) {
-			// As on a read-only file system: the stored log is still
-			// whole (StoreLog swaps a new one in only once written),
-			// and reading it needs no space.
-			m.logger.Warn("the stored log is out of date and cannot be rebuilt now (no space left); showing it as stored", "err", err)
-			return m.openStore(cfg, true)
-		}
-		return nil, fmt.Errorf("rebuild the out-of-date log: %w", err)
-	}
-	m.logger.Debug("rebuilt the out-of-date log before reading it")
-	return rw, nil
-}
-
-// rebuildLog is harvester.RebuildLog; tests replace it to make the
-// rebuild fail as a full disk does, which no test can arrange for real.
-var rebuildLog = harvester.RebuildLog
-
-// noSpace reports whether err is a full disk or an exhausted quota.
-func noSpace(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
-}
-
-// storedLog walks the log stored in db.
-func storedLog(ctx context.Context, db *store.DB) func(func(*harvester.Contribution) error) error {
-	return func(fn func(*harvester.Contribution) error) error { return db.ForEachContribution(ctx, fn) }
-}
-
-// writeLog streams the rows forEach walks through enc, filtered.
-func writeLog(forEach func(func(*harvester.Contribution) error) error, enc export.Encoder, f harvester.Filter) error {
-	err := forEach(func(c *harvester.Contribution) error {
-		if !f.Match(c) {
-			return nil
-		}
-		return enc.Encode(c)
-	})
+	defer svc.Close()
+	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
+	err = svc.Log(ctx, filter, enc.Encode)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
-	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/store"
 )
@@ -33,7 +32,12 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 			return usagef("no source named %q in %s", n, cfg.Path)
 		}
 	}
-	pass, err := m.harvestOrAsk(ctx, cfg, names)
+	svc, err := m.openLogService(cfg, writeAccess)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	pass, err := svc.Harvest(ctx, names)
 	if pass != nil {
 		printPass(m.Stdout, pass)
 	}
@@ -46,30 +50,6 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 	return nil
 }
 
-// harvestOrAsk runs the pass here, or, when a daemon holds the database
-// and the config names its listen address, asks the daemon to run it and
-// returns its report (a pass it is running finishes first).
-func (m *Main) harvestOrAsk(ctx context.Context, cfg *config.Config, names []string) (*harvester.Pass, error) {
-	db, err := m.openStore(cfg, false)
-	if remote(cfg, err) {
-		rep, rerr := daemon.PostHarvest(ctx, cfg.Listen, cfg.ListenToken, names)
-		if rerr != nil {
-			return nil, remoteError(err, rerr)
-		}
-		if rep.Error != "" {
-			// The daemon's pass failed as a whole (its store refused a
-			// batch, say): tell it, as a pass run here would.
-			return rep.Pass(), fmt.Errorf("the daemon's pass failed: %s", rep.Error)
-		}
-		return rep.Pass(), nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	return m.harvest(ctx, cfg, db, names)
-}
-
 // newHarvester is the pipeline over cfg's sources (the enabled ones, and
 // any named in only) into db, as harvest and run use it.
 func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*harvester.Harvester, error) {
@@ -80,21 +60,6 @@ func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*h
 	fitLimit(len(cfg.Sources))
 	return &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: logOptions(cfg),
 		Logger: m.logger, Now: m.Now}, nil
-}
-
-// harvest runs one pass over cfg's sources (or only the named ones) into
-// db, with live progress on a terminal.
-func (m *Main) harvest(ctx context.Context, cfg *config.Config, db *store.DB, only []string) (*harvester.Pass, error) {
-	h, err := m.newHarvester(cfg, db, only)
-	if err != nil {
-		return nil, err
-	}
-	if m.IsTerminal != nil && m.IsTerminal() && !m.g.quiet {
-		p := newProgress(m.Stderr, len(h.Sources), m.Now)
-		h.OnEvent = p.event
-		defer p.stop()
-	}
-	return h.Run(ctx, only...)
 }
 
 // printPass writes one line per source: name, new, updated, unchanged,

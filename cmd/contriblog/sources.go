@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
-	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
 )
 
@@ -25,29 +24,21 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 		return err
 	}
 	states := map[string]harvester.SourceState{}
-	db, err := m.openStore(cfg, true)
+	svc, err := m.openLogService(cfg, readAccess)
 	switch {
-	case remote(cfg, err):
-		all, rerr := daemon.FetchSources(ctx, cfg.Listen, cfg.ListenToken)
-		if rerr != nil {
-			return remoteError(err, rerr)
-		}
-		for _, s := range all {
-			states[s.Name] = s
-		}
-	case err == nil:
-		defer db.Close()
-		all, err := db.SourceStates(ctx)
+	case errors.Is(err, errNoDatabase):
+		// Nothing harvested yet: every source shows "never".
+	case err != nil:
+		return err
+	default:
+		defer svc.Close()
+		all, err := svc.Sources(ctx)
 		if err != nil {
 			return err
 		}
 		for _, s := range all {
 			states[s.Name] = s
 		}
-	case strings.Contains(err.Error(), "no database"):
-		// Nothing harvested yet: every source shows "never".
-	default:
-		return err
 	}
 	m.printSources(cfg, states)
 	return nil

@@ -44,7 +44,7 @@ func (m *Main) loadConfig() (*config.Config, error) {
 func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 	if readOnly {
 		if _, err := os.Stat(cfg.Database); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("no database at %s yet: run `contriblog harvest` first", cfg.Database)
+			return nil, noDatabaseError{cfg.Database}
 		}
 	}
 	timeout := lockTimeout
@@ -67,6 +67,20 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 	}
 	return db, err
 }
+
+// errNoDatabase is matched by the error of reading a database that does
+// not exist yet.
+var errNoDatabase = errors.New("no database yet")
+
+// noDatabaseError is reading the database at path before the first
+// harvest made it.
+type noDatabaseError struct{ path string }
+
+func (e noDatabaseError) Error() string {
+	return fmt.Sprintf("no database at %s yet: run `contriblog harvest` first", e.path)
+}
+
+func (e noDatabaseError) Is(target error) bool { return target == errNoDatabase }
 
 // isSetupError reports whether opening the database failed because of
 // where it is: another program's file, a newer schema, a directory that

@@ -50,7 +50,7 @@ func TestAPanicInAnEditIsA500AndTheDaemonGoesOn(t *testing.T) {
 			// hang, its shutdown gives up after ShutdownTimeout where
 			// httptest's Close would wait for ever.
 			d := &Daemon{Config: Config{Schedule: "@every 1h", Listen: "127.0.0.1:0"}, Harvester: h, Store: st, Logger: testLogger(logs),
-				Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {
+				Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 					if edits.Add(1) == 1 && where == "edit" {
 						panic("curation bug: secret detail")
 					}
@@ -149,7 +149,7 @@ func TestHealthzReportsWorkStuckPastItsBound(t *testing.T) {
 			}}
 			d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
 				PassStuckAfter: time.Millisecond, EditStuckAfter: time.Millisecond,
-				Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {
+				Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 					if what == "edit" {
 						wait(ctx)
 					}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -32,7 +31,7 @@ func TestAnExportToAFIFOWithNoReaderFailsAndTheDaemonGoesOn(t *testing.T) {
 		return &harvester.Pass{LogChanged: true}, nil
 	}}
 	d := &Daemon{Config: Config{Schedule: "@every 1h", ExportPath: path}, Harvester: h, Store: st, Logger: testLogger(logs),
-		Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {
+		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 			return st.Contribution(ctx, id)
 		},
 		Rebuild: func(context.Context) error { return nil }}

@@ -159,16 +159,16 @@ func (d *Daemon) serveBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "read form: "+err.Error(), http.StatusBadRequest)
+		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	if err := onlyKeys(r.PostForm, "path"); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	path, err := d.backupPath(r.PostForm.Get("path"))
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	// A large database may take longer to copy than the server's write
@@ -180,7 +180,7 @@ func (d *Daemon) serveBackup(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, errInternal) {
 			msg = "internal error while writing the backup; the daemon's log has the details"
 		}
-		http.Error(w, msg, http.StatusInternalServerError)
+		httpError(w, msg, http.StatusInternalServerError)
 		return
 	}
 	d.Logger.Info("backup written", "path", path)

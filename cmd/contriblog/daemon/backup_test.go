@@ -244,18 +244,18 @@ func TestPostBackup(t *testing.T) {
 	listen := d.Addr().String()
 	ctx := context.Background()
 	abs := filepath.Join(dir, "copy.db")
-	if got, err := PostBackup(ctx, listen, testToken, abs); err != nil || got != abs {
+	if got, err := (&Client{Listen: listen, Token: testToken}).Backup(ctx, abs); err != nil || got != abs {
 		t.Errorf("PostBackup(%s) = %q, %v", abs, got, err)
 	}
-	got, err := PostBackup(ctx, listen, testToken, "")
+	got, err := (&Client{Listen: listen, Token: testToken}).Backup(ctx, "")
 	if err != nil || filepath.Dir(got) != filepath.Join(dir, "backups") || !strings.HasPrefix(filepath.Base(got), "contriblog-") {
 		t.Errorf("PostBackup(\"\") = %q, %v; want a file in the backup dir", got, err)
 	}
 	t.Chdir(dir)
-	if got, err := PostBackup(ctx, listen, testToken, "rel.db"); err != nil || got != filepath.Join(dir, "rel.db") {
+	if got, err := (&Client{Listen: listen, Token: testToken}).Backup(ctx, "rel.db"); err != nil || got != filepath.Join(dir, "rel.db") {
 		t.Errorf("PostBackup(rel.db) = %q, %v; want it in the caller's directory", got, err)
 	}
-	_, err = PostBackup(ctx, listen, "wrong", abs)
+	_, err = (&Client{Listen: listen, Token: "wrong"}).Backup(ctx, abs)
 	var re *RemoteError
 	if !errors.As(err, &re) || re.StatusCode != http.StatusUnauthorized || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("wrong token: %v", err)

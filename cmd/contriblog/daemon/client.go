@@ -16,10 +16,6 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// The client side: `export`, `list`, `sources`, `edit` and `harvest` call
-// these while a daemon holds the database. Errors name the daemon's
-// address and never the token.
-
 // readTimeout bounds a read when the caller's context has no deadline: a
 // daemon on this machine answers in well under that.
 const readTimeout = 30 * time.Second
@@ -64,15 +60,27 @@ func newClient() *http.Client {
 	}
 }
 
-// FetchExport writes the daemon's log in format (csv, json or md), filtered
-// as `contriblog export` filters it, to w.
-func FetchExport(ctx context.Context, listen, token, format string, f harvester.Filter, w io.Writer) error {
+// Client is the daemon's HTTP API seen from a command: the
+// harvester.LogService that `export`, `list`, `sources`, `edit`,
+// `harvest` and `backup` use while a daemon holds the database. It keeps
+// no connection open; Close does nothing.
+type Client struct {
+	Listen string // the daemon's listen address, as the config gives it
+	Token  string // its listen_token, "" for none
+}
+
+var _ harvester.LogService = (*Client)(nil)
+
+// Export writes the daemon's log in format (csv, json or md), filtered
+// as `contriblog export` filters it, to w: the same bytes the daemon
+// writes to its export file.
+func (c *Client) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
 	if _, ok := contentTypes[format]; !ok {
 		return fmt.Errorf("unknown export format %q; formats: csv, json, md", format)
 	}
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
-	resp, addr, err := do(ctx, listen, token, http.MethodGet, "/export."+format+"?"+filterQuery(f).Encode(), nil)
+	resp, addr, err := c.do(ctx, http.MethodGet, "/export."+format+"?"+filterQuery(f).Encode(), nil)
 	if err != nil {
 		return err
 	}
@@ -83,25 +91,35 @@ func FetchExport(ctx context.Context, listen, token, format string, f harvester.
 	return nil
 }
 
-// FetchLog returns the daemon's log rows that pass f, for `contriblog
-// list`. Titles and descriptions are the export's (capped, plain text).
-func FetchLog(ctx context.Context, listen, token string, f harvester.Filter) ([]harvester.Contribution, error) {
+// Log calls fn for the daemon's log rows that pass f, oldest first.
+// Titles and descriptions are the export's (capped, plain text).
+func (c *Client) Log(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
 	var rows []harvester.Contribution
-	if err := getJSON(ctx, listen, token, "/export.json?"+filterQuery(f).Encode(), &rows); err != nil {
-		return nil, err
+	if err := c.getJSON(ctx, "/export.json?"+filterQuery(f).Encode(), &rows); err != nil {
+		return err
 	}
-	return rows, nil
+	for i := range rows {
+		// The daemon filtered already; matching again costs nothing and
+		// keeps the promise whatever daemon answered.
+		if !f.Match(&rows[i]) {
+			continue
+		}
+		if err := fn(&rows[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// FetchSources returns the state of every source the daemon knows, in
-// config order (then sources only the store knows).
-func FetchSources(ctx context.Context, listen, token string) ([]harvester.SourceState, error) {
+// Sources returns the state of every source the daemon knows, in config
+// order (then sources only the store knows).
+func (c *Client) Sources(ctx context.Context) ([]harvester.SourceState, error) {
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
 	var rows []SourceStatus
-	if err := getJSON(ctx, listen, token, "/sources", &rows); err != nil {
+	if err := c.getJSON(ctx, "/sources", &rows); err != nil {
 		return nil, err
 	}
 	out := make([]harvester.SourceState, len(rows))
@@ -111,14 +129,17 @@ func FetchSources(ctx context.Context, listen, token string) ([]harvester.Source
 	return out, nil
 }
 
-// PostEdit asks the daemon to apply one edit (fields: EditFields) to
-// contribution id, and returns the edited row. A 404 error matches
-// harvester.ErrNotFound and a 400 ErrInvalid.
-func PostEdit(ctx context.Context, listen, token, id string, edit url.Values) (harvester.Contribution, error) {
+// Edit asks the daemon to apply req to contribution id, and returns the
+// edited row. A 404 error matches harvester.ErrNotFound, a 400
+// harvester.ErrInvalidEdit and ErrInvalid.
+func (c *Client) Edit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
 	var row harvester.Contribution
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
-	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/edit/"+url.PathEscape(id), edit)
+	resp, addr, err := c.do(ctx, http.MethodPost, "/edit/"+url.PathEscape(id), editForm(req))
+	if errors.Is(err, ErrInvalid) {
+		return row, invalidEditError{err}
+	}
 	if err != nil {
 		return row, err
 	}
@@ -129,15 +150,25 @@ func PostEdit(ctx context.Context, listen, token, id string, edit url.Values) (h
 	return row, nil
 }
 
-// PostHarvest asks the daemon for a pass over the named sources (all when
+// invalidEditError is the daemon's refusal of an edit request (a
+// *RemoteError, message unchanged) that also matches
+// harvester.ErrInvalidEdit, as a refusal by harvester.Curate does.
+type invalidEditError struct{ err error }
+
+func (e invalidEditError) Error() string   { return e.err.Error() }
+func (e invalidEditError) Unwrap() []error { return []error{e.err, harvester.ErrInvalidEdit} }
+
+// Harvest asks the daemon for a pass over the named sources (all when
 // none) and waits for its report, however long the pass takes (bounded
-// only by ctx); a pass already running finishes first.
-func PostHarvest(ctx context.Context, listen, token string, names []string) (*PassReport, error) {
+// only by ctx); a pass already running finishes first. When the daemon's
+// pass failed as a whole (its store refused a batch, say), the report
+// comes back with the error, as a pass run here would.
+func (c *Client) Harvest(ctx context.Context, names []string) (*harvester.Pass, error) {
 	form := url.Values{"wait": {"1"}}
 	if len(names) > 0 {
 		form["source"] = names
 	}
-	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/harvest", form)
+	resp, addr, err := c.do(ctx, http.MethodPost, "/harvest", form)
 	if err != nil {
 		return nil, err
 	}
@@ -146,17 +177,19 @@ func PostHarvest(ctx context.Context, listen, token string, names []string) (*Pa
 	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
 		return nil, fmt.Errorf("read the pass report from the daemon at %s: %w", addr, err)
 	}
-	return &rep, nil
+	if rep.Error != "" {
+		return rep.Pass(), fmt.Errorf("the daemon's pass failed: %s", rep.Error)
+	}
+	return rep.Pass(), nil
 }
 
-// PostBackup asks the daemon to write a consistent copy of its database to
+// Backup asks the daemon to write a consistent copy of its database to
 // path, or with path "" to <backup dir>/contriblog-YYYYMMDD-HHMMSS.db, and
 // returns the path it wrote. A relative path is made absolute here, in the
 // caller's working directory (the daemon's means nothing to the caller):
 // the daemon writes on its own machine, which is this one for a loopback
-// listen address. `contriblog backup` calls it while a daemon holds the
-// database.
-func PostBackup(ctx context.Context, listen, token, path string) (string, error) {
+// listen address.
+func (c *Client) Backup(ctx context.Context, path string) (string, error) {
 	if path != "" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
@@ -168,7 +201,7 @@ func PostBackup(ctx context.Context, listen, token, path string) (string, error)
 	// read timeout when ctx has no deadline.
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
-	resp, addr, err := do(ctx, listen, token, http.MethodPost, "/backup", url.Values{"path": {path}})
+	resp, addr, err := c.do(ctx, http.MethodPost, "/backup", url.Values{"path": {path}})
 	if err != nil {
 		return "", err
 	}
@@ -180,10 +213,16 @@ func PostBackup(ctx context.Context, listen, token, path string) (string, error)
 	return rep.Path, nil
 }
 
+// Close does nothing: every call is a request of its own.
+func (c *Client) Close() error { return nil }
+
 // Pass turns the report back into a harvester.Pass (errors as text), for
 // the code that prints passes.
 func (r *PassReport) Pass() *harvester.Pass {
 	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows}
+	if r.LogError != "" {
+		p.LogErr = errors.New(r.LogError)
+	}
 	for _, s := range r.Results {
 		res := harvester.Result{Source: s.Source, Type: s.Type, New: s.New, Updated: s.Updated,
 			Unchanged: s.Unchanged, NotModified: s.NotModified,
@@ -216,8 +255,8 @@ func filterQuery(f harvester.Filter) url.Values {
 	return q
 }
 
-func getJSON(ctx context.Context, listen, token, path string, v any) error {
-	resp, addr, err := do(ctx, listen, token, http.MethodGet, path, nil)
+func (c *Client) getJSON(ctx context.Context, path string, v any) error {
+	resp, addr, err := c.do(ctx, http.MethodGet, path, nil)
 	if err != nil {
 		return err
 	}
@@ -230,10 +269,10 @@ func getJSON(ctx context.Context, listen, token, path string, v any) error {
 
 // do sends one request to the daemon and returns its 2xx response, or an
 // error: the daemon not answering, or its refusal as a *RemoteError.
-func do(ctx context.Context, listen, token, method, path string, form url.Values) (*http.Response, string, error) {
-	addr, err := dialAddr(listen)
+func (c *Client) do(ctx context.Context, method, path string, form url.Values) (*http.Response, string, error) {
+	addr, err := dialAddr(c.Listen)
 	if err != nil {
-		return nil, listen, err
+		return nil, c.Listen, err
 	}
 	var body io.Reader
 	if form != nil {
@@ -246,8 +285,8 @@ func do(ctx context.Context, listen, token, method, path string, form url.Values
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
 	resp, err := newClient().Do(req)
 	if err != nil {

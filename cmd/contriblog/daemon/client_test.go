@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -27,7 +27,7 @@ func clientDaemon(t *testing.T) (listen string, st *memstore.Store) {
 			return &harvester.Pass{Rows: 4, Results: []harvester.Result{{Source: "a", New: 1}}}, nil
 		}},
 		Store: st, Logger: testLogger(&logBuffer{}),
-		Edit: func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 			if id == "zz" {
 				return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 			}
@@ -44,50 +44,77 @@ func clientDaemon(t *testing.T) (listen string, st *memstore.Store) {
 func TestClientReadsThroughTheDaemon(t *testing.T) {
 	listen, _ := clientDaemon(t)
 	ctx := context.Background()
+	c := &Client{Listen: listen, Token: testToken}
 
 	var b bytes.Buffer
-	if err := FetchExport(ctx, listen, testToken, "csv", harvester.Filter{Person: "Sam Lee"}, &b); err != nil {
+	if err := c.Export(ctx, "csv", harvester.Filter{Person: "Sam Lee"}, &b); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(b.String(), "ID,Person") || !strings.Contains(b.String(), "Guest post") || strings.Contains(b.String(), "Bicep") {
 		t.Errorf("export:\n%s", b.String())
 	}
-	rows, err := FetchLog(ctx, listen, testToken, harvester.Filter{All: true, Since: "2026-02-01"})
+	var rows []harvester.Contribution
+	err := c.Log(ctx, harvester.Filter{All: true, Since: "2026-02-01"}, func(r *harvester.Contribution) error {
+		rows = append(rows, *r)
+		return nil
+	})
 	if err != nil || len(rows) != 3 || rows[2].ID != "d4" || !rows[2].Excluded {
 		t.Errorf("log: %+v, %v", rows, err)
 	}
-	states, err := FetchSources(ctx, listen, testToken)
+	states, err := c.Sources(ctx)
 	if err != nil || len(states) != 2 || states[0].Items != 5 || states[1].Name != "b" || states[1].Type != "ics" {
 		t.Errorf("sources: %+v, %v", states, err)
 	}
-	row, err := PostEdit(ctx, listen, testToken, "b2", url.Values{"role": {"Keynote"}})
+	role := "Keynote"
+	row, err := c.Edit(ctx, "b2", harvester.EditRequest{Role: &role})
 	if err != nil || row.ID != "b2" {
 		t.Errorf("edit: %+v, %v", row, err)
 	}
-	if _, err := PostEdit(ctx, listen, testToken, "zz", url.Values{"role": {"x"}}); !errors.Is(err, harvester.ErrNotFound) {
+	if _, err := c.Edit(ctx, "zz", harvester.EditRequest{Role: &role}); !errors.Is(err, harvester.ErrNotFound) {
 		t.Errorf("edit of an unknown id: %v; want ErrNotFound", err)
 	}
-	if _, err := PostEdit(ctx, listen, testToken, "b2", url.Values{"colour": {"x"}}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "colour") {
-		t.Errorf("edit with an unknown field: %v; want ErrInvalid naming it", err)
+	var re *RemoteError
+	if _, err := c.Edit(ctx, "b2", harvester.EditRequest{}); !errors.Is(err, harvester.ErrInvalidEdit) ||
+		!errors.Is(err, ErrInvalid) || !errors.As(err, &re) || !strings.Contains(err.Error(), "nothing to change") {
+		t.Errorf("empty edit: %v; want ErrInvalidEdit from the daemon's refusal", err)
 	}
-	rep, err := PostHarvest(ctx, listen, testToken, []string{"a"})
-	if err != nil || rep.Rows != 4 || len(rep.Results) != 1 || rep.Results[0].New != 1 {
-		t.Errorf("harvest: %+v, %v", rep, err)
+	p, err := c.Harvest(ctx, []string{"a"})
+	if err != nil || p.Rows != 4 || len(p.Results) != 1 || p.Results[0].New != 1 {
+		t.Errorf("harvest: %+v, %v", p, err)
+	}
+}
+
+// The edit request survives the wire: every field the client sends, the
+// daemon decodes to the same request (merges repeated).
+func TestEditFormRoundTrip(t *testing.T) {
+	s := func(v string) *string { return &v }
+	ex, reach, qty := false, int64(85), 3
+	tests := []harvester.EditRequest{
+		{Exclude: &ex, Title: s(""), Date: s("2026-03-01"), Reach: &reach, Quantity: &qty},
+		{ActivityType: s("Blog"), Role: s("Keynote"), Area: s("Go"), Merge: []string{"b2", "c3"}},
+		{Split: true},
+	}
+	for _, want := range tests {
+		got, err := decodeEdit(editForm(want))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeEdit(editForm(%+v)) = %+v, %v", want, got, err)
+		}
 	}
 }
 
 func TestClientErrorsAreSentencesWithoutTheToken(t *testing.T) {
 	listen, _ := clientDaemon(t)
 	ctx := context.Background()
-	_, err := FetchSources(ctx, listen, "wrong-token")
+	_, err := (&Client{Listen: listen, Token: "wrong-token"}).Sources(ctx)
 	var re *RemoteError
 	if !errors.As(err, &re) || re.StatusCode != 401 || !strings.Contains(err.Error(), "listen_token") {
 		t.Errorf("wrong token: %v", err)
 	}
-	if err := FetchExport(ctx, listen, testToken, "xlsx", harvester.Filter{}, &bytes.Buffer{}); err == nil {
+	c := &Client{Listen: listen, Token: testToken}
+	if err := c.Export(ctx, "xlsx", harvester.Filter{}, &bytes.Buffer{}); err == nil {
 		t.Error("unknown format: no error")
 	}
-	err = FetchExport(ctx, listen, testToken, "csv", harvester.Filter{Since: "last week"}, &bytes.Buffer{})
+	err = c.Export(ctx, "csv", harvester.Filter{Since: "last week"}, &bytes.Buffer{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 		t.Errorf("bad filter: %v", err)
 	}
@@ -98,7 +125,7 @@ func TestClientErrorsAreSentencesWithoutTheToken(t *testing.T) {
 	}
 	gone := free.Addr().String()
 	free.Close()
-	_, err = FetchSources(ctx, gone, testToken)
+	_, err = (&Client{Listen: gone, Token: testToken}).Sources(ctx)
 	if err == nil || !strings.Contains(err.Error(), "no answer from the daemon at "+gone) || strings.Contains(err.Error(), testToken) {
 		t.Errorf("no daemon: %v", err)
 	}

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"log/slog"
 	"net"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,13 +101,12 @@ type Harvester interface {
 
 var _ Harvester = (*harvester.Harvester)(nil)
 
-// EditFunc stores one curation edit of contribution id, given as the form
-// fields POST /edit/{id} documents, and returns the contribution as it
-// was before the edit. It must not rebuild the log (the daemon does, in
-// step with its passes). It returns errors wrapping harvester.ErrNotFound
-// for an unknown id and Invalid(err) for a bad value; anything else is a
-// server error.
-type EditFunc func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error)
+// EditFunc stores one curation edit of contribution id (POST /edit/{id}'s
+// form, decoded) and returns the contribution as it was before the edit.
+// It must not rebuild the log (the daemon does, in step with its passes).
+// It returns errors wrapping harvester.ErrNotFound for an unknown id and
+// Invalid(err) for a bad value; anything else is a server error.
+type EditFunc func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error)
 
 // Daemon is `contriblog run`. Set the fields, then call Run once.
 type Daemon struct {

@@ -5,18 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 )
-
-// EditFields are the form fields POST /edit/{id} accepts, each the
-// `contriblog edit` flag of the same name: exclude, include and split are
-// booleans ("1", "true"; a bare field is true); type, title, date
-// (YYYY-MM-DD), role and area are text; reach and quantity whole numbers;
-// merge the id of a contribution to merge into this one.
-var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "reach", "quantity", "merge", "split"}
 
 // editTimeout bounds an edit once accepted: it is finished even if the
 // client leaves, so that a stored edit is never left without its rebuild.
@@ -31,39 +23,29 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "read form: "+err.Error(), http.StatusBadRequest)
+		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	form := r.PostForm
-	if err := onlyKeys(form, EditFields...); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	req, err := decodeEdit(r.PostForm)
+	if err != nil {
+		httpError(w, err.Error(), http.StatusBadRequest)
 		return
-	}
-	if len(form) == 0 {
-		http.Error(w, "nothing to change: send at least one of the form fields "+fmt.Sprint(EditFields), http.StatusBadRequest)
-		return
-	}
-	for k, vs := range form {
-		if len(vs) > 1 {
-			http.Error(w, fmt.Sprintf("%s given %d times", k, len(vs)), http.StatusBadRequest)
-			return
-		}
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), editTimeout)
 	defer cancel()
-	row, err := d.applyEdit(ctx, r.PathValue("id"), form)
+	row, err := d.applyEdit(ctx, r.PathValue("id"), req)
 	switch {
 	case errors.Is(err, harvester.ErrNotFound):
-		http.Error(w, err.Error(), http.StatusNotFound)
+		httpError(w, err.Error(), http.StatusNotFound)
 	case errors.Is(err, ErrInvalid):
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		httpError(w, err.Error(), http.StatusBadRequest)
 	case errors.Is(err, errInternal):
 		// Logged with its stack where it was recovered; the details are
 		// for the log, not for the client.
 		http.Error(w, "internal error while applying the edit; the daemon's log has the details", http.StatusInternalServerError)
 	case err != nil:
 		d.Logger.Error("edit failed", "id", r.PathValue("id"), "err", err)
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		httpError(w, err.Error(), http.StatusInternalServerError)
 	default:
 		writeJSON(w, http.StatusOK, row)
 	}
@@ -73,14 +55,14 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 // and returns the row that now holds the contribution. A panic on the way
 // becomes an error wrapping errInternal; /healthz reports an edit that
 // runs past EditStuckAfter.
-func (d *Daemon) applyEdit(ctx context.Context, id string, form url.Values) (row harvester.Contribution, err error) {
+func (d *Daemon) applyEdit(ctx context.Context, id string, req harvester.EditRequest) (row harvester.Contribution, err error) {
 	defer d.edits.begin(d.now())()
 	defer func() {
 		if r := recover(); r != nil {
 			row, err = harvester.Contribution{}, panicError(d.Logger.With("id", id), "edit", r)
 		}
 	}()
-	before, err := d.storeEdit(ctx, id, form)
+	before, err := d.storeEdit(ctx, id, req)
 	if err != nil {
 		return harvester.Contribution{}, err
 	}
@@ -93,11 +75,11 @@ func (d *Daemon) applyEdit(ctx context.Context, id string, form url.Values) (row
 // that a pass that ends meanwhile rebuilds again (see rebuildAfterEdits).
 // The lock is released by defer: a panic in Edit or Rebuild must not
 // leave every later edit and pass waiting for it.
-func (d *Daemon) storeEdit(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+func (d *Daemon) storeEdit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
 	d.rebuildMu.Lock()
 	defer d.rebuildMu.Unlock()
 	d.editGen++
-	before, err := d.Edit(ctx, id, form)
+	before, err := d.Edit(ctx, id, req)
 	if err != nil {
 		return before, err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -19,17 +18,17 @@ import (
 func TestEditEndpoint(t *testing.T) {
 	d, st, _ := apiDaemon(t, Config{})
 	var mu sync.Mutex
-	var gotForm url.Values
+	var gotReq harvester.EditRequest
 	var rebuilds atomic.Int32
-	d.Edit = func(ctx context.Context, id string, form url.Values) (harvester.Contribution, error) {
+	d.Edit = func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
 		if id == "missing" {
 			return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 		}
-		if form.Get("date") == "yesterday" {
+		if req.Date != nil && *req.Date == "yesterday" {
 			return harvester.Contribution{}, Invalid(errors.New(`--date "yesterday": expected YYYY-MM-DD`))
 		}
 		mu.Lock()
-		gotForm = form
+		gotReq = req
 		mu.Unlock()
 		return st.Contribution(ctx, id)
 	}
@@ -47,11 +46,12 @@ func TestEditEndpoint(t *testing.T) {
 	if row.ID != "a1" || row.Title != "Bicep modules, revised" || rebuilds.Load() != 1 {
 		t.Errorf("row %+v after %d rebuilds; want the rebuilt row", row, rebuilds.Load())
 	}
-	want := url.Values{"title": {"Bicep modules, revised"}, "reach": {"120"}, "exclude": {""}}
+	title, reach, exclude := "Bicep modules, revised", int64(120), true
+	want := harvester.EditRequest{Title: &title, Reach: &reach, Exclude: &exclude}
 	mu.Lock()
 	defer mu.Unlock()
-	if !reflect.DeepEqual(gotForm, want) {
-		t.Errorf("hook got %v; want %v", gotForm, want)
+	if !reflect.DeepEqual(gotReq, want) {
+		t.Errorf("hook got %+v; want %+v", gotReq, want)
 	}
 	for _, tt := range []struct {
 		path, form string
@@ -62,6 +62,8 @@ func TestEditEndpoint(t *testing.T) {
 		{"/edit/a1", "", 400},
 		{"/edit/a1", "titel=x", 400},
 		{"/edit/a1", "title=x&title=y", 400},
+		{"/edit/a1", "reach=lots", 400},
+		{"/edit/a1", "exclude&include", 400},
 	} {
 		if resp, body := request(t, "POST", srv.URL+tt.path, "", tt.form); resp.StatusCode != tt.code {
 			t.Errorf("%s %q: %d %s; want %d", tt.path, tt.form, resp.StatusCode, body, tt.code)
@@ -88,7 +90,7 @@ func TestAnEditDuringAPassIsRebuiltAfterIt(t *testing.T) {
 	st.Log = sampleLog()
 	var rebuilds atomic.Int32
 	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
-		Edit: func(ctx context.Context, id string, _ url.Values) (harvester.Contribution, error) {
+		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 			return st.Contribution(ctx, id)
 		},
 		Rebuild: func(context.Context) error { rebuilds.Add(1); return nil }}

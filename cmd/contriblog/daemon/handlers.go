@@ -26,13 +26,13 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := parseFilter(r.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			httpError(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		var buf bytes.Buffer
 		rows, err := d.render(r.Context(), &buf, format, f)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			httpError(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", contentTypes[format])
@@ -111,6 +111,10 @@ type PassReport struct {
 	LogChanged bool           `json:"log_changed"`
 	Rows       int            `json:"rows"`
 	Error      string         `json:"error,omitempty"` // the pass as a whole failed
+	// LogError says why the log was not rebuilt (harvester.Pass.LogErr);
+	// Rows then counts an earlier pass's log, or is -1 when even that
+	// could not be read.
+	LogError string `json:"log_error,omitempty"`
 }
 
 // SourceReport is one source's part of a PassReport.
@@ -132,6 +136,9 @@ func newPassReport(out outcome) PassReport {
 	}
 	if p := out.Pass; p != nil {
 		rep.Started, rep.LogChanged, rep.Rows = p.Started, p.LogChanged, p.Rows
+		if p.LogErr != nil {
+			rep.LogError = p.LogErr.Error()
+		}
 		for _, r := range p.Results {
 			sr := SourceReport{Source: r.Source, Type: r.Type, New: r.New, Updated: r.Updated,
 				Unchanged: r.Unchanged, NotModified: r.NotModified, DurationSeconds: r.Duration.Seconds()}
@@ -150,24 +157,24 @@ func newPassReport(out outcome) PassReport {
 func (d *Daemon) serveHarvest(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		http.Error(w, "read form: "+err.Error(), http.StatusBadRequest)
+		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	if err := onlyKeys(r.Form, "source", "wait"); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	wait := false
 	if r.Form.Has("wait") {
 		var err error
 		if wait, err = parseBool(r.Form.Get("wait")); err != nil {
-			http.Error(w, "wait="+strconv.Quote(r.Form.Get("wait"))+": "+err.Error(), http.StatusBadRequest)
+			httpError(w, "wait="+strconv.Quote(r.Form.Get("wait"))+": "+err.Error(), http.StatusBadRequest)
 			return
 		}
 	}
 	names := r.Form["source"]
 	if err := d.checkNames(names); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	if !d.scheduling.Load() {

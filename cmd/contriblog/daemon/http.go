@@ -165,7 +165,7 @@ func articled(what string) string {
 func (d *Daemon) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	states, err := d.Store.SourceStates(r.Context())
 	if err != nil {
-		http.Error(w, "read source states: "+err.Error(), http.StatusInternalServerError)
+		httpError(w, "read source states: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -188,7 +188,7 @@ type SourceStatus struct {
 func (d *Daemon) serveSources(w http.ResponseWriter, r *http.Request) {
 	out, err := d.sourceStatuses(r.Context())
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+		httpError(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -230,6 +230,13 @@ func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
 		}
 	}
 	return out, nil
+}
+
+// httpError is http.Error for a message that quotes outside text (a
+// request's values, a server's or the store's error): made printable, so
+// that a client that shows it to a person shows only text.
+func httpError(w http.ResponseWriter, msg string, code int) {
+	http.Error(w, harvester.Printable(msg), code)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

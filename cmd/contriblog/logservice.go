@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
+	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/store"
+)
+
+// The log service a command uses is chosen here, once, when it starts
+// (docs/cli.md#beside-a-running-daemon): the database on this machine
+// (localLog), or the running daemon that holds it (daemon.Client). The
+// commands call harvester.LogService and never ask which one they have;
+// TestCommandsDoNotBranchOnTheDaemon keeps it so.
+
+// access is what a command needs of the database.
+type access int
+
+const (
+	// readAccess is a shared lock: list, export, sources and backup, which
+	// other readers may run beside.
+	readAccess access = iota
+	// writeAccess is the lock for writing: edit and harvest.
+	writeAccess
+)
+
+// openLogService returns the log service for a command that needs the
+// database for need. When a running daemon holds the database and the
+// config names its listen address, that is the daemon; without a listen
+// address a held database is an error, within lockTimeout, with the
+// sentence openStore makes (who holds it, where its export is).
+func (m *Main) openLogService(cfg *config.Config, need access) (harvester.LogService, error) {
+	l, err := m.openLocal(cfg, need)
+	if errors.Is(err, store.ErrLocked) && cfg.Listen != "" {
+		return heldLog{c: &daemon.Client{Listen: cfg.Listen, Token: cfg.ListenToken}, lockErr: err}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// heldLog is the daemon's client as a command sees it after the lock sent
+// it there: a failure to reach the daemon is explained by the lock's
+// sentence; what the daemon answered is its own (a *daemon.RemoteError,
+// a pass's report).
+type heldLog struct {
+	c       *daemon.Client
+	lockErr error
+}
+
+var _ harvester.LogService = heldLog{}
+
+// explain is the lock's sentence, then what asking the daemon gave.
+func (h heldLog) explain(err error) error {
+	var re *daemon.RemoteError
+	if err == nil || errors.As(err, &re) {
+		return err
+	}
+	return fmt.Errorf("%w; asking it through its listen address failed too: %v", h.lockErr, err)
+}
+
+func (h heldLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
+	// fn's own failure (writing the table) is not the daemon's.
+	fnFailed := false
+	err := h.c.Log(ctx, f, func(c *harvester.Contribution) error {
+		err := fn(c)
+		fnFailed = err != nil
+		return err
+	})
+	if fnFailed {
+		return err
+	}
+	return h.explain(err)
+}
+
+func (h heldLog) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
+	// The daemon renders its own export: the same bytes it writes to
+	// export.path.
+	return h.explain(h.c.Export(ctx, format, f, w))
+}
+
+func (h heldLog) Edit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
+	row, err := h.c.Edit(ctx, id, req)
+	return row, h.explain(err)
+}
+
+func (h heldLog) Harvest(ctx context.Context, names []string) (*harvester.Pass, error) {
+	p, err := h.c.Harvest(ctx, names)
+	if p != nil {
+		// The daemon ran the pass: its error is the pass's.
+		return p, err
+	}
+	return nil, h.explain(err)
+}
+
+func (h heldLog) Sources(ctx context.Context) ([]harvester.SourceState, error) {
+	states, err := h.c.Sources(ctx)
+	return states, h.explain(err)
+}
+
+func (h heldLog) Backup(ctx context.Context, path string) (string, error) {
+	out, err := h.c.Backup(ctx, path)
+	return out, h.explain(err)
+}
+
+func (h heldLog) Close() error { return h.c.Close() }

@@ -1,0 +1,39 @@
+package harvester
+
+import (
+	"context"
+	"io"
+)
+
+// LogService is everything a command does with the contribution log,
+// wherever the log is: the local database (cmd/contriblog's local
+// service) or a running daemon that holds it (daemon.Client, over its
+// HTTP API). A command gets one when it starts and never asks which it
+// has.
+//
+// Errors: Edit wraps ErrNotFound for an unknown id and ErrInvalidEdit for
+// a request that cannot be applied; the other methods return what went
+// wrong reading or writing the log, or reaching the daemon.
+type LogService interface {
+	// Log calls fn for every row of the log that passes f, oldest first.
+	Log(ctx context.Context, f Filter, fn func(*Contribution) error) error
+	// Export writes the rows that pass f to w as `contriblog export`
+	// writes them in format (csv, json or md).
+	Export(ctx context.Context, format string, f Filter, w io.Writer) error
+	// Edit applies one curation request to the row id, rebuilds the log
+	// and returns the row that now holds the contribution (a split or a
+	// merge may have given it another id).
+	Edit(ctx context.Context, id string, req EditRequest) (Contribution, error)
+	// Harvest runs one pass over the named sources (every enabled one
+	// when none) and returns its report. A pass that ran, even if it
+	// failed as a whole, comes back with its report and the error.
+	Harvest(ctx context.Context, names []string) (*Pass, error)
+	// Sources returns the state of every source the log has seen.
+	Sources(ctx context.Context) ([]SourceState, error)
+	// Backup writes a consistent copy of the database to path, an absolute
+	// path, or with path "" to a dated file in the backup directory, and
+	// returns the path written.
+	Backup(ctx context.Context, path string) (string, error)
+	// Close releases what the service holds (the database).
+	Close() error
+}
