@@ -78,9 +78,9 @@ type Observation struct {
 	LastSeen  time.Time `json:"last_seen"`
 
 	// DescriptionOmitted says that this copy was read without its
-	// Description, which is not empty (Store.ForEachBriefObservation: the
-	// log needs to know which observations have one, not their text,
-	// unless areas are tagged).
+	// Description, which is not empty (Store.ForEachObservation with
+	// OmitDescriptions: the log needs to know which observations have
+	// one, not their text, unless areas are tagged).
 	DescriptionOmitted bool `json:"-"`
 }
 

@@ -44,11 +44,8 @@ func RebuildLog(ctx context.Context, st Store, opts LogOptions) (changed bool, r
 	}
 	// Descriptions are most of what is stored, and the log needs their
 	// text only to tag areas by keyword: without areas it reads none.
-	forEach := st.ForEachBriefObservation
-	if len(opts.Areas) > 0 {
-		forEach = st.ForEachObservation
-	}
-	obs, err := readObservations(ctx, forEach)
+	descriptions := Descriptions(len(opts.Areas) > 0)
+	obs, err := readObservations(ctx, st, descriptions)
 	if err != nil {
 		return false, 0, err
 	}
@@ -79,12 +76,12 @@ func LogCurrent(ctx context.Context, st Store, opts LogOptions) (bool, error) {
 	return state.Stamp == logStamp(state.Revision, opts), nil
 }
 
-// readObservations returns every observation forEach gives, where it
-// put them: copying 50,000 observations into one slice doubled them in
-// memory for a moment.
-func readObservations(ctx context.Context, forEach func(context.Context, func(*Observation) error) error) ([]*Observation, error) {
+// readObservations returns every stored observation where the store put
+// it: copying 50,000 observations into one slice doubled them in memory
+// for a moment.
+func readObservations(ctx context.Context, st Store, descriptions Descriptions) ([]*Observation, error) {
 	var obs []*Observation
-	if err := forEach(ctx, func(o *Observation) error {
+	if err := st.ForEachObservation(ctx, descriptions, func(o *Observation) error {
 		obs = append(obs, o)
 		return nil
 	}); err != nil {

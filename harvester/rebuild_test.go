@@ -16,14 +16,9 @@ type readCounter struct {
 	reads atomic.Int32
 }
 
-func (r *readCounter) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
+func (r *readCounter) ForEachObservation(ctx context.Context, d harvester.Descriptions, fn func(*harvester.Observation) error) error {
 	r.reads.Add(1)
-	return r.Store.ForEachObservation(ctx, fn)
-}
-
-func (r *readCounter) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
-	r.reads.Add(1)
-	return r.Store.ForEachBriefObservation(ctx, fn)
+	return r.Store.ForEachObservation(ctx, d, fn)
 }
 
 // notModifiedSource answers 304 after its first pass.
@@ -100,16 +95,15 @@ func TestRebuildOnlyWhenInputsChange(t *testing.T) {
 	}
 }
 
-// A log stored without a stamp (by ReplaceLog, or by an older contriblog)
-// is rebuilt.
-func TestRebuildAfterReplaceLog(t *testing.T) {
+// A log stored without a stamp (by an older contriblog) is rebuilt.
+func TestRebuildAfterUnstampedLog(t *testing.T) {
 	ctx := context.Background()
 	st := &readCounter{Store: memstore.New()}
 	h := newHarvester(st, &fakeSource{name: "blog", obs: []harvester.Observation{post("", "a", "First", 3)}})
 	if _, err := h.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.ReplaceLog(ctx, nil); err != nil {
+	if _, err := st.StoreLog(ctx, nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	changed, rows, err := h.Rebuild(ctx)
@@ -126,13 +120,17 @@ func TestRebuildReadsDescriptionsToTagAreas(t *testing.T) {
 		st := memstore.New()
 		o := harvester.Observation{Source: "blog", NativeID: "1", ActivityType: harvester.TypeBlog, Title: "Notes from a week",
 			Description: "What I learned running Kubernetes at home", Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-		if _, err := st.SaveBatch(ctx, harvester.SourceState{Name: "blog"}, &harvester.Batch{Observations: []harvester.Observation{o}}, o.Date); err != nil {
+		item := harvester.BatchItem{State: harvester.SourceState{Name: "blog"}, Batch: &harvester.Batch{Observations: []harvester.Observation{o}}, Pass: o.Date}
+		if _, err := st.SaveBatches(ctx, []harvester.BatchItem{item}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, err := harvester.RebuildLog(ctx, st, harvester.LogOptions{Location: time.UTC, Areas: areas}); err != nil {
 			t.Fatal(err)
 		}
-		row := st.Log[0]
+		row, err := st.Contribution(ctx, st.Log[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if row.Description != o.Description {
 			t.Errorf("areas %v: description %q, want %q", areas, row.Description, o.Description)
 		}

@@ -123,8 +123,13 @@ func (h *Harvester) saveBatches(ctx context.Context, items []BatchItem) ([]SaveR
 		h.logger().Warn("saving a group of sources failed; saving them one by one", "sources", len(items), "err", err)
 	}
 	res := make([]SaveResult, len(items))
-	for i, it := range items {
-		res[i], errs[i] = h.Store.SaveBatch(ctx, it.State, it.Batch, it.Pass)
+	for i := range items {
+		one, err := h.Store.SaveBatches(ctx, items[i:i+1])
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		res[i] = one[0]
 	}
 	return res, errs
 }

@@ -2,19 +2,17 @@ package harvester_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/memstore"
 )
 
 // groupStore records how batches reach the store: the sources of every
-// SaveBatches and SaveBatch call. Its first save waits until release is
+// SaveBatches call. Its first save waits until release is
 // closed (so that the other harvests are ready by then), and it fails any
 // save that holds the source bad.
 type groupStore struct {
@@ -46,14 +44,6 @@ func (g *groupStore) SaveBatches(ctx context.Context, items []harvester.BatchIte
 		}
 	}
 	return g.Store.SaveBatches(ctx, items)
-}
-
-func (g *groupStore) SaveBatch(ctx context.Context, st harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
-	g.record([]harvester.BatchItem{{State: st, Batch: b, Pass: pass}})
-	if st.Name == g.bad {
-		return harvester.SaveResult{}, errors.New("observation too odd")
-	}
-	return g.Store.SaveBatch(ctx, st, b, pass)
 }
 
 // countedSources returns n fake sources of one post each, and a channel closed

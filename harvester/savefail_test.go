@@ -19,13 +19,6 @@ type failStore struct {
 
 var _ harvester.Store = (*failStore)(nil)
 
-func (f *failStore) SaveBatch(ctx context.Context, st harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
-	if f.save != nil {
-		return harvester.SaveResult{}, f.save
-	}
-	return f.Store.SaveBatch(ctx, st, b, pass)
-}
-
 func (f *failStore) SaveBatches(ctx context.Context, items []harvester.BatchItem) ([]harvester.SaveResult, error) {
 	if f.save != nil {
 		return nil, f.save

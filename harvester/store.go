@@ -6,15 +6,25 @@ import (
 	"time"
 )
 
-// ErrNotFound is returned when a named thing (a contribution id, an edit)
-// does not exist.
+// ErrNotFound is returned when a named thing (a contribution id) does not
+// exist.
 var ErrNotFound = errors.New("not found")
 
 // Store keeps observations, per-source state, curation and the computed
-// log. Every method is one transaction, or looks like one: StoreLog may
-// write a large log in several, but readers see the old log or the new.
-// Implementations return ErrNotFound (wrapped) for missing things and
-// never return values that alias their internal buffers.
+// log. Package storetest is its conformance suite: every implementation
+// (store.DB, memstore.Store) runs it, and it checks the rules written here.
+//
+// Rules common to every method:
+//   - Each method is one transaction, or looks like one: StoreLog may write
+//     a large log in several, but readers see the old log or the new.
+//   - A method called with a cancelled ctx returns an error wrapping
+//     ctx.Err() and changes nothing.
+//   - Values handed out are the caller's: they never alias what the store
+//     keeps, nor do values it was given once the method has returned.
+//   - Times come back as the same instants (compare them with Equal): a
+//     store may drop monotonic readings and change locations.
+//   - A slice or map field of an Observation, SourceState.Data and the
+//     Curated field of a Contribution come back nil when they were empty.
 type Store interface {
 	// SourceState returns the named source's state; a source never seen
 	// returns a zero state with Name set and no error.
@@ -23,66 +33,110 @@ type Store interface {
 	// sorted by name.
 	SourceStates(ctx context.Context) ([]SourceState, error)
 
-	// SaveBatch stores one source's batch and its new state in one
-	// read-write transaction, and counts what was new, updated and
-	// unchanged. An observation with the same key as a stored one replaces
-	// it (rule 4), keeping the stored FirstSeen; an unchanged one only has
-	// LastSeen moved. An observation with a zero Date keeps the stored
-	// observation's Date, or gets pass (DateFallback "first_seen"). It
-	// records the pass as the source's last run and last success, clears
-	// its error and failure count, and keeps b's validators and Data.
-	SaveBatch(ctx context.Context, state SourceState, b *Batch, pass time.Time) (SaveResult, error)
-	// SaveBatches saves several sources' batches, each exactly as SaveBatch
-	// would, in one read-write transaction (one fsync for all of them), and
-	// returns their results in the order given. It is all or nothing: when
-	// it fails, nothing of any item is stored.
+	// SaveBatches stores each item's batch and its source's new state, in
+	// one transaction, and returns the items' results in the order given.
+	// It is all or nothing: when it fails, nothing of any item is stored.
+	//
+	// An item whose State has no Name is refused, as is an observation
+	// without a NativeID or whose Source is neither empty nor the item's
+	// source; an empty Source becomes the source's name, and a nil Batch
+	// is an empty one. An observation repeated within a batch (same key)
+	// counts once, the last one winning. Then each observation is:
+	//   - new when its key is not stored: FirstSeen and LastSeen become
+	//     pass, and a zero Date becomes pass with DateFallback "first_seen";
+	//   - unchanged when its content (every field but FirstSeen, LastSeen
+	//     and DescriptionOmitted, after the zero-Date rule) is the stored
+	//     one's: only LastSeen moves to pass;
+	//   - else updated: it replaces the stored one (rule 4), keeping
+	//     FirstSeen, and keeping the stored Date and DateFallback when its
+	//     own Date is zero.
+	// Dates are instants: the same instant in another zone is no change.
+	// A Date or EndDate outside the years 0-9999 is dropped (a Date then
+	// falls back as a zero one does).
+	//
+	// The source's state is its stored state, or for a source never seen
+	// the item's State with Items counted from zero; a non-empty State.Type
+	// replaces the stored type, and nothing else of State is used. The
+	// pass becomes its LastRun and LastSuccess; LastError, Failures and
+	// FailingSince are cleared; ETag and LastModified become the batch's
+	// (kept as they were when the batch is NotModified); a non-nil
+	// Batch.Data replaces Data; Items grows by the new observations and
+	// LastNew, LastUpdated and LastUnchanged are the item's counts.
 	SaveBatches(ctx context.Context, items []BatchItem) ([]SaveResult, error)
 	// SaveFailure records that a pass of the source failed at pass with
-	// err's message (first failure sets FailingSince).
+	// err's message ("unknown error" for a nil err). The source's state is
+	// its stored state, or for a source never seen state with Failures and
+	// FailingSince cleared; a non-empty state.Type replaces the stored
+	// type, and nothing else of state is used. It gets pass as LastRun and
+	// the message as LastError, counts one more Failures, and gets pass as
+	// FailingSince when it was not failing already. Nothing else changes.
+	// A state without a Name is refused.
 	SaveFailure(ctx context.Context, state SourceState, pass time.Time, err error) error
-	// SaveState stores state as it is (the daemon's backoff uses it).
+	// SaveState stores state as it is (the daemon's backoff uses it). A
+	// state without a Name is refused.
 	SaveState(ctx context.Context, state SourceState) error
 
-	// ForEachObservation calls fn for every stored observation, in key
-	// order. fn gets a copy it may keep.
-	ForEachObservation(ctx context.Context, fn func(*Observation) error) error
-	// ForEachBriefObservation is ForEachObservation without descriptions:
-	// an observation that has one comes with Description empty and
-	// DescriptionOmitted set. A store may then read far less (the
-	// descriptions of 50,000 posts were most of a store's bytes).
-	ForEachBriefObservation(ctx context.Context, fn func(*Observation) error) error
+	// ForEachObservation calls fn for every stored observation, in the
+	// order of their keys (ObservationKey, as bytes; a store may put a key
+	// over 1 KiB after the others of its source), each a copy that fn may
+	// keep, with FirstSeen and LastSeen set. Unless descriptions is
+	// WithDescriptions, an observation that has a description comes with
+	// Description empty and DescriptionOmitted set, and a store may read
+	// far less (descriptions were most of a store's bytes). An error from
+	// fn stops the walk and is returned as it is. fn must not write to
+	// the store.
+	ForEachObservation(ctx context.Context, descriptions Descriptions, fn func(*Observation) error) error
 
 	// Edits returns every stored curation edit, ordered by id.
 	Edits(ctx context.Context) ([]Edit, error)
-	// SaveEdit stores e, replacing any edit with the same ID.
+	// SaveEdit stores e, replacing any edit with the same ID. An edit
+	// without an ID is refused.
 	SaveEdit(ctx context.Context, e Edit) error
-	// DeleteEdit removes the edit with id, if any.
-	DeleteEdit(ctx context.Context, id string) error
 
-	// ReplaceLog replaces the computed log with log, in one transaction,
-	// and clears the log's stamp. A row with DescriptionOf set has the
-	// description of that observation (BuildLog leaves Description empty
-	// when it was given the observation without it): a store may keep
-	// only the reference, and fills Description in when it reads the row.
-	ReplaceLog(ctx context.Context, log []Contribution) error
-	// StoreLog is ReplaceLog that also records stamp with the log, in the
-	// same transaction. When the stored log already holds exactly log it
-	// only records the stamp; changed reports whether the log's rows
-	// changed.
+	// StoreLog replaces the computed log with log and records stamp with
+	// it (an empty stamp marks a log no rebuild stamped, which the next
+	// RebuildLog replaces). When log is exactly the log last stored (the
+	// same rows, in the same order) only the stamp is recorded; changed
+	// reports whether the rows changed.
+	//
+	// The rows are kept ordered by Date (as text), rows of one Date in the
+	// order given, and read back as given but for an empty Curated (nil)
+	// and their descriptions: a row whose DescriptionOf names one of its
+	// Observations has that observation's Description as stored when the
+	// row is read (a store keeps only the reference; the row's own
+	// Description is not kept) and comes back with DescriptionOf set; any
+	// other row keeps its own Description and comes back with
+	// DescriptionOf empty.
 	StoreLog(ctx context.Context, log []Contribution, stamp string) (changed bool, err error)
 	// LogState describes the stored log and the store's revision, read in
 	// one transaction.
 	LogState(ctx context.Context) (LogState, error)
-	// ForEachContribution calls fn for every row of the stored log, in log
-	// order (oldest first).
+	// ForEachContribution calls fn for every row of the stored log, in
+	// log order, each a copy that fn may keep. An error from fn stops the
+	// walk and is returned as it is. fn must not write to the store.
 	ForEachContribution(ctx context.Context, fn func(*Contribution) error) error
-	// Contribution returns the row with id, or ErrNotFound.
+	// Contribution returns the first row, in log order, whose ID is id,
+	// or an error wrapping ErrNotFound (always for an empty id).
 	Contribution(ctx context.Context, id string) (Contribution, error)
 
+	// Close releases the store. Closing twice is harmless.
 	Close() error
 }
 
-// BatchItem is one source's batch for SaveBatches: what SaveBatch takes.
+// Descriptions says whether Store.ForEachObservation reads the
+// observations' descriptions. Building the log needs their text only to
+// tag areas by keyword; without areas it reads none.
+type Descriptions bool
+
+const (
+	// OmitDescriptions reads none: an observation that has one comes with
+	// Description empty and DescriptionOmitted set.
+	OmitDescriptions Descriptions = false
+	// WithDescriptions reads every observation whole.
+	WithDescriptions Descriptions = true
+)
+
+// BatchItem is one source's batch for SaveBatches, saved as of pass.
 type BatchItem struct {
 	State SourceState
 	Batch *Batch
@@ -94,13 +148,14 @@ type BatchItem struct {
 // would make (see RebuildLog).
 type LogState struct {
 	// Stamp is what the last StoreLog recorded with the log; empty when
-	// the log was stored by ReplaceLog, or never.
+	// none did.
 	Stamp string
 	// Rows counts the stored log's rows.
 	Rows int
 	// Revision is a number that changes whenever what the log is built
-	// from changes: a batch that saves observations (an unchanged one
-	// still moves its LastSeen), an edit saved or deleted. It never
-	// changes for source states alone.
+	// from changes: SaveBatches with at least one observation (an
+	// unchanged one still moves its LastSeen), SaveEdit. It never changes
+	// for source states alone (SaveFailure, SaveState, SaveBatches of
+	// empty or NotModified batches) nor for StoreLog.
 	Revision uint64
 }

@@ -149,7 +149,7 @@ func BenchmarkForEachObservation(b *testing.B) {
 	db := populated(b, true)
 	for b.Loop() {
 		n := 0
-		if err := db.ForEachObservation(ctx, func(*harvester.Observation) error { n++; return nil }); err != nil {
+		if err := db.ForEachObservation(ctx, harvester.WithDescriptions, func(*harvester.Observation) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 		if n != benchSources*benchItems {

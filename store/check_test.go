@@ -78,7 +78,7 @@ func TestConcurrentUse(t *testing.T) {
 		})
 		wg.Go(func() {
 			for range 10 {
-				if err := db.ForEachObservation(ctx, func(*harvester.Observation) error { return nil }); err != nil {
+				if err := db.ForEachObservation(ctx, harvester.WithDescriptions, func(*harvester.Observation) error { return nil }); err != nil {
 					t.Error(err)
 				}
 			}

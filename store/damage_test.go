@@ -244,8 +244,8 @@ func everyMethod(t *testing.T, db *DB) []method {
 			return db.ForEachContribution(ctx, func(*harvester.Contribution) error { return nil })
 		}},
 		{"Contribution", func() error { _, err := db.Contribution(ctx, "r0300"); return err }},
-		{"ForEachObservation", func() error { return db.ForEachObservation(ctx, each) }},
-		{"ForEachBriefObservation", func() error { return db.ForEachBriefObservation(ctx, each) }},
+		{"ForEachObservation", func() error { return db.ForEachObservation(ctx, harvester.WithDescriptions, each) }},
+		{"ForEachObservation brief", func() error { return db.ForEachObservation(ctx, harvester.OmitDescriptions, each) }},
 		{"Edits", func() error { _, err := db.Edits(ctx); return err }},
 		{"SourceState", func() error { _, err := db.SourceState(ctx, "gh"); return err }},
 		{"SourceStates", func() error { _, err := db.SourceStates(ctx); return err }},
@@ -278,7 +278,7 @@ func TestCallerPanicIsNotDamage(t *testing.T) {
 			t.Errorf("recovered %v, want the caller's panic", r)
 		}
 	}()
-	err := db.ForEachObservation(context.Background(), func(*harvester.Observation) error { panic("caller's bug") })
+	err := db.ForEachObservation(context.Background(), harvester.WithDescriptions, func(*harvester.Observation) error { panic("caller's bug") })
 	t.Errorf("ForEachObservation returned %v, want the caller's panic", err)
 }
 
@@ -340,12 +340,8 @@ func TestUndecodableObservationIsSkipped(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			read := db.ForEachObservation
-			if brief {
-				read = db.ForEachBriefObservation
-			}
 			var got []string
-			if err := read(context.Background(), func(o *harvester.Observation) error {
+			if err := db.ForEachObservation(context.Background(), harvester.Descriptions(!brief), func(o *harvester.Observation) error {
 				got = append(got, o.NativeID)
 				return nil
 			}); err != nil {

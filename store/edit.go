@@ -36,6 +36,9 @@ func (db *DB) Edits(ctx context.Context) ([]harvester.Edit, error) {
 // SaveEdit stores e, replacing any edit with the same ID. Edits live in
 // their own bucket, which no harvest and no log rebuild ever writes.
 func (db *DB) SaveEdit(ctx context.Context, e harvester.Edit) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if e.ID == "" {
 		return errors.New("save edit: the edit has no id")
 	}
@@ -52,8 +55,12 @@ func (db *DB) SaveEdit(ctx context.Context, e harvester.Edit) error {
 }
 
 // DeleteEdit removes the edit with id; removing one that does not exist is
-// no error.
+// no error. It is not part of harvester.Store: no command removes an edit
+// (a later edit of the same row replaces it).
 func (db *DB) DeleteEdit(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if id == "" {
 		return nil
 	}

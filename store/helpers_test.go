@@ -92,7 +92,7 @@ func mustSave(tb testing.TB, db *DB, source string, b *harvester.Batch, p time.T
 func allObservations(tb testing.TB, db *DB) map[string]harvester.Observation {
 	tb.Helper()
 	out := map[string]harvester.Observation{}
-	err := db.ForEachObservation(context.Background(), func(o *harvester.Observation) error {
+	err := db.ForEachObservation(context.Background(), harvester.WithDescriptions, func(o *harvester.Observation) error {
 		out[o.Key()] = *o
 		return nil
 	})
@@ -110,4 +110,21 @@ func mustState(tb testing.TB, db *DB, name string) harvester.SourceState {
 		tb.Fatalf("source state %s: %v", name, err)
 	}
 	return st
+}
+
+// SaveBatch saves one source's batch: SaveBatches of one item. It is a
+// test helper, not part of harvester.Store.
+func (db *DB) SaveBatch(ctx context.Context, state harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
+	res, err := db.SaveBatches(ctx, []BatchItem{{State: state, Batch: b, Pass: pass}})
+	if err != nil {
+		return harvester.SaveResult{}, err
+	}
+	return res[0], nil
+}
+
+// ReplaceLog stores log without a stamp, as an older contriblog did. It is
+// a test helper, not part of harvester.Store.
+func (db *DB) ReplaceLog(ctx context.Context, log []harvester.Contribution) error {
+	_, err := db.StoreLog(ctx, log, "")
+	return err
 }

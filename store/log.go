@@ -11,7 +11,7 @@ import (
 )
 
 // logKey orders the log: the row's date (YYYY-MM-DD sorts as text), then
-// its position in the slice ReplaceLog was given. A log sorted by date
+// its position in the slice StoreLog was given. A log sorted by date
 // (whatever breaks its ties) therefore comes back exactly as it was stored,
 // and one that is not still comes back oldest first.
 func logKey(date string, pos int) []byte {

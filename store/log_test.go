@@ -128,7 +128,7 @@ func TestForEachStopsOnError(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	err := db.ForEachObservation(ctx, func(*harvester.Observation) error { n++; return stop })
+	err := db.ForEachObservation(ctx, harvester.WithDescriptions, func(*harvester.Observation) error { n++; return stop })
 	if err != stop || n != 1 {
 		t.Errorf("observations: err %v after %d calls, want stop after 1", err, n)
 	}

@@ -51,19 +51,13 @@ type indexEntry struct {
 	key []byte
 }
 
-// ReplaceLog replaces the computed log with log: readers see either the
-// old log or the new one, never a mix. Every row is kept; when two rows
-// share an id (which BuildLog never makes), Contribution finds the older
-// one and a warning is logged. It clears the log's stamp.
-func (db *DB) ReplaceLog(ctx context.Context, log []harvester.Contribution) error {
-	_, err := db.StoreLog(ctx, log, "")
-	return err
-}
-
-// StoreLog is ReplaceLog that records stamp with the log. The store keeps
-// a hash of the stored rows, so when log is exactly the stored log nothing
-// of the old log is read or replaced: only the stamp is recorded, and
-// changed is false.
+// StoreLog replaces the computed log with log and records stamp with it:
+// readers see either the old log or the new one, never a mix. Every row is
+// kept; when two rows share an id (which BuildLog never makes),
+// Contribution finds the older one and a warning is logged. The store
+// keeps a hash of the stored rows, so when log is exactly the stored log
+// nothing of the old log is read or replaced: only the stamp is recorded,
+// and changed is false.
 //
 // Unlike the other methods it takes several transactions: the rows are
 // written in chunks of logChunkRows beside the log, then the hash is

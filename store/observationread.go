@@ -15,22 +15,17 @@ import (
 
 // ForEachObservation calls fn with a copy of every stored observation, in
 // key order, with FirstSeen and LastSeen filled in (the strings of one
-// observation share one allocation, its description another). A record
-// that does not decode is skipped with a warning naming its bucket and key
-// (a damaged seen record or description reads as absent). It runs in one
-// read transaction, so fn sees a consistent snapshot; fn should be quick and
-// must not write to db (a writer that needs to grow the file waits for
-// this transaction to end). An error from fn stops the walk and is
-// returned as it is.
-func (db *DB) ForEachObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
-	return db.forEachObservation(ctx, false, fn)
-}
-
-// ForEachBriefObservation is ForEachObservation without the descriptions,
-// which it never reads: each observation that has one comes with
-// Description empty and DescriptionOmitted set.
-func (db *DB) ForEachBriefObservation(ctx context.Context, fn func(*harvester.Observation) error) error {
-	return db.forEachObservation(ctx, true, fn)
+// observation share one allocation, its description another). Without
+// harvester.WithDescriptions it never reads the descriptions: each
+// observation that has one comes with Description empty and
+// DescriptionOmitted set. A record that does not decode is skipped with a
+// warning naming its bucket and key (a damaged seen record or description
+// reads as absent). It runs in one read transaction, so fn sees a
+// consistent snapshot; fn should be quick and must not write to db (a
+// writer that needs to grow the file waits for this transaction to end).
+// An error from fn stops the walk and is returned as it is.
+func (db *DB) ForEachObservation(ctx context.Context, descriptions harvester.Descriptions, fn func(*harvester.Observation) error) error {
+	return db.forEachObservation(ctx, descriptions == harvester.OmitDescriptions, fn)
 }
 
 // readBatch is how many observations forEachObservation decodes at a time.

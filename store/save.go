@@ -12,11 +12,16 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
-// BatchItem is one source's batch for SaveBatches: what SaveBatch takes.
+// BatchItem is one source's batch for SaveBatches.
 type BatchItem = harvester.BatchItem
 
-// SaveBatch stores one source's batch and its new state in one read-write
-// transaction, as harvester.Store documents:
+// SaveBatches saves several sources' batches in ONE transaction, as
+// harvester.Store documents, and returns their results in the order
+// given. It is all-or-nothing: when any batch fails, nothing of any of
+// them is stored. Grouping small batches this way saves one fsync per
+// source, which is most of the cost of saving a batch.
+//
+// For each batch:
 //
 //   - an observation whose key is not stored is new: FirstSeen and LastSeen
 //     become pass, and a zero Date becomes pass with DateFallback
@@ -30,25 +35,15 @@ type BatchItem = harvester.BatchItem
 // person's zone anyway), so a source that reports the same instant in
 // another zone does not make an update.
 //
-// Observations repeated within b count once (the last one wins). The
-// source's state records pass as its last run and last success, clears its
-// error, takes b's validators (kept as they were when b.NotModified) and
-// b.Data (when not nil), and counts the source's stored observations. A nil
-// b is an empty batch.
-func (db *DB) SaveBatch(ctx context.Context, state harvester.SourceState, b *harvester.Batch, pass time.Time) (harvester.SaveResult, error) {
-	res, err := db.SaveBatches(ctx, []BatchItem{{State: state, Batch: b, Pass: pass}})
-	if err != nil {
-		return harvester.SaveResult{}, err
-	}
-	return res[0], nil
-}
-
-// SaveBatches saves several sources' batches, each as SaveBatch would, in
-// ONE transaction, and returns their results in the order given. It is
-// all-or-nothing: when any batch fails, nothing of any of them is stored.
-// Grouping small batches this way saves one fsync per source, which is
-// most of the cost of saving a batch.
+// Observations repeated within a batch count once (the last one wins).
+// The source's state records pass as its last run and last success, clears
+// its error, takes the batch's validators (kept as they were when it is
+// NotModified) and Data (when not nil), and counts the source's stored
+// observations. A nil batch is an empty one.
 func (db *DB) SaveBatches(ctx context.Context, items []BatchItem) ([]harvester.SaveResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	// Encoding happens before the write lock is taken: most observations
 	// need nothing from the store to be encoded.
 	batches := make([]pendingBatch, len(items))

@@ -405,11 +405,7 @@ func TestForEachObservationReadsBesideAndInBatches(t *testing.T) {
 	var keys []string
 	for _, brief := range []bool{false, true} {
 		keys = nil
-		read := db.ForEachObservation
-		if brief {
-			read = db.ForEachBriefObservation
-		}
-		err := read(ctx, func(o *harvester.Observation) error {
+		err := db.ForEachObservation(ctx, harvester.Descriptions(!brief), func(o *harvester.Observation) error {
 			keys = append(keys, o.Key())
 			src, i := o.Source, 0
 			fmt.Sscanf(o.NativeID, "item-%d", &i)
@@ -454,7 +450,7 @@ func TestForEachObservationReadsBesideAndInBatches(t *testing.T) {
 	db.logger = slog.New(slog.NewTextHandler(&logged, nil))
 	var last string
 	var badSeen time.Time
-	err = db.ForEachObservation(ctx, func(o *harvester.Observation) error {
+	err = db.ForEachObservation(ctx, harvester.WithDescriptions, func(o *harvester.Observation) error {
 		last = o.Key()
 		if o.Key() == bad {
 			badSeen = o.LastSeen

@@ -55,10 +55,14 @@ func (db *DB) SourceStates(ctx context.Context) ([]harvester.SourceState, error)
 }
 
 // SaveFailure records that a pass of the source failed at pass with err's
-// message: the pass becomes its last run, the failure count grows, and the
-// first failure in a row sets FailingSince. Nothing else of the stored
-// state changes (a batch saved just before, in the same pass, is kept).
+// message ("unknown error" for a nil err): the pass becomes its last run,
+// the failure count grows, and the first failure in a row sets
+// FailingSince. Nothing else of the stored state changes (a batch saved
+// just before, in the same pass, is kept) but a non-empty state.Type.
 func (db *DB) SaveFailure(ctx context.Context, state harvester.SourceState, pass time.Time, err error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if state.Name == "" {
 		return errors.New("save failure: source state has no name")
 	}
@@ -91,6 +95,9 @@ func (db *DB) SaveFailure(ctx context.Context, state harvester.SourceState, pass
 // SaveState stores state as it is (the daemon's backoff uses it to set
 // NextTry).
 func (db *DB) SaveState(ctx context.Context, state harvester.SourceState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if state.Name == "" {
 		return errors.New("save state: source state has no name")
 	}

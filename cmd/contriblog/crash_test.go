@@ -137,7 +137,7 @@ func checkWholeBatches(t *testing.T, db *store.DB, posts int) int {
 	ctx := context.Background()
 	counts := map[string]int{}
 	total := 0
-	err := db.ForEachObservation(ctx, func(o *harvester.Observation) error {
+	err := db.ForEachObservation(ctx, harvester.OmitDescriptions, func(o *harvester.Observation) error {
 		counts[o.Source]++
 		total++
 		return nil
