@@ -28,7 +28,7 @@ const (
 	maxGroupBytes   = 16 << 20
 	// groupWait is how long a group waits for more harvests after its
 	// first. Taking only what was ready made a group per source when the
-	// writer kept up, and a thousand commits cost a third of a cold pass;
+	// writer kept up, and a commit per source was much of a cold pass;
 	// a source's result is told this much later at most.
 	groupWait = 250 * time.Millisecond
 )

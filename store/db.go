@@ -105,8 +105,8 @@ func Open(path string, opts Options) (*DB, error) {
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: initialMmapSize(),
 		// A new file gets 16 KiB pages: bbolt writes a commit a page per
-		// pwrite, and a cold harvest of 1,000 feeds made 40,000 of them
-		// with 4 KiB pages. An existing file keeps its page size.
+		// pwrite, and a cold harvest made four times as many of them with
+		// 4 KiB pages. An existing file keeps its page size.
 		PageSize: 16 << 10,
 	}
 	if err := checkPages(path, logger); err != nil {

@@ -14,10 +14,9 @@ import (
 // transaction reads first: the two meta pages, the free list, the root
 // bucket's page and the root page of each top-level bucket. bbolt trusts
 // them (a bad free list page panics inside bolt.Open, where its file lock
-// would leak). That is a few small reads whatever the file's size (40 µs
-// on a 27 MB database, where opening takes 220 µs), where bbolt's tx.Check
-// reads every page (20 ms on that file, about 1 ms per MB): Check and
-// Backup run that one. Deeper pages are checked when they are read: a
+// would leak). That is a few small reads whatever the file's size, where
+// bbolt's tx.Check reads every page, in time that grows with the file
+// (docs/security.md#a-damaged-database): Check and Backup run that one. Deeper pages are checked when they are read: a
 // damaged one makes bbolt panic, which guard turns into ErrDamaged.
 //
 // One damaged meta page is not an error: bbolt keeps two so that a commit

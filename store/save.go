@@ -169,9 +169,9 @@ type writer struct {
 
 // savedFill is how full bbolt fills a page of saved records when it
 // splits one. Its default, half, suits keys that arrive in random order;
-// ours arrive a source at a time, in runs, so half-full pages doubled the
-// database (233 MB for 93 MB of feeds), every byte written and every page
-// a rebuild or an export maps. A tenth is left for records that grow.
+// ours arrive a source at a time, in runs, so half-full pages nearly doubled
+// the database, every byte written and every page a rebuild or an export
+// maps (docs/performance.md#why-it-is-fast). A tenth is left for records that grow.
 const savedFill = 0.9
 
 func newWriter(tx *bolt.Tx, warn func(bucket, key []byte, err error)) writer {

@@ -55,11 +55,11 @@ func main() {
 
 // tuneGC trades memory for CPU where the user has not chosen: a pass
 // allocates a lot of short-lived text (feed bodies, parsed items), and
-// Go's default (GOGC=100) spends a tenth of a cold harvest collecting it.
-// A heap allowed to grow 5x its live size, under a soft limit of 150 MiB,
-// collects far less often and still stays small (a cold pass of 1,000
-// feeds lives in about 30 MB while it fetches and 80 MB while it builds
-// the log, so the limit is what bounds its memory); past the limit the
+// Go's default (GOGC=100) spends a noticeable share of a cold harvest
+// collecting it. A heap allowed to grow 5x its live size, under a soft
+// limit of 150 MiB, collects far less often and still stays small (a cold
+// pass's live heap is well under the limit, so the limit is what bounds
+// its memory; docs/performance.md#why-it-is-fast); past the limit the
 // runtime collects as often as it must. GOGC and GOMEMLIMIT override both.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
@@ -75,8 +75,8 @@ const (
 	// baseMemoryLimit is the soft limit tuneGC sets.
 	baseMemoryLimit = 150 << 20
 	// memoryPerSource is about what building the log keeps live per feed
-	// of 50 items: the limit must stay above it, or past 1,000 feeds the
-	// collector runs without pause (3,000 feeds harvested 1.6x slower).
+	// of 50 items: the limit must stay above it, or past a thousand feeds
+	// the collector runs without pause and a pass slows down markedly.
 	memoryPerSource = 150 << 10
 )
 

@@ -34,7 +34,7 @@ func (m *Main) runValidate(ctx context.Context, args []string) error {
 		return usageError{fmt.Errorf("config is valid, but the database cannot be opened: %w", err)}
 	}
 	// Opening reads only the first pages: bbolt's check reads them all
-	// (about 1 ms per MB), and contriblog's decodes every record.
+	// and contriblog's decodes every record.
 	checkErr := db.Check()
 	if err := db.Close(); err != nil {
 		return err

@@ -189,7 +189,7 @@ func readBody(resp *http.Response, limit int64) (*[]byte, error) {
 const maxSizeHint = 8 << 20
 
 // readAll is io.ReadAll into b, which it doubles when full: appending
-// grows a large slice by a quarter, copying a body of 60 KB twenty times.
+// grows a large slice by a quarter, copying a large body many times over.
 func readAll(r io.Reader, b []byte) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
