@@ -26,12 +26,7 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	timeout := lockTimeout
-	if cfg.Listen != "" {
-		// A daemon is likely what holds it: no point waiting (openStore).
-		timeout = -1
-	}
-	r, err := store.Restore(ctx, pos[0], cfg.Database, store.RestoreOptions{Timeout: timeout, Now: m.Now, Logger: m.logger})
+	r, err := store.Restore(ctx, pos[0], cfg.Database, store.RestoreOptions{Timeout: lockWait(cfg), Now: m.Now, Logger: m.logger})
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("%w: stop `contriblog run` first, then restore (nothing was changed)", err)
 	}

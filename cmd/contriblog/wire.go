@@ -47,12 +47,7 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 			return nil, noDatabaseError{cfg.Database}
 		}
 	}
-	timeout := lockTimeout
-	if cfg.Listen != "" {
-		// A daemon to ask instead: no point waiting for its lock.
-		timeout = -1
-	}
-	db, err := store.Open(cfg.Database, store.Options{Timeout: timeout, ReadOnly: readOnly, Logger: m.logger})
+	db, err := store.Open(cfg.Database, store.Options{Timeout: lockWait(cfg), ReadOnly: readOnly, Logger: m.logger})
 	if isSetupError(err) {
 		// The config names a file that cannot be a database here: a
 		// mistake in how contriblog was set up, not in a run (exit 2).
@@ -81,6 +76,17 @@ func (e noDatabaseError) Error() string {
 }
 
 func (e noDatabaseError) Is(target error) bool { return target == errNoDatabase }
+
+// lockWait is how long to wait for the database's lock: not at all when
+// the config names a listen address, since what holds the lock is then
+// most likely a daemon (to ask instead, or to stop first), else
+// lockTimeout.
+func lockWait(cfg *config.Config) time.Duration {
+	if cfg.Listen != "" {
+		return -1
+	}
+	return lockTimeout
+}
 
 // isSetupError reports whether opening the database failed because of
 // where it is: another program's file, a newer schema, a directory that
