@@ -69,6 +69,9 @@ type Config struct {
 type Export struct {
 	Path   string // absolute, or "" for none
 	Format string // csv, json or md
+	// Excel makes a CSV export open right in Excel by double-click: a
+	// UTF-8 byte order mark and CRLF line ends (export.excel).
+	Excel bool
 }
 
 // Backup is how many daily copies of the database `run` keeps, and where
