@@ -112,8 +112,10 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 			URL: o.URL, Title: o.Title, Date: it.day, FirstSeen: o.FirstSeen, LastSeen: o.LastSeen})
 		c.Metrics = maxMetrics(c.Metrics, o.Metrics)
 	}
-	for _, v := range c.Metrics {
-		c.Reach = max(c.Reach, v)
+	// Only counts of people reached are reach; comments, reactions and
+	// forks stay in Metrics (issue 15, item 4).
+	for _, k := range []string{"views", "listeners", "attendees", "stars", "downloads"} {
+		c.Reach = max(c.Reach, c.Metrics[k])
 	}
 	if c.EndDate != "" && c.EndDate < c.Date {
 		c.EndDate = ""

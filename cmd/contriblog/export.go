@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
 )
@@ -56,6 +57,10 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	filter, err := ff.filter()
 	if err != nil {
 		return err
+	}
+	if out != "" && !flagSet(fs, "format") {
+		// As export.path does: the extension chooses, an explicit --format wins.
+		format = config.FormatOf(out)
 	}
 	if _, err := export.New(format, io.Discard, export.Options{}); err != nil {
 		return usageError{err}
@@ -122,4 +127,11 @@ func (m *Main) noArgs(fs *flag.FlagSet, args []string) error {
 		return usagef("%s takes no arguments (got %q)", fs.Name(), pos[0])
 	}
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

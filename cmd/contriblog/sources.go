@@ -85,9 +85,14 @@ func nextRun(spec, global string, st harvester.SourceState, now time.Time, loc *
 	if err != nil {
 		return "invalid schedule"
 	}
+	// A spec without CRON_TZ= is read in the config's timezone, as the
+	// daemon's scheduler reads it (cron uses the location of its argument).
+	if loc != nil {
+		now = now.In(loc)
+	}
 	from := now
 	if !st.LastRun.IsZero() && st.LastRun.Before(now) {
-		from = st.LastRun
+		from = st.LastRun.In(now.Location())
 	}
 	next := sched.Next(from)
 	if next.Before(now) {

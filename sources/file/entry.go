@@ -158,6 +158,10 @@ func (r *reader) date(f field, k string) time.Time {
 	}
 	t, err := time.Parse(harvester.DateLayout, s)
 	if err != nil {
+		if why := yamldoc.NoSuchDay(s); why != "" {
+			r.errorf(f.Val, k, "%s", why)
+			return time.Time{}
+		}
 		r.errorf(f.Val, k, "expected a date as YYYY-MM-DD, got %q", shorten(s))
 		return time.Time{}
 	}

@@ -54,14 +54,14 @@ func (p *problems) err() error {
 }
 
 // syntaxError turns an error of the YAML parser into an Error with its
-// line.
-func syntaxError(file string, err error) *Error {
+// line and, for a mistake of structure, a hint (see yamldoc.Hint).
+func syntaxError(file string, data []byte, err error) *Error {
 	lang := "YAML"
 	if isJSON(file) {
 		lang = "JSON" // parsed as YAML all the same, which JSON is a subset of
 	}
 	line, msg := yamldoc.SyntaxError(err)
-	return &Error{File: file, Line: line, Msg: "invalid " + lang + ": " + msg}
+	return &Error{File: file, Line: line, Msg: "invalid " + lang + ": " + msg + yamldoc.Hint(msg, data, line)}
 }
 
 // isJSON reports whether the file's name says JSON; it only changes

@@ -65,7 +65,7 @@ func TestHarvest(t *testing.T) {
 	// A broken file fails the pass and stores nothing.
 	writeFile(t, path, "- title: x\n  date: 2026-99-01\n  activity_type: Blog\n", t0.Add(2*time.Minute))
 	b, err = src.Harvest(ctx, harvester.SourceState{Data: map[string]string{"stamp": stamp}})
-	if b != nil || err == nil || !strings.Contains(err.Error(), path+":2: [0].date: expected a date") ||
+	if b != nil || err == nil || !strings.Contains(err.Error(), path+":2: [0].date: no such month: 2026-99-01") ||
 		!strings.Contains(err.Error(), "nothing stored") {
 		t.Fatalf("broken file: %+v, %v", b, err)
 	}

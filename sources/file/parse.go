@@ -84,13 +84,13 @@ func document(label string, data []byte) (*yaml.Node, *Error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, syntaxError(label, err)
+		return nil, syntaxError(label, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, syntaxError(label, err)
+		return nil, syntaxError(label, data, err)
 	default:
 		return nil, &Error{File: label, Line: next.Line, Msg: "more than one YAML document (---): put every entry in one list"}
 	}

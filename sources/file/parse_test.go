@@ -84,7 +84,7 @@ type wantErr struct {
 func TestParseErrorsFile(t *testing.T) {
 	_, err := Parse(readTestdata(t, "errors.yaml"), Config{Name: "manual", Path: "manual.yaml"})
 	want := []wantErr{
-		{2, "[0].date", `expected a date as YYYY-MM-DD, got "2026-13-01"`},
+		{2, "[0].date", "no such month: 2026-13-01"},
 		{6, "[1].activity_type", `unknown activity type "Blogpost"; known types: Blog, Article`},
 		{10, "[2].reach", "must not be negative, got -5"},
 		{11, "[2].quantity", "must not be negative, got -1"},
@@ -121,6 +121,14 @@ func TestParseErrors(t *testing.T) {
 			[]wantErr{{2, "[0].title", "duplicate key (first at line 1)"}}},
 		{"no activity", "- {title: a, date: 2026-01-01}\n", Config{},
 			[]wantErr{{1, "[0].activity_type", "activity_type is required (or set activity: on the source); known types: Blog"}}},
+		{"no such day", "- {title: a, date: 2026-02-30, activity_type: Blog}\n", Config{},
+			[]wantErr{{1, "[0].date", "no such day: 2026-02-30"}}},
+		{"end_date no such day", "- {title: a, date: 2026-02-01, end_date: 2026-04-31, activity_type: Blog}\n", Config{},
+			[]wantErr{{1, "[0].end_date", "no such day: 2026-04-31"}}},
+		{"indentation hint", "- title: a\n  date: 2026-01-01\n   activity_type: Blog\n", Config{},
+			[]wantErr{{3, "", "mapping values are not allowed in this context (check the indentation of this line"}}},
+		{"no space after colon", "- title: a\n  date:2026-01-01\n  activity_type: Blog\n", Config{},
+			[]wantErr{{2, "", "(likely line 2: ':' needs a space after it; check the indentation"}}},
 		{"date with time", "- {title: a, date: \"2026-01-01T10:00:00Z\", activity_type: Blog}\n", Config{},
 			[]wantErr{{1, "[0].date", "expected a date as YYYY-MM-DD"}}},
 		{"reach not a number", "- {title: a, date: 2026-01-01, activity_type: Blog, reach: many}\n", Config{},

@@ -83,8 +83,8 @@ func lineOf(n *yaml.Node) int {
 }
 
 // syntaxError turns an error of the YAML parser into an Error with the
-// line it names.
-func syntaxError(file string, err error) *Error {
+// line it names and, for a mistake of structure, a hint (see yamldoc.Hint).
+func syntaxError(file string, data []byte, err error) *Error {
 	line, msg := yamldoc.SyntaxError(err)
-	return &Error{File: file, Line: line, Msg: "invalid YAML: " + msg}
+	return &Error{File: file, Line: line, Msg: "invalid YAML: " + msg + yamldoc.Hint(msg, data, line)}
 }

@@ -97,6 +97,10 @@ func (p *parser) since(top map[string]field, cfg *Config) {
 	}
 	t, err := time.ParseInLocation(harvester.DateLayout, s.value, cfg.Timezone)
 	if err != nil {
+		if why := yamldoc.NoSuchDay(s.value); why != "" {
+			p.errorf(f.Val, "since", "%s", why)
+			return
+		}
 		p.errorf(f.Val, "since", "expected a date as YYYY-MM-DD, got %s", s.show())
 		return
 	}
@@ -167,12 +171,14 @@ func (p *parser) export(f field, dir string) Export {
 		}
 	}
 	if e.Format == "" {
-		e.Format = formatOf(e.Path)
+		e.Format = FormatOf(e.Path)
 	}
 	return e
 }
 
-func formatOf(path string) string {
+// FormatOf is the export format a file's extension names: json for .json,
+// md for .md and .markdown, else DefaultFormat (csv).
+func FormatOf(path string) string {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".json":
 		return "json"
