@@ -1,6 +1,6 @@
 // Package docs_test checks that the manual holds together: every relative
 // link in the README and in docs/ names a file that exists and, with a
-// #fragment, a heading in it; every docs/FILE.md#heading a code comment
+// #fragment, a heading in it; every docs page and heading a code comment
 // cites resolves the same way; and no comment cites the old contract
 // document by section number any more (the spec lives here now).
 package docs_test
@@ -46,7 +46,7 @@ func TestCodeReferencesResolve(t *testing.T) {
 	ref := regexp.MustCompile(`docs/([a-z0-9_-]+\.md)(#[a-z0-9_-]+)?`)
 	walkGo(t, func(path string, line int, text string) {
 		if strings.Contains(text, "contract §") {
-			t.Errorf("%s:%d: cites the contract by section; cite docs/FILE.md#heading instead", path, line)
+			t.Errorf("%s:%d: cites the contract by section; cite the docs page and heading (docs/<page>.md#<heading>) instead", path, line)
 		}
 		for _, m := range ref.FindAllStringSubmatch(text, -1) {
 			if err := resolves("docs/"+m[1], strings.TrimPrefix(m[2], "#")); err != "" {
