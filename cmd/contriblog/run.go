@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/store"
 )
 
 // runDaemon is `contriblog run`: the daemon package does the scheduling,
@@ -44,41 +48,103 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	h.Store = db
-	opts := h.Log
 	d := &daemon.Daemon{
-		Config: daemon.Config{
-			Schedule:     cfg.Schedule,
-			Sources:      schedules(cfg),
-			Location:     cfg.Timezone,
-			ExportPath:   cfg.Export.Path,
-			ExportFormat: cfg.Export.Format,
-			Listen:       cfg.Listen,
-			ListenToken:  cfg.ListenToken,
-			BackupDir:    cfg.Backup.Dir,
-			BackupKeep:   cfg.Backup.Keep,
-		},
+		Config:    daemonConfig(cfg),
 		Harvester: h,
 		Store:     db,
 		Backup:    db.Backup,
-		Edit: func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-			row, err := curate(ctx, db, opts, id, req, m.Now())
-			if errors.Is(err, harvester.ErrInvalidEdit) {
-				err = daemon.Invalid(err)
-			}
-			return row, err
-		},
-		Rebuild: func(ctx context.Context) error {
-			_, _, err := harvester.RebuildLog(ctx, db, opts)
-			return err
-		},
-		Logger: m.logger,
-		Now:    m.Now,
+		Edit:      m.editFunc(db, h.Log),
+		Rebuild:   rebuildFunc(db, h.Log),
+		Logger:    m.logger,
+		Now:       m.Now,
 	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				m.reloadDaemon(ctx, d, db, cfg)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	if err := d.Run(ctx); err != nil {
 		return usageError{err}
 	}
 	m.logger.Info("daemon stopped; closing the database")
 	return nil
+}
+
+// reloadDaemon is SIGHUP: the config is read again and checked as at
+// start-up (sources built, schedules parsed); a config that fails keeps
+// the daemon as it runs and says why. The database and the listen address
+// are the running ones until a restart (docs/daemon.md#reloading-the-config).
+func (m *Main) reloadDaemon(ctx context.Context, d *daemon.Daemon, db *store.DB, running *config.Config) {
+	m.logger.Info("SIGHUP: reloading the config")
+	failed := func(err error) {
+		m.logger.Error("config reload failed; the daemon keeps running with its current config", "err", err)
+	}
+	cfg, err := m.loadConfig()
+	if err != nil {
+		failed(err)
+		return
+	}
+	if cfg.Database != running.Database {
+		m.logger.Warn("database changed in the config; the daemon keeps the open one until it restarts", "database", running.Database)
+	}
+	h, err := m.newHarvester(cfg, nil, nil)
+	if err != nil {
+		failed(err)
+		return
+	}
+	h.Store = db
+	rep, err := d.Reload(ctx, daemon.Reload{Config: daemonConfig(cfg), Harvester: h,
+		Edit: m.editFunc(db, h.Log), Rebuild: rebuildFunc(db, h.Log)})
+	if err != nil {
+		failed(err)
+		return
+	}
+	for _, k := range rep.Kept {
+		m.logger.Warn(k + " changed in the config; it takes effect when the daemon restarts")
+	}
+	m.logger.Info("config reloaded", "added", rep.Added, "removed", rep.Removed, "rescheduled", rep.Rescheduled)
+}
+
+// daemonConfig is what the daemon needs of cfg.
+func daemonConfig(cfg *config.Config) daemon.Config {
+	return daemon.Config{
+		Schedule:     cfg.Schedule,
+		Sources:      schedules(cfg),
+		Location:     cfg.Timezone,
+		ExportPath:   cfg.Export.Path,
+		ExportFormat: cfg.Export.Format,
+		Listen:       cfg.Listen,
+		ListenToken:  cfg.ListenToken,
+		BackupDir:    cfg.Backup.Dir,
+		BackupKeep:   cfg.Backup.Keep,
+	}
+}
+
+// editFunc stores one edit as the daemon asks (POST /edit/{id}).
+func (m *Main) editFunc(db *store.DB, opts harvester.LogOptions) daemon.EditFunc {
+	return func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
+		row, err := curate(ctx, db, opts, id, req, m.Now())
+		if errors.Is(err, harvester.ErrInvalidEdit) {
+			err = daemon.Invalid(err)
+		}
+		return row, err
+	}
+}
+
+// rebuildFunc rebuilds the stored log with opts.
+func rebuildFunc(db *store.DB, opts harvester.LogOptions) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, _, err := harvester.RebuildLog(ctx, db, opts)
+		return err
+	}
 }
 
 // schedules is what the daemon needs to know of each configured source.

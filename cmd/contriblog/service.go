@@ -349,6 +349,7 @@ ConditionFileIsExecutable={{Path | cmdEscape}}
 [Service]
 Type=exec
 ExecStart={{Path | cmdEscape}}{{range Arguments}} {{. | cmd}}{{end}}
+ExecReload=/bin/kill -HUP $MAINPID
 # Secrets as KEY=value lines: /etc/contriblog/env, or ~/.config/contriblog/env for a user unit.
 EnvironmentFile=-%E/contriblog/env
 KillSignal=SIGTERM

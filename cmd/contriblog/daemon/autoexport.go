@@ -23,7 +23,8 @@ func (d *Daemon) markExportDirty() {
 // written (or at start-up, or after a failed write). A failure is logged
 // and retried after the next pass.
 func (d *Daemon) autoExport(ctx context.Context) {
-	if d.Config.ExportPath == "" {
+	lv := d.live()
+	if lv.ExportPath == "" {
 		return
 	}
 	d.exportMu.Lock()
@@ -31,8 +32,8 @@ func (d *Daemon) autoExport(ctx context.Context) {
 	if !d.exportDirty {
 		return
 	}
-	log := d.Logger.With("path", d.Config.ExportPath)
-	rows, wrote, err := d.writeExport(ctx)
+	log := d.Logger.With("path", lv.ExportPath)
+	rows, wrote, err := d.writeExport(ctx, lv.ExportPath, lv.ExportFormat)
 	if err != nil {
 		d.metrics.exportFailed()
 		log.Error("writing the export failed; retrying after the next pass", "err", err)
@@ -41,7 +42,7 @@ func (d *Daemon) autoExport(ctx context.Context) {
 	d.exportDirty = false
 	if wrote {
 		d.metrics.exportWritten(d.now())
-		log.Info("export written", "rows", rows, "format", d.Config.ExportFormat)
+		log.Info("export written", "rows", rows, "format", lv.ExportFormat)
 	} else {
 		log.Debug("export already up to date", "rows", rows)
 	}
@@ -53,13 +54,12 @@ func (d *Daemon) autoExport(ctx context.Context) {
 // that did not change keeps its modification time. A named pipe or a
 // device is written in place, every time; the write is bounded by
 // ExportTimeout, and a pipe with no reader fails at once.
-func (d *Daemon) writeExport(ctx context.Context) (rows int, wrote bool, err error) {
+func (d *Daemon) writeExport(ctx context.Context, path, format string) (rows int, wrote bool, err error) {
 	var buf bytes.Buffer
-	rows, err = d.render(ctx, &buf, d.Config.ExportFormat, harvester.Filter{})
+	rows, err = d.render(ctx, &buf, format, harvester.Filter{})
 	if err != nil {
 		return rows, false, err
 	}
-	path := d.Config.ExportPath
 	if d.unchanged(path, buf.Bytes()) {
 		return rows, false, nil
 	}

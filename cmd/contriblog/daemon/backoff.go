@@ -52,7 +52,7 @@ func (d *Daemon) backoff(ctx context.Context, p *harvester.Pass) {
 			continue
 		}
 		now := d.now()
-		at, retry := nextTry(now, st.Failures, d.Config.BackoffBase, d.nextScheduled(r.Source, now))
+		at, retry := nextTry(now, st.Failures, d.live().BackoffBase, d.nextScheduled(r.Source, now))
 		st.NextTry = at
 		if err := d.Store.SaveState(ctx, st); err != nil {
 			log.Warn("cannot record the source's backoff", "err", err)

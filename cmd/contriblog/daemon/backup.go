@@ -76,7 +76,8 @@ func (s *backupStatus) health() *backupHealth {
 
 // dailyBackups reports whether the daemon keeps daily backups.
 func (d *Daemon) dailyBackups() bool {
-	return d.Backup != nil && d.Config.BackupKeep > 0 && d.Config.BackupDir != ""
+	lv := d.live()
+	return d.Backup != nil && lv.BackupKeep > 0 && lv.BackupDir != ""
 }
 
 // dailyBackup writes today's backup if there is none yet, then removes the
@@ -88,8 +89,9 @@ func (d *Daemon) dailyBackup(ctx context.Context) {
 	if !d.dailyBackups() || ctx.Err() != nil {
 		return
 	}
-	day := d.now().In(d.Config.Location).Format("2006-01-02")
-	path := filepath.Join(d.Config.BackupDir, "contriblog-"+day+".db")
+	lv := d.live()
+	day := d.now().In(lv.Location).Format("2006-01-02")
+	path := filepath.Join(lv.BackupDir, "contriblog-"+day+".db")
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		return
 	}
@@ -122,9 +124,9 @@ func (d *Daemon) backup(ctx context.Context, path string) (_ string, err error) 
 // files whose names match dailyBackupName exactly, oldest by the date in
 // the name. Anything else in the directory is left alone.
 func (d *Daemon) pruneBackups() {
-	entries, err := os.ReadDir(d.Config.BackupDir)
+	entries, err := os.ReadDir(d.live().BackupDir)
 	if err != nil {
-		d.Logger.Error("listing the backups failed", "dir", d.Config.BackupDir, "err", err)
+		d.Logger.Error("listing the backups failed", "dir", d.live().BackupDir, "err", err)
 		return
 	}
 	var daily []string
@@ -139,13 +141,13 @@ func (d *Daemon) pruneBackups() {
 		daily = append(daily, e.Name())
 	}
 	sort.Strings(daily) // YYYY-MM-DD sorts by date
-	for _, name := range daily[:max(0, len(daily)-d.Config.BackupKeep)] {
-		path := filepath.Join(d.Config.BackupDir, name)
+	for _, name := range daily[:max(0, len(daily)-d.live().BackupKeep)] {
+		path := filepath.Join(d.live().BackupDir, name)
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			d.Logger.Error("removing an old backup failed", "path", path, "err", err)
 			continue
 		}
-		d.Logger.Info("old backup removed", "path", path, "keep", d.Config.BackupKeep)
+		d.Logger.Info("old backup removed", "path", path, "keep", d.live().BackupKeep)
 	}
 }
 
@@ -197,9 +199,9 @@ func (d *Daemon) backupPath(path string) (string, error) {
 		}
 		return filepath.Clean(path), nil
 	}
-	if d.Config.BackupDir == "" {
+	if d.live().BackupDir == "" {
 		return "", errors.New("no path given and no backup directory configured (backup.dir)")
 	}
 	name := "contriblog-" + d.now().UTC().Format("20060102-150405") + ".db"
-	return filepath.Join(d.Config.BackupDir, name), nil
+	return filepath.Join(d.live().BackupDir, name), nil
 }

@@ -146,15 +146,19 @@ type Daemon struct {
 	authSleep func(ctx context.Context, d time.Duration)
 
 	once    sync.Once
+	cur     atomic.Pointer[settings] // see live
+	runCtx  context.Context          // Run's context, for the jobs a reload schedules
 	auth    *authLimiter
 	q       *queue
 	metrics *metrics
 	retries *retries
 	plans   map[string]plan // enabled sources by name
 
-	mu      sync.Mutex // guards plans, cron and entries
+	mu      sync.Mutex // guards plans, cron, entries, runCtx and unscheduled
 	cron    *cron.Cron
 	entries map[string]cron.EntryID
+	// unscheduled names the sources reloads removed or disabled (see scheduled).
+	unscheduled map[string]bool
 
 	scheduling  atomic.Bool // the scheduler is running
 	passRunning atomic.Bool
@@ -203,18 +207,7 @@ func (d *Daemon) init() {
 		if d.Now == nil {
 			d.Now = time.Now
 		}
-		if d.Config.Location == nil {
-			d.Config.Location = time.Local
-		}
-		if d.Config.ExportFormat == "" {
-			d.Config.ExportFormat = "csv"
-		}
-		if d.Config.Jitter == 0 {
-			d.Config.Jitter = DefaultJitter
-		}
-		if d.Config.BackoffBase <= 0 {
-			d.Config.BackoffBase = DefaultBackoffBase
-		}
+		d.Config = withDefaults(d.Config)
 		if d.ShutdownTimeout <= 0 {
 			d.ShutdownTimeout = DefaultShutdownTimeout
 		}
@@ -227,6 +220,7 @@ func (d *Daemon) init() {
 		if d.ExportTimeout <= 0 {
 			d.ExportTimeout = DefaultExportTimeout
 		}
+		d.cur.Store(&settings{Config: d.Config, harvester: d.Harvester, edit: d.Edit, rebuild: d.Rebuild})
 		d.q = newQueue()
 		d.auth = newAuthLimiter(d.Logger, d.Now, d.authSleep)
 		d.metrics = newMetrics(d.Config.Sources)
@@ -238,6 +232,37 @@ func (d *Daemon) init() {
 		d.exportDirty = true
 	})
 }
+
+// withDefaults fills c's zero values.
+func withDefaults(c Config) Config {
+	if c.Location == nil {
+		c.Location = time.Local
+	}
+	if c.ExportFormat == "" {
+		c.ExportFormat = "csv"
+	}
+	if c.Jitter == 0 {
+		c.Jitter = DefaultJitter
+	}
+	if c.BackoffBase <= 0 {
+		c.BackoffBase = DefaultBackoffBase
+	}
+	return c
+}
+
+// settings is what the daemon runs with now: Config and the pipeline at
+// start-up, replaced as a whole by Reload. Whoever needs them reads them
+// once (d.live()) and keeps that copy for what it is doing, so a pass or
+// an edit under way finishes with the settings it started with.
+type settings struct {
+	Config
+	harvester Harvester
+	edit      EditFunc
+	rebuild   func(ctx context.Context) error
+}
+
+// live returns the current settings.
+func (d *Daemon) live() *settings { return d.cur.Load() }
 
 // Addr is the address the HTTP API listens on, once Run has bound it (nil
 // before, or without Listen). With Listen "127.0.0.1:0" it names the port

@@ -37,6 +37,7 @@ func TestSystemdUnitIsHardened(t *testing.T) {
 		"Service.ProtectSystem": "strict", "Service.ProtectHome": "yes", "Service.NoNewPrivileges": "yes",
 		"Service.PrivateTmp": "yes", "Service.Restart": "on-failure", "Service.KillSignal": "SIGTERM",
 		"Service.RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "Service.EnvironmentFile": "-/etc/contriblog/env",
+		"Service.ExecReload": "/bin/kill -HUP $MAINPID",
 		"Install.WantedBy": "multi-user.target",
 	} {
 		if got := keys[key]; len(got) != 1 || got[0] != want {

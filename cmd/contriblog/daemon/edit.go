@@ -17,7 +17,7 @@ const editTimeout = 30 * time.Second
 // serveEdit answers POST /edit/{id} with the edited row of the rebuilt log
 // (JSON, harvester.Contribution's keys).
 func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
-	if d.Edit == nil || d.Rebuild == nil {
+	if lv := d.live(); lv.edit == nil || lv.rebuild == nil {
 		http.Error(w, "this daemon does not accept edits", http.StatusNotImplemented)
 		return
 	}
@@ -79,11 +79,12 @@ func (d *Daemon) storeEdit(ctx context.Context, id string, req harvester.EditReq
 	d.rebuildMu.Lock()
 	defer d.rebuildMu.Unlock()
 	d.editGen++
-	before, err := d.Edit(ctx, id, req)
+	lv := d.live()
+	before, err := lv.edit(ctx, id, req)
 	if err != nil {
 		return before, err
 	}
-	if err := d.Rebuild(ctx); err != nil {
+	if err := lv.rebuild(ctx); err != nil {
 		return before, fmt.Errorf("rebuild the log: %w", err)
 	}
 	return before, nil

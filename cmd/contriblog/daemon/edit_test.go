@@ -20,7 +20,7 @@ func TestEditEndpoint(t *testing.T) {
 	var mu sync.Mutex
 	var gotReq harvester.EditRequest
 	var rebuilds atomic.Int32
-	d.Edit = func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
+	edit := func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
 		if id == "missing" {
 			return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 		}
@@ -32,11 +32,12 @@ func TestEditEndpoint(t *testing.T) {
 		mu.Unlock()
 		return st.Contribution(ctx, id)
 	}
-	d.Rebuild = func(ctx context.Context) error {
+	rebuild := func(ctx context.Context) error {
 		rebuilds.Add(1)
 		st.Locked(func() { st.Log[0].Title = "Bicep modules, revised" })
 		return nil
 	}
+	setEdit(d, edit, rebuild)
 	srv := serve(t, d)
 	resp, body := request(t, "POST", srv.URL+"/edit/a1", "", "title=Bicep+modules%2C+revised&reach=120&exclude")
 	var row harvester.Contribution
@@ -69,7 +70,7 @@ func TestEditEndpoint(t *testing.T) {
 			t.Errorf("%s %q: %d %s; want %d", tt.path, tt.form, resp.StatusCode, body, tt.code)
 		}
 	}
-	d.Edit = nil
+	setEdit(d, nil, rebuild)
 	if resp, _ := request(t, "POST", srv.URL+"/edit/a1", "", "title=x"); resp.StatusCode != http.StatusNotImplemented {
 		t.Errorf("without an Edit hook: %d; want 501", resp.StatusCode)
 	}

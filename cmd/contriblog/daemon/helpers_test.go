@@ -187,3 +187,11 @@ func request(t *testing.T, method, url, token, form string) (*http.Response, str
 	b.ReadFrom(resp.Body)
 	return resp, b.String()
 }
+
+// setEdit gives a started daemon its Edit and Rebuild hooks, as a reload
+// would.
+func setEdit(d *Daemon, edit EditFunc, rebuild func(context.Context) error) {
+	s := *d.live()
+	s.edit, s.rebuild = edit, rebuild
+	d.cur.Store(&s)
+}

@@ -55,7 +55,7 @@ func NewHandler(d *Daemon) http.Handler {
 // guard checks the bearer token (or, without one, the Host header) before
 // anything else, and marks every response uncacheable.
 func (d *Daemon) guard(next http.Handler) http.Handler {
-	token := d.Config.ListenToken
+	token := d.live().ListenToken
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -179,10 +179,14 @@ func (d *Daemon) serveMetrics(w http.ResponseWriter, r *http.Request) {
 // for it.
 type SourceStatus struct {
 	harvester.SourceState
-	Schedule   string    `json:"schedule,omitempty"`
-	Enabled    bool      `json:"enabled"`
-	Configured bool      `json:"configured"` // false for a source the store knows but the config no longer names
-	NextRun    time.Time `json:"next_run,omitzero"`
+	Schedule   string `json:"schedule,omitempty"`
+	Enabled    bool   `json:"enabled"`
+	Configured bool   `json:"configured"` // false for a source the store knows but the config no longer names
+	// Scheduled says the daemon harvests the source on a schedule: false
+	// for a disabled source, and for one the daemon's config does not
+	// have (added to the file since it started: reload it with SIGHUP).
+	Scheduled bool      `json:"scheduled"`
+	NextRun   time.Time `json:"next_run,omitzero"`
 }
 
 func (d *Daemon) serveSources(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +211,8 @@ func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
 	}
 	now := d.now()
 	out := make([]SourceStatus, 0, len(states))
-	for _, s := range d.Config.Sources {
+	lv := d.live()
+	for _, s := range lv.Sources {
 		st, ok := byName[s.Name]
 		if !ok {
 			st = harvester.SourceState{Name: s.Name, Type: s.Type}
@@ -216,9 +221,10 @@ func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
 		st.Data = nil
 		row := SourceStatus{SourceState: st, Enabled: s.Enabled, Configured: true, Schedule: s.Schedule}
 		if row.Schedule == "" {
-			row.Schedule = d.Config.Schedule
+			row.Schedule = lv.Schedule
 		}
-		if s.Enabled {
+		if _, ok := d.plan(s.Name); ok {
+			row.Scheduled = true
 			row.NextRun = d.nextRun(s.Name, st.NextTry, now)
 		}
 		out = append(out, row)

@@ -45,6 +45,15 @@ func newMetrics(sources []SourceSchedule) *metrics {
 	return m
 }
 
+// addSources starts the series of sources a reload added.
+func (m *metrics) addSources(sources []SourceSchedule) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range sources {
+		m.source(s.Name)
+	}
+}
+
 func (m *metrics) source(name string) *sourceMetrics {
 	sm, ok := m.sources[name]
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
@@ -73,6 +74,13 @@ func (d *Daemon) editGeneration() uint64 {
 // follows it: metrics, backoff, a rebuild for edits made meanwhile, and
 // the export.
 func (d *Daemon) pass(ctx context.Context, names []string) outcome {
+	names, dropped := d.scheduled(names)
+	if len(dropped) > 0 {
+		d.Logger.Info("not harvesting sources the reloaded config no longer schedules", "sources", dropped)
+		if len(names) == 0 {
+			return outcome{Err: fmt.Errorf("not harvested: the daemon no longer schedules %s (its config was reloaded)", strings.Join(dropped, ", "))}
+		}
+	}
 	gen := d.editGeneration()
 
 	start := time.Now()
@@ -120,7 +128,7 @@ func (d *Daemon) harvest(ctx context.Context, names []string) (p *harvester.Pass
 			p, err = nil, fmt.Errorf("internal error (panic): %v", r)
 		}
 	}()
-	return d.Harvester.Run(ctx, names...)
+	return d.live().harvester.Run(ctx, names...)
 }
 
 // rebuildAfterEdits rebuilds the log when an edit was made while the pass
@@ -131,11 +139,12 @@ func (d *Daemon) harvest(ctx context.Context, names []string) (p *harvester.Pass
 func (d *Daemon) rebuildAfterEdits(ctx context.Context, gen uint64) bool {
 	d.rebuildMu.Lock()
 	defer d.rebuildMu.Unlock()
-	if d.editGen == gen || d.Rebuild == nil || ctx.Err() != nil {
+	rebuild := d.live().rebuild
+	if d.editGen == gen || rebuild == nil || ctx.Err() != nil {
 		// On shutdown the start-up pass of the next run rebuilds anyway.
 		return false
 	}
-	if err := d.Rebuild(ctx); err != nil {
+	if err := rebuild(ctx); err != nil {
 		d.Logger.Error("rebuilding the log after edits failed", "err", err)
 		return false
 	}

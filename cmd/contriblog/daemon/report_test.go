@@ -34,10 +34,11 @@ func TestPassReportCarriesTheLogError(t *testing.T) {
 // path) are made printable: a client shows them to a person.
 func TestErrorBodiesArePrintable(t *testing.T) {
 	d, _, _ := apiDaemon(t, Config{})
-	d.Edit = func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
+	edit := func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
 		return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 	}
-	d.Rebuild = func(context.Context) error { return nil }
+	rebuild := func(context.Context) error { return nil }
+	setEdit(d, edit, rebuild)
 	srv := serve(t, d)
 	resp, body := request(t, "POST", srv.URL+"/edit/a%1B%5D52%3Bc%3Bx%07%E2%80%AE", "", "title=x")
 	if resp.StatusCode != 404 || strings.ContainsAny(body, "\x1b\x07\u202e") || !strings.Contains(body, `a\x1b]52;c;x\x07\u202e`) {

@@ -26,13 +26,19 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if !d.started.CompareAndSwap(false, true) {
 		return errors.New("daemon: Run called twice")
 	}
-	if err := d.validate(); err != nil {
+	if err := validate(d.live()); err != nil {
 		return err
 	}
-	plans, err := d.makePlans()
+	plans, err := makePlans(d.live().Config)
 	if err != nil {
 		return err
 	}
+	if d.Store == nil {
+		return errors.New("daemon: a Store is required")
+	}
+	d.mu.Lock()
+	d.runCtx = ctx
+	d.mu.Unlock()
 	d.setPlans(plans)
 	srv, ln, err := d.listen(ctx)
 	if err != nil {
@@ -50,7 +56,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.q.add(nil) // the start-up pass, over every source
 	d.startScheduler(ctx)
 	d.Logger.Info("daemon started", "scheduled_sources", len(plans), "listen", d.listenAddr(),
-		"export", d.Config.ExportPath)
+		"export", d.live().ExportPath)
 
 	select {
 	case <-ctx.Done():
@@ -64,23 +70,23 @@ func (d *Daemon) Run(ctx context.Context) error {
 	return nil
 }
 
-// validate refuses configurations Run must not start with.
-func (d *Daemon) validate() error {
-	if d.Harvester == nil || d.Store == nil {
-		return errors.New("daemon: Harvester and Store are required")
+// validate refuses settings the daemon must not run with.
+func validate(s *settings) error {
+	if s.harvester == nil {
+		return errors.New("daemon: a Harvester is required")
 	}
-	if _, err := export.New(d.Config.ExportFormat, io.Discard, export.Options{}); err != nil {
+	if _, err := export.New(s.ExportFormat, io.Discard, export.Options{}); err != nil {
 		return fmt.Errorf("export format: %w", err)
 	}
-	if d.Config.Listen == "" {
+	if s.Listen == "" {
 		return nil
 	}
-	loop, err := isLoopback(d.Config.Listen)
+	loop, err := isLoopback(s.Listen)
 	if err != nil {
 		return err
 	}
-	if !loop && d.Config.ListenToken == "" {
-		return fmt.Errorf("listen %s is not a loopback address: set listen_token so that only holders of the token can read the log", d.Config.Listen)
+	if !loop && s.ListenToken == "" {
+		return fmt.Errorf("listen %s is not a loopback address: set listen_token so that only holders of the token can read the log", s.Listen)
 	}
 	return nil
 }

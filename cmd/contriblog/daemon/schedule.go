@@ -17,16 +17,16 @@ type plan struct {
 	sched cron.Schedule
 }
 
-// makePlans parses the schedule of every enabled source.
-func (d *Daemon) makePlans() (map[string]plan, error) {
+// makePlans parses the schedule of every enabled source of c.
+func makePlans(c Config) (map[string]plan, error) {
 	out := map[string]plan{}
-	for _, s := range d.Config.Sources {
+	for _, s := range c.Sources {
 		if !s.Enabled {
 			continue
 		}
 		spec := s.Schedule
 		if spec == "" {
-			spec = d.Config.Schedule
+			spec = c.Schedule
 		}
 		if spec == "" {
 			return nil, fmt.Errorf("source %s: no schedule (set schedule: globally or on the source)", s.Name)
@@ -58,14 +58,9 @@ func parseSpec(spec string) (s cron.Schedule, err error) {
 // startScheduler starts one cron job per enabled source, each wrapped by
 // guardJob.
 func (d *Daemon) startScheduler(ctx context.Context) {
-	c := cron.New(cron.WithLocation(d.Config.Location), cron.WithLogger(cronLogger{d.Logger}))
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for _, p := range d.plans {
-		l := cronLogger{d.Logger.With("source", p.name)}
-		d.entries[p.name] = c.Schedule(p.sched, guardJob(l, d.job(ctx, p)))
-		d.Logger.Debug("scheduled", "source", p.name, "schedule", p.spec)
-	}
+	c := d.newCron(ctx, d.live().Location, d.plans)
 	c.Start()
 	d.cron = c
 	d.scheduling.Store(true)
@@ -104,11 +99,12 @@ func (d *Daemon) job(ctx context.Context, p plan) cron.Job {
 // jitter is a random delay up to Config.Jitter, and at most a tenth of the
 // schedule's interval so that a frequent schedule keeps its rhythm.
 func (d *Daemon) jitter(s cron.Schedule) time.Duration {
-	limit := d.Config.Jitter
+	lv := d.live()
+	limit := lv.Jitter
 	if limit <= 0 {
 		return 0
 	}
-	now := d.now().In(d.Config.Location)
+	now := d.now().In(lv.Location)
 	if next := s.Next(now); !next.IsZero() {
 		if after := s.Next(next); !after.IsZero() {
 			limit = min(limit, after.Sub(next)/10)
@@ -127,7 +123,7 @@ func (d *Daemon) nextScheduled(name string, now time.Time) time.Time {
 	if !ok {
 		return time.Time{}
 	}
-	return p.sched.Next(now.In(d.Config.Location))
+	return p.sched.Next(now.In(d.live().Location))
 }
 
 func (d *Daemon) plan(name string) (plan, bool) {

@@ -226,7 +226,7 @@ func TestSchedulesHonourTheConfigZoneAndCRON_TZ(t *testing.T) {
 		{Name: "utc", Schedule: "CRON_TZ=UTC 0 6 * * *", Enabled: true},
 	}}}
 	d.init()
-	plans, err := d.makePlans()
+	plans, err := makePlans(d.live().Config)
 	if err != nil {
 		t.Fatal(err)
 	}
