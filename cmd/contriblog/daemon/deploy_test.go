@@ -38,7 +38,7 @@ func TestSystemdUnitIsHardened(t *testing.T) {
 		"Service.PrivateTmp": "yes", "Service.Restart": "on-failure", "Service.KillSignal": "SIGTERM",
 		"Service.RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "Service.EnvironmentFile": "-/etc/contriblog/env",
 		"Service.ExecReload": "/bin/kill -HUP $MAINPID",
-		"Install.WantedBy": "multi-user.target",
+		"Install.WantedBy":   "multi-user.target",
 	} {
 		if got := keys[key]; len(got) != 1 || got[0] != want {
 			t.Errorf("%s = %v; want %q", key, got, want)
