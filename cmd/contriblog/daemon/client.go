@@ -219,7 +219,7 @@ func (c *Client) Close() error { return nil }
 // Pass turns the report back into a harvester.Pass (errors as text), for
 // the code that prints passes.
 func (r *PassReport) Pass() *harvester.Pass {
-	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows}
+	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows, Excluded: r.Excluded}
 	if r.LogError != "" {
 		p.LogErr = errors.New(r.LogError)
 	}

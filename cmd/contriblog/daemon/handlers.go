@@ -106,11 +106,14 @@ func onlyKeys(v url.Values, allowed ...string) error {
 // PassReport is POST /harvest?wait=1's answer: the pass's Results with
 // errors as text.
 type PassReport struct {
-	Started    time.Time      `json:"started"`
+	Started    time.Time      `json:"started,omitzero"` // absent when no pass started
 	Results    []SourceReport `json:"results"`
 	LogChanged bool           `json:"log_changed"`
-	Rows       int            `json:"rows"`
-	Error      string         `json:"error,omitempty"` // the pass as a whole failed
+	// Rows counts the stored log's rows, Excluded those of them curated
+	// as excluded: an export has Rows-Excluded.
+	Rows     int    `json:"rows"`
+	Excluded int    `json:"excluded"`
+	Error    string `json:"error,omitempty"` // the pass as a whole failed
 	// LogError says why the log was not rebuilt (harvester.Pass.LogErr);
 	// Rows then counts an earlier pass's log, or is -1 when even that
 	// could not be read.
@@ -130,12 +133,12 @@ type SourceReport struct {
 }
 
 func newPassReport(out outcome) PassReport {
-	var rep PassReport
+	rep := PassReport{Results: []SourceReport{}}
 	if out.Err != nil {
 		rep.Error = out.Err.Error()
 	}
 	if p := out.Pass; p != nil {
-		rep.Started, rep.LogChanged, rep.Rows = p.Started, p.LogChanged, p.Rows
+		rep.Started, rep.LogChanged, rep.Rows, rep.Excluded = p.Started, p.LogChanged, p.Rows, p.Excluded
 		if p.LogErr != nil {
 			rep.LogError = p.LogErr.Error()
 		}
