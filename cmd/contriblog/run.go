@@ -52,6 +52,8 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 			Location:     cfg.Timezone,
 			ExportPath:   cfg.Export.Path,
 			ExportFormat: cfg.Export.Format,
+			ExportExcel:  cfg.Export.Excel,
+			Persons:      configPersons(cfg),
 			Listen:       cfg.Listen,
 			ListenToken:  cfg.ListenToken,
 			BackupDir:    cfg.Backup.Dir,

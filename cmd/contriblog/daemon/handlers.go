@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -29,8 +31,15 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 			httpError(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
+			httpError(w, err.Error(), http.StatusBadRequest)
+			return
+		} else if err != nil {
+			httpError(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 		var buf bytes.Buffer
-		rows, err := d.render(r.Context(), &buf, format, f)
+		rows, err := d.render(r.Context(), &buf, format, f, false)
 		if err != nil {
 			httpError(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -40,6 +49,20 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 		w.Header().Set("X-Contriblog-Rows", strconv.Itoa(rows))
 		w.Write(buf.Bytes())
 	}
+}
+
+// checkPerson refuses a person that is nobody in the stored log nor the
+// config, with a suggestion; the message starts "unknown person", which
+// the Client reads as harvester.ErrUnknownPerson.
+func (d *Daemon) checkPerson(ctx context.Context, person string) error {
+	if person == "" {
+		return nil
+	}
+	state, err := d.Store.LogState(ctx)
+	if err != nil {
+		return fmt.Errorf("read the log's persons: %w", err)
+	}
+	return harvester.CheckPerson(person, state.Persons, d.Config.Persons)
 }
 
 // parseFilter reads the export filters from a query, as `contriblog
