@@ -42,6 +42,32 @@ type Contribution struct {
 	DescriptionOf string `json:"-"`
 }
 
+// ReachMetrics are the metrics that count people reached, of which the
+// largest is a row's Reach (docs/log.md#csv-columns); comments, reactions
+// and forks are not reach.
+var ReachMetrics = []string{"views", "listeners", "attendees", "stars", "downloads"}
+
+// ReachKnown reports whether c's Reach is known rather than 0 for want of
+// a count: it is positive, or a person set it (`edit --reach`), or a
+// source reported one of ReachMetrics, 0 included. A hand-kept entry's
+// `reach: 0` reads as unknown: a hand-kept 0 is stored as no value.
+func (c *Contribution) ReachKnown() bool {
+	if c.Reach > 0 {
+		return true
+	}
+	for _, f := range c.Curated {
+		if f == "reach" {
+			return true
+		}
+	}
+	for _, k := range ReachMetrics {
+		if _, ok := c.Metrics[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // ObservationRef is what a contribution keeps of each observation it was
 // built from.
 type ObservationRef struct {

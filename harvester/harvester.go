@@ -66,6 +66,9 @@ type Pass struct {
 	// rebuilt log's, or when it was not rebuilt (LogErr) the earlier log's
 	// that is still stored, or -1 when even that could not be read.
 	Rows int
+	// Excluded counts those of Rows curated as excluded, which exports
+	// leave out (LogState.Excluded): an export has Rows-Excluded rows.
+	Excluded int
 	// LogErr, when set, says why the log was not rebuilt (a batch the
 	// store refused, a failed rebuild); the stored log is then an earlier
 	// pass's.
@@ -160,6 +163,10 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 		return pass, err
 	}
 	pass.LogChanged, pass.Rows = changed, rows
+	// One small read: the rows are stored, and the store counted them.
+	if state, err := h.Store.LogState(context.WithoutCancel(ctx)); err == nil {
+		pass.Excluded = state.Excluded
+	}
 	return pass, ctx.Err()
 }
 
@@ -174,7 +181,7 @@ func (h *Harvester) notRebuilt(ctx context.Context, pass *Pass, why error) {
 		pass.LogErr = fmt.Errorf("%w (and the stored log cannot be read: %w)", why, err)
 		return
 	}
-	pass.Rows = state.Rows
+	pass.Rows, pass.Excluded = state.Rows, state.Excluded
 }
 
 func (h *Harvester) selectSources(names []string) ([]Source, error) {

@@ -114,7 +114,7 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 	}
 	// Only counts of people reached are reach; comments, reactions and
 	// forks stay in Metrics (issue 15, item 4).
-	for _, k := range []string{"views", "listeners", "attendees", "stars", "downloads"} {
+	for _, k := range ReachMetrics {
 		c.Reach = max(c.Reach, c.Metrics[k])
 	}
 	if c.EndDate != "" && c.EndDate < c.Date {

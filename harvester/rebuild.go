@@ -92,8 +92,10 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 
 // logFormat names what BuildLog computes; change it when BuildLog's output
 // for the same inputs changes, so that stored logs are rebuilt even by a
-// build without version control information.
-const logFormat = "log/1"
+// build without version control information. log/2: stores record
+// LogState's Excluded and Persons when they store a log, so a log stored
+// before must be stored again once.
+const logFormat = "log/2"
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.

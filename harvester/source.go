@@ -39,12 +39,15 @@ type SourceState struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
 
-	LastRun      time.Time `json:"last_run"`
-	LastSuccess  time.Time `json:"last_success"`
+	// Times that never happened are zero, and absent from the JSON (the
+	// daemon's GET /sources, docs/daemon.md#http-api): a source never
+	// run has no last_run, one not failing no failing_since.
+	LastRun      time.Time `json:"last_run,omitzero"`
+	LastSuccess  time.Time `json:"last_success,omitzero"`
 	LastError    string    `json:"last_error,omitempty"`
-	FailingSince time.Time `json:"failing_since"`
+	FailingSince time.Time `json:"failing_since,omitzero"`
 	Failures     int       `json:"failures,omitempty"` // consecutive failed passes
-	NextTry      time.Time `json:"next_try"`           // set by the daemon's backoff
+	NextTry      time.Time `json:"next_try,omitzero"`  // set by the daemon's backoff
 
 	ETag         string `json:"etag,omitempty"`
 	LastModified string `json:"last_modified,omitempty"`

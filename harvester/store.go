@@ -109,7 +109,9 @@ type Store interface {
 	// DescriptionOf empty.
 	StoreLog(ctx context.Context, log []Contribution, stamp string) (changed bool, err error)
 	// LogState describes the stored log and the store's revision, read in
-	// one transaction.
+	// one transaction. Its Excluded and Persons are what the last StoreLog
+	// was given (a store records them with every StoreLog, the rows
+	// unchanged or not).
 	LogState(ctx context.Context) (LogState, error)
 	// ForEachContribution calls fn for every row of the stored log, in
 	// log order, each a copy that fn may keep. An error from fn stops the
@@ -152,6 +154,14 @@ type LogState struct {
 	Stamp string
 	// Rows counts the stored log's rows.
 	Rows int
+	// Excluded counts those of them curated as excluded, which exports
+	// leave out: an export without --all has Rows-Excluded rows.
+	Excluded int
+	// Persons are the distinct Person values of the rows, sorted (an
+	// empty one included when a row has none), or nil for an empty log.
+	// `list` and the Markdown export show the person when there are
+	// several; --person is checked against them.
+	Persons []string
 	// Revision is a number that changes whenever what the log is built
 	// from changes: SaveBatches with at least one observation (an
 	// unchanged one still moves its LastSeen), SaveEdit. It never changes

@@ -29,6 +29,7 @@ func (db *DB) LogState(ctx context.Context) (harvester.LogState, error) {
 		meta := tx.Bucket(bucketMeta)
 		st.Stamp = string(meta.Get(keyLogStamp))
 		st.Rows = int(getUint(meta, keyLogRows))
+		getLogSummary(meta, &st)
 		st.Revision = getUint(meta, keyRevision)
 		return nil
 	})

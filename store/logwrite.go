@@ -68,6 +68,7 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 	db.logMu.Lock()
 	defer db.logMu.Unlock()
 	keys, order := logOrder(log)
+	summary := summarize(log)
 	// The index needs no encoding: it is made and sorted on the side while
 	// the rows are encoded and written.
 	indexed := make(chan []indexEntry, 1)
@@ -120,10 +121,11 @@ func (db *DB) StoreLog(ctx context.Context, log []harvester.Contribution, stamp 
 		if bytes.Equal(storedLogSum(tx), hash) {
 			// The same rows: the stored log stays, and only the stamp
 			// is recorded.
-			return errors.Join(tx.DeleteBucket(bucketLogNext), tx.Bucket(bucketMeta).Put(keyLogStamp, []byte(stamp)))
+			meta := tx.Bucket(bucketMeta)
+			return errors.Join(tx.DeleteBucket(bucketLogNext), summary.put(meta), meta.Put(keyLogStamp, []byte(stamp)))
 		}
 		changed = true
-		return swapLog(tx, hash, len(log), stamp)
+		return swapLog(tx, hash, len(log), stamp, summary)
 	})
 	if err != nil {
 		return false, fmt.Errorf("replace log: %w", err)
@@ -274,7 +276,7 @@ func putIndex(tx *bolt.Tx, index []indexEntry) error {
 
 // swapLog ends StoreLog: it moves the written log in place of the stored
 // one and records the log's meta.
-func swapLog(tx *bolt.Tx, sum []byte, rows int, stamp string) error {
+func swapLog(tx *bolt.Tx, sum []byte, rows int, stamp string, summary logSummary) error {
 	next := tx.Bucket(bucketLogNext)
 	for _, name := range [][]byte{bucketLog, bucketLogID} {
 		if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
@@ -287,7 +289,7 @@ func swapLog(tx *bolt.Tx, sum []byte, rows int, stamp string) error {
 	if err := tx.DeleteBucket(bucketLogNext); err != nil {
 		return err
 	}
-	return putLogMeta(tx.Bucket(bucketMeta), sum, rows, stamp)
+	return putLogMeta(tx.Bucket(bucketMeta), sum, rows, stamp, summary)
 }
 
 // storedLogSum is the stored log's hash; a database that never recorded

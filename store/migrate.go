@@ -26,11 +26,13 @@ func migrateBinaryRecords(tx *bolt.Tx) error {
 	}
 	h := newLogHasher()
 	rows := 0
+	var summary []harvester.Contribution // the fields summarize reads
 	err := rewrite(log, func(k, v []byte) ([]byte, error) {
 		var c harvester.Contribution
 		if err := json.Unmarshal(v, &c); err != nil {
 			return nil, fmt.Errorf("log row %q: %w", k, err)
 		}
+		summary = append(summary, harvester.Contribution{Person: c.Person, Excluded: c.Excluded})
 		enc, err := encodeContribution(&c)
 		if err != nil {
 			return nil, fmt.Errorf("log row %q: %w", k, err)
@@ -43,7 +45,7 @@ func migrateBinaryRecords(tx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
-	return putLogMeta(tx.Bucket(bucketMeta), h.sum(), rows, "")
+	return putLogMeta(tx.Bucket(bucketMeta), h.sum(), rows, "", summarize(summary))
 }
 
 // migrateDescriptions moves every observation's description out of its

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
@@ -44,13 +45,15 @@ func (f *filterFlags) filter() (harvester.Filter, error) {
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("export", "[--format csv|json|md] [--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [-o FILE]")
+	fs := m.newFlagSet("export", "[--format csv|json|md] [--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--excel] [-o FILE]")
 	var ff filterFlags
 	ff.register(fs)
 	var format, out string
 	fs.StringVar(&format, "format", "csv", "`FORMAT`: csv, json or md")
 	fs.StringVar(&out, "o", "", "write to `FILE` (atomically) instead of stdout")
 	fs.StringVar(&out, "output", "", "write to `FILE` (atomically) instead of stdout")
+	var excel bool
+	fs.BoolVar(&excel, "excel", false, "CSV for Excel: a UTF-8 byte-order mark first (default: the config's export.excel)")
 	if err := m.noArgs(fs, args); err != nil {
 		return err
 	}
@@ -65,9 +68,17 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if _, err := export.New(format, io.Discard, export.Options{}); err != nil {
 		return usageError{err}
 	}
+	isCSV := strings.EqualFold(strings.TrimSpace(format), "csv")
+	if excel && !isCSV {
+		return usagef("--excel is for CSV only (the format is %s)", format)
+	}
 	cfg, err := m.loadConfig()
 	if err != nil {
 		return err
+	}
+	if !flagSet(fs, "excel") {
+		// export.excel is for CSV; another format ignores it.
+		excel = cfg.Export.Excel && isCSV
 	}
 	write := func(w io.Writer) error {
 		svc, err := m.openLogService(cfg, readAccess)
@@ -75,7 +86,12 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			return err
 		}
 		defer svc.Close()
-		return svc.Export(ctx, format, filter, w)
+		if excel {
+			// The BOM is all Excel needs besides the CSV's CRLF line
+			// ends, and the same before the daemon's CSV as ours.
+			w = &bomWriter{w: w}
+		}
+		return personError(svc.Export(ctx, format, filter, w))
 	}
 	if out == "" {
 		return write(m.Stdout)
@@ -111,8 +127,38 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	defer svc.Close()
 	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
 	err = svc.Log(ctx, filter, enc.Encode)
+	if errors.Is(err, harvester.ErrUnknownPerson) {
+		return personError(err) // no "No contributions." under the error
+	}
 	if cerr := enc.Close(); err == nil {
 		err = cerr
+	}
+	return err
+}
+
+// bomWriter writes export.BOM before the first bytes: an export that
+// fails before it writes anything (an unknown --person) writes nothing.
+type bomWriter struct {
+	w       io.Writer
+	started bool
+}
+
+func (b *bomWriter) Write(p []byte) (int, error) {
+	if !b.started {
+		b.started = true
+		if _, err := io.WriteString(b.w, export.BOM); err != nil {
+			return 0, err
+		}
+	}
+	return b.w.Write(p)
+}
+
+// personError makes an unknown --person a usage error (exit 2), as the
+// local log service does, when the daemon answered it.
+func personError(err error) error {
+	var ue usageError
+	if errors.Is(err, harvester.ErrUnknownPerson) && !errors.As(err, &ue) {
+		return usageError{err}
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
@@ -89,18 +90,30 @@ func printPass(out io.Writer, p *harvester.Pass) {
 
 // logLine says what the stored log holds after p: a pass that failed
 // before its rebuild left an earlier pass's log, which is still there.
+// The count is the rows an export has: rows curated as excluded are
+// counted apart (docs/cli.md#harvest).
 func logLine(p *harvester.Pass) string {
+	n := p.Rows - p.Excluded
+	var notes []string
+	if p.LogErr == nil && p.LogChanged {
+		notes = append(notes, "changed")
+	}
+	if p.Excluded > 0 {
+		notes = append(notes, fmt.Sprintf("%d more excluded, not exported", p.Excluded))
+	}
+	counted := fmt.Sprintf("%d contributions", n)
+	if len(notes) > 0 {
+		counted += " (" + strings.Join(notes, "; ") + ")"
+	}
 	switch {
 	case p.LogErr == nil && p.Rows < 0:
 		// A daemon's report, which does not say why.
 		return "log: not rebuilt; the stored log could not be read"
-	case p.LogErr == nil && p.LogChanged:
-		return fmt.Sprintf("log: %d contributions (changed)", p.Rows)
 	case p.LogErr == nil:
-		return fmt.Sprintf("log: %d contributions", p.Rows)
+		return "log: " + counted
 	case p.Rows < 0:
 		return "log: not rebuilt (" + cell(p.LogErr.Error()) + "); the stored log could not be read"
 	}
-	return fmt.Sprintf("log: not rebuilt (%s); the stored log still holds %d contributions from an earlier pass",
-		cell(p.LogErr.Error()), p.Rows)
+	return fmt.Sprintf("log: not rebuilt (%s); the stored log still holds %s from an earlier pass",
+		cell(p.LogErr.Error()), counted)
 }

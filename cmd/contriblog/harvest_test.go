@@ -21,6 +21,9 @@ func TestPrintPassLogLine(t *testing.T) {
 	}{
 		{"rebuilt", harvester.Pass{Rows: 52, LogChanged: true}, "log: 52 contributions (changed)\n"},
 		{"unchanged", harvester.Pass{Rows: 52}, "log: 52 contributions\n"},
+		{"excluded rows apart", harvester.Pass{Rows: 52, Excluded: 2}, "log: 50 contributions (2 more excluded, not exported)\n"},
+		{"changed, excluded rows apart", harvester.Pass{Rows: 52, Excluded: 2, LogChanged: true},
+			"log: 50 contributions (changed; 2 more excluded, not exported)\n"},
 		{"save failed", harvester.Pass{Rows: 52, LogErr: saveErr},
 			"log: not rebuilt (blog: save: disk full\\x1b[2J); the stored log still holds 52 contributions from an earlier pass\n"},
 		{"log unreadable", harvester.Pass{Rows: -1, LogErr: saveErr},

@@ -45,11 +45,20 @@ func (m *Main) openLocal(cfg *config.Config, need access) (*localLog, error) {
 	return &localLog{m: m, cfg: cfg, db: db, readOnly: readOnly}, nil
 }
 
-// Log calls fn for every stored row that passes f.
+// Log calls fn for every stored row that passes f. A person nobody in
+// the log or the config is called is a usage error with a suggestion.
 func (l *localLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
 	if err := l.current(ctx); err != nil {
 		return err
 	}
+	if _, err := l.logState(ctx, f.Person); err != nil {
+		return err
+	}
+	return l.each(ctx, f, fn)
+}
+
+// each calls fn for every stored row that passes f.
+func (l *localLog) each(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
 	return l.db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
 		if !f.Match(c) {
 			return nil
@@ -58,20 +67,51 @@ func (l *localLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvest
 	})
 }
 
-// Export encodes the stored rows that pass f in format to w.
+// logState reads the stored log's state and checks person against its
+// persons and the config's.
+func (l *localLog) logState(ctx context.Context, person string) (harvester.LogState, error) {
+	state, err := l.db.LogState(ctx)
+	if err != nil {
+		return state, fmt.Errorf("read the log's persons: %w", err)
+	}
+	if err := harvester.CheckPerson(person, state.Persons, configPersons(l.cfg)); err != nil {
+		return state, usageError{fmt.Errorf("--person: %w", err)}
+	}
+	return state, nil
+}
+
+// Export encodes the stored rows that pass f in format to w. An unknown
+// person writes nothing.
 func (l *localLog) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
 	if err := l.current(ctx); err != nil {
 		return err
 	}
-	enc, err := export.New(format, w, export.Options{All: f.All})
+	state, err := l.logState(ctx, f.Person)
+	if err != nil {
+		return err
+	}
+	// The stored log knows its persons: Markdown sections them without
+	// reading the log twice.
+	opts := export.Options{All: f.All, ByPerson: f.Person == "" && len(state.Persons) > 1}
+	enc, err := export.New(format, w, opts)
 	if err != nil {
 		return usageError{err}
 	}
-	err = l.Log(ctx, f, enc.Encode)
+	err = l.each(ctx, f, enc.Encode)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}
 	return err
+}
+
+// configPersons are the persons the config names (its person, the
+// sources'): --person may name one of them before they have a row.
+func configPersons(cfg *config.Config) []string {
+	out := []string{cfg.Person}
+	for _, s := range cfg.Sources {
+		out = append(out, s.Person)
+	}
+	return out
 }
 
 // current brings a reader's stored log up to date, once (see localLog).

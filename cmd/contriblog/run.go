@@ -121,6 +121,8 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 		Location:     cfg.Timezone,
 		ExportPath:   cfg.Export.Path,
 		ExportFormat: cfg.Export.Format,
+		ExportExcel:  cfg.Export.Excel,
+		Persons:      configPersons(cfg),
 		Listen:       cfg.Listen,
 		ListenToken:  cfg.ListenToken,
 		BackupDir:    cfg.Backup.Dir,

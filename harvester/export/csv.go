@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,6 +10,10 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
+// BOM is the UTF-8 byte-order mark (EF BB BF) that Options.Excel puts
+// first.
+const BOM = "\ufeff"
+
 // Header is the CSV header row of docs/log.md#csv-columns, in order: the labels of the
 // nomination form where it has one.
 var Header = []string{"ID", "Person", "Activity Type", "Published Date", "End Date", "Title", "Description",
@@ -16,8 +21,10 @@ var Header = []string{"ID", "Person", "Activity Type", "Published Date", "End Da
 	"Quantity", "Reach", "Other URLs", "Sources"}
 
 // CSVEncoder writes the log as RFC 4180 CSV (CRLF line ends, fields quoted
-// where needed), UTF-8 without a byte-order mark, one header row then one
-// row per contribution with exactly the columns of Header.
+// where needed), UTF-8 without a byte-order mark (with one, BOM, under
+// Options.Excel: Excel reads a file without it in the machine's legacy
+// code page, and shows ’ as â€™), one header row then one row per
+// contribution with exactly the columns of Header.
 //
 // Every cell is clean UTF-8 text on one line; Title and Description are
 // plain text capped at MaxTitle and MaxDescription characters; lists are
@@ -35,8 +42,12 @@ type CSVEncoder struct {
 // NewCSVEncoder writes the header row to w and returns the encoder. Output
 // is buffered: call Close.
 func NewCSVEncoder(w io.Writer, opts Options) *CSVEncoder {
-	e := &CSVEncoder{w: csv.NewWriter(w), opts: opts}
+	bw := bufio.NewWriter(w) // what csv.NewWriter makes, shared with the BOM
+	e := &CSVEncoder{w: csv.NewWriter(bw), opts: opts}
 	e.w.UseCRLF = true
+	if opts.Excel {
+		bw.WriteString(BOM) // an error stays in bw, and Flush reports it
+	}
 	if err := e.w.Write(Header); err != nil {
 		e.err = fmt.Errorf("write csv header: %w", err)
 	}

@@ -238,3 +238,26 @@ func TestCSVReusedRow(t *testing.T) {
 		t.Errorf("rows = %q", recs[1:])
 	}
 }
+
+// TestCSVExcel: Options.Excel puts a UTF-8 byte-order mark before the
+// same bytes; without it the CSV starts with its header. Lines end CRLF
+// either way.
+func TestCSVExcel(t *testing.T) {
+	rows := []harvester.Contribution{{ID: "a", Title: "Don’t panic ★", Person: "Zoë"}}
+	plain := encodeFormat(t, "csv", export.Options{}, rows)
+	excel := encodeFormat(t, "csv", export.Options{Excel: true}, rows)
+	if !strings.HasPrefix(excel, "\xef\xbb\xbf") || excel[3:] != plain {
+		t.Errorf("excel CSV = %q, want the BOM then %q", excel, plain)
+	}
+	if !strings.HasPrefix(plain, "ID,") {
+		t.Errorf("default CSV starts %q, want the header without a BOM", plain[:10])
+	}
+	if n, crlf := strings.Count(plain, "\n"), strings.Count(plain, "\r\n"); n != 2 || crlf != n {
+		t.Errorf("%d line ends, %d of them CRLF; want 2, all CRLF", n, crlf)
+	}
+	for _, format := range []string{"json", "md"} {
+		if out := encodeFormat(t, format, export.Options{Excel: true}, rows); strings.HasPrefix(out, export.BOM) {
+			t.Errorf("%s got a BOM", format)
+		}
+	}
+}

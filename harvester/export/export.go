@@ -28,6 +28,13 @@ type Options struct {
 	// All includes rows curated as excluded; JSON then carries the
 	// excluded key on every row.
 	All bool
+	// ByPerson gives each person a section of their own in Markdown, for
+	// a log of several persons (harvester.LogState.Persons); the other
+	// formats have a person on every row already.
+	ByPerson bool
+	// Excel makes CSV open right in Excel by double-click: a UTF-8
+	// byte-order mark first (docs/log.md#csv). Only CSV has it.
+	Excel bool
 }
 
 // Encoder writes one row per Encode; Close finishes the document and

@@ -28,7 +28,7 @@ type jsonRow struct {
 	AdditionalAreas []string          `json:"additional_areas"`
 	TargetAudience  []string          `json:"target_audience"`
 	Quantity        int               `json:"quantity"`
-	Reach           int64             `json:"reach"`
+	Reach           *int64            `json:"reach"` // null when unknown (harvester.Contribution.ReachKnown)
 	OtherURLs       []string          `json:"other_urls"`
 	Sources         []string          `json:"sources"`
 	Metrics         map[string]int64  `json:"metrics"`
@@ -69,7 +69,7 @@ func (s stamp) MarshalJSON() ([]byte, error) {
 // JSONEncoder streams the log as one JSON array, one object per line:
 // readable, diff-friendly and valid JSON whatever the number of rows. The
 // keys are the contract's (§4); lists are arrays and metrics an object,
-// never null; the excluded key is present, on every row, only with
+// never null; reach is null when unknown (docs/log.md#json-keys); the excluded key is present, on every row, only with
 // Options.All. Title and description are cleaned and capped as in the
 // CSV; nothing is formula-escaped, since JSON is no spreadsheet.
 type JSONEncoder struct {
@@ -124,7 +124,7 @@ func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
 		Date: harvester.CleanText(c.Date), EndDate: harvester.CleanText(c.EndDate), Title: title(c), Description: description(c),
 		URL: harvester.CleanText(c.URL), Role: harvester.CleanText(c.Role), PrimaryArea: harvester.CleanText(c.PrimaryArea),
 		AdditionalAreas: cleanList(c.AdditionalAreas), TargetAudience: cleanList(c.TargetAudience),
-		Quantity: quantity(c), Reach: reach(c),
+		Quantity: quantity(c), Reach: knownReach(c),
 		OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
 		Metrics: metrics(c.Metrics), Observations: observations(c.Observations),
 	}
@@ -135,6 +135,24 @@ func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
 		row.Excluded = &c.Excluded
 	}
 	return row
+}
+
+// knownReach is the row's reach, or nil when it is unknown.
+func knownReach(c *harvester.Contribution) *int64 {
+	if !c.ReachKnown() {
+		return nil
+	}
+	n := reach(c)
+	return &n
+}
+
+// JSONRow is the object the JSON export writes for c, for encoding/json:
+// the daemon answers an edit with it, so that every JSON it serves means
+// the same (null for an unknown reach, [] for no items). The excluded key
+// is present with opts.All.
+func JSONRow(c *harvester.Contribution, opts Options) any {
+	e := JSONEncoder{opts: opts}
+	return e.row(c)
 }
 
 // metrics returns m with clean keys, never nil.

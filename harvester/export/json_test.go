@@ -216,3 +216,36 @@ func TestJSONObservationTitleCapped(t *testing.T) {
 		t.Errorf("short observation title = %q", o)
 	}
 }
+
+// TestJSONReachNullWhenUnknown: reach is a number when a source reported
+// a count of people reached (0 included) or a person set it, and null
+// when nothing said; the CSV keeps its empty cell for an unknown reach.
+func TestJSONReachNullWhenUnknown(t *testing.T) {
+	tests := []struct {
+		name string
+		row  harvester.Contribution
+		want string
+	}{
+		{"nothing reported", harvester.Contribution{ID: "a", Metrics: map[string]int64{"comments": 4}}, "null"},
+		{"a count", harvester.Contribution{ID: "b", Reach: 1200, Metrics: map[string]int64{"views": 1200}}, "1200"},
+		{"a reported zero", harvester.Contribution{ID: "c", Metrics: map[string]int64{"stars": 0}}, "0"},
+		{"curated zero", harvester.Contribution{ID: "d", Curated: []string{"reach"}}, "0"},
+		{"hand-kept", harvester.Contribution{ID: "e", Reach: 12}, "12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := readJSON(t, encodeFormat(t, "json", export.Options{}, []harvester.Contribution{tt.row}), false)
+			if got := string(rows[0]["reach"]); got != tt.want {
+				t.Errorf("reach = %s, want %s", got, tt.want)
+			}
+			csvRows := readCSV(t, encodeFormat(t, "csv", export.Options{}, []harvester.Contribution{tt.row}))
+			wantCell := tt.want
+			if wantCell == "null" || wantCell == "0" {
+				wantCell = "" // as before: the CSV's Reach is empty unless positive
+			}
+			if got := csvRows[1][13]; got != wantCell {
+				t.Errorf("CSV Reach = %q, want %q", got, wantCell)
+			}
+		})
+	}
+}

@@ -26,20 +26,43 @@ import (
 // other URL is shown as text. Rows must come oldest first, as the log
 // keeps them: the encoder holds one month, rendered, and writes it when the
 // next month starts (a month that comes back gets a second section).
+//
+// With Options.ByPerson (a log of several persons) each person gets a
+// section of their own ("## Ada Lovelace", persons in name order, their
+// months and types one level down); the rendered rows are then held until
+// Close.
 type MarkdownEncoder struct {
-	w      *bufio.Writer
-	opts   Options
+	w       *bufio.Writer
+	opts    Options
+	one     *mdGroup            // every row, without ByPerson
+	persons map[string]*mdGroup // by person, with ByPerson
+	rows    int
+	gate
+}
+
+// mdGroup is the month being rendered of one run of rows, written to out
+// as it ends.
+type mdGroup struct {
+	out    io.Writer
+	level  string // "##" for the months, "###" under a person
 	month  string // key of the month held; see monthKey
 	types  []string
 	byType map[string]*bytes.Buffer
-	rows   int
-	gate
+}
+
+func newGroup(out io.Writer, level string) *mdGroup {
+	return &mdGroup{out: out, level: level, byType: map[string]*bytes.Buffer{}}
 }
 
 // NewMarkdownEncoder writes the document's heading to w and returns the
 // encoder. Output is buffered: call Close.
 func NewMarkdownEncoder(w io.Writer, opts Options) *MarkdownEncoder {
-	e := &MarkdownEncoder{w: bufio.NewWriterSize(w, 64<<10), opts: opts, byType: map[string]*bytes.Buffer{}}
+	e := &MarkdownEncoder{w: bufio.NewWriterSize(w, 64<<10), opts: opts}
+	if opts.ByPerson {
+		e.persons = map[string]*mdGroup{}
+	} else {
+		e.one = newGroup(e.w, "##")
+	}
 	e.w.WriteString("# Contributions\n")
 	return e
 }
@@ -50,18 +73,26 @@ func (e *MarkdownEncoder) Encode(c *harvester.Contribution) error {
 	if ok, err := e.admit(c, e.opts.All); !ok {
 		return err
 	}
-	if m := monthKey(c.Date); m != e.month {
-		e.flush()
-		e.month = m
+	g := e.one
+	if g == nil {
+		person := harvester.CleanText(c.Person)
+		if g = e.persons[person]; g == nil {
+			g = newGroup(new(bytes.Buffer), "###")
+			e.persons[person] = g
+		}
+	}
+	if m := monthKey(c.Date); m != g.month {
+		e.flush(g)
+		g.month = m
 	}
 	typ := harvester.CleanText(c.ActivityType)
-	buf := e.byType[typ]
+	buf := g.byType[typ]
 	if buf == nil {
 		buf = new(bytes.Buffer)
-		e.byType[typ] = buf
+		g.byType[typ] = buf
 	}
 	if buf.Len() == 0 { // the type's first row this month
-		e.types = append(e.types, typ)
+		g.types = append(g.types, typ)
 	}
 	writeBullet(buf, c)
 	e.rows++
@@ -98,13 +129,13 @@ var typeRank = func() map[string]int {
 	return m
 }()
 
-// flush writes the month held, if any.
-func (e *MarkdownEncoder) flush() {
-	if len(e.types) == 0 {
+// flush writes the month g holds, if any.
+func (e *MarkdownEncoder) flush(g *mdGroup) {
+	if len(g.types) == 0 {
 		return
 	}
-	fmt.Fprintf(e.w, "\n## %s\n", monthHeading(e.month))
-	slices.SortStableFunc(e.types, func(a, b string) int {
+	fmt.Fprintf(g.out, "\n%s %s\n", g.level, monthHeading(g.month))
+	slices.SortStableFunc(g.types, func(a, b string) int {
 		ra, oka := typeRank[a]
 		rb, okb := typeRank[b]
 		switch {
@@ -117,18 +148,52 @@ func (e *MarkdownEncoder) flush() {
 		}
 		return 0
 	})
-	for _, t := range e.types {
+	for _, t := range g.types {
 		name := t
 		if name == "" {
 			name = "Other"
 		}
-		fmt.Fprintf(e.w, "\n### %s\n\n", escapeLine(name))
-		if _, err := e.w.Write(e.byType[t].Bytes()); err != nil && e.err == nil {
+		fmt.Fprintf(g.out, "\n%s# %s\n\n", g.level, escapeLine(name))
+		if _, err := g.out.Write(g.byType[t].Bytes()); err != nil && e.err == nil {
 			e.err = fmt.Errorf("write markdown: %w", err)
 		}
-		e.byType[t].Reset() // kept for the next month: types recur
+		g.byType[t].Reset() // kept for the next month: types recur
 	}
-	e.types = e.types[:0]
+	g.types = g.types[:0]
+}
+
+// flushPersons writes every person's section, in name order (rows with
+// no person last).
+func (e *MarkdownEncoder) flushPersons() {
+	names := make([]string, 0, len(e.persons))
+	for p := range e.persons {
+		names = append(names, p)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if (a == "") != (b == "") {
+			return boolFirst(b == "")
+		}
+		return strings.Compare(a, b)
+	})
+	for _, p := range names {
+		g := e.persons[p]
+		e.flush(g)
+		heading := "(no person)"
+		if p != "" {
+			heading = escapeLine(p)
+		}
+		fmt.Fprintf(e.w, "\n## %s\n", heading)
+		if _, err := e.w.Write(g.out.(*bytes.Buffer).Bytes()); err != nil && e.err == nil {
+			e.err = fmt.Errorf("write markdown: %w", err)
+		}
+	}
+}
+
+func boolFirst(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
 }
 
 // writeBullet renders one row.
@@ -221,7 +286,11 @@ func (e *MarkdownEncoder) Close() error {
 		return e.err
 	}
 	e.done = true
-	e.flush()
+	if e.one != nil {
+		e.flush(e.one)
+	} else {
+		e.flushPersons()
+	}
 	if e.rows == 0 {
 		e.w.WriteString("\nNo contributions.\n")
 	}

@@ -129,3 +129,24 @@ func TestMarkdownEmpty(t *testing.T) {
 		t.Errorf("only excluded rows = %q", out)
 	}
 }
+
+// TestMarkdownByPerson: with ByPerson every person has a section, in name
+// order, their months and types one level down.
+func TestMarkdownByPerson(t *testing.T) {
+	rows := []harvester.Contribution{
+		{ID: "a", Person: "Priya Raman", ActivityType: harvester.TypeBlog, Date: "2026-03-02", Title: "One"},
+		{ID: "b", Person: "Ada Lovelace", ActivityType: harvester.TypeBlog, Date: "2026-03-05", Title: "Two"},
+		{ID: "c", Person: "Priya Raman", ActivityType: harvester.TypePodcast, Date: "2026-04-01", Title: "Three"},
+		{ID: "d", Person: "", ActivityType: harvester.TypeBlog, Date: "2026-04-02", Title: "Four"},
+	}
+	out := encodeFormat(t, "md", export.Options{ByPerson: true}, rows)
+	want := "# Contributions\n\n## Ada Lovelace\n\n### 2026-03 — March 2026\n\n#### Blog\n\n- 2026-03-05 — Two\n" +
+		"\n## Priya Raman\n\n### 2026-03 — March 2026\n\n#### Blog\n\n- 2026-03-02 — One\n\n### 2026-04 — April 2026\n\n#### Podcast\n\n- 2026-04-01 — Three\n" +
+		"\n## (no person)\n\n### 2026-04 — April 2026\n\n#### Blog\n\n- 2026-04-02 — Four\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+	if one := encodeFormat(t, "md", export.Options{}, rows); strings.Contains(one, "## Ada") {
+		t.Errorf("persons without ByPerson:\n%s", one)
+	}
+}

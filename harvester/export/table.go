@@ -25,16 +25,23 @@ type TableOptions struct {
 	Width int
 }
 
-// tableHeader names the columns; reach is the one right-aligned.
-var tableHeader = [...]string{"ID", "DATE", "TYPE", "TITLE", "REACH", "SOURCES"}
+// tableHeader names the columns; reach is the one right-aligned. PERSON
+// is shown only when the rows have several persons.
+var tableHeader = [...]string{"ID", "DATE", "PERSON", "TYPE", "TITLE", "REACH", "SOURCES"}
 
-const reachCol = 4
+const (
+	personCol = 2
+	reachCol  = 5
+)
+
+// maxPersonWidth caps the person column.
+const maxPersonWidth = 24
 
 // curatedMark follows a value set with `contriblog edit`.
 const curatedMark = "*"
 
 // TableEncoder writes the log as an aligned, human-readable table: ID,
-// date, a short activity type ("Blog", "Video", "Talk", "OSS"), title,
+// date, the person when the rows have more than one, a short activity type ("Blog", "Video", "Talk", "OSS"), title,
 // reach and sources, one line per row. Column widths are terminal
 // columns (a CJK character counts two). Values set with `contriblog edit`
 // carry a '*' and a legend line follows the table when any does; every
@@ -46,6 +53,10 @@ type TableEncoder struct {
 	opts    TableOptions
 	rows    [][len(tableHeader)]string
 	curated bool
+	// person is the rows' person while they have one; several says they
+	// have more than one, and the table shows a PERSON column.
+	person  string
+	several bool
 	gate
 }
 
@@ -77,8 +88,15 @@ func (e *TableEncoder) Encode(c *harvester.Contribution) error {
 	if n := reach(c); n > 0 {
 		reachText = groupDigits(n)
 	}
+	person := harvester.CleanText(c.Person)
+	if len(e.rows) == 0 {
+		e.person = person
+	} else if person != e.person {
+		e.several = true
+	}
 	e.rows = append(e.rows, [len(tableHeader)]string{
-		harvester.CleanText(c.ID), mark("date", harvester.CleanText(c.Date)), mark("activity_type", shortType(c.ActivityType)),
+		harvester.CleanText(c.ID), mark("date", harvester.CleanText(c.Date)), fitWidth(person, maxPersonWidth),
+		mark("activity_type", shortType(c.ActivityType)),
 		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","),
 	})
 	return nil
@@ -151,6 +169,9 @@ func (e *TableEncoder) writeTable(w *bufio.Writer) {
 			widths[i] = max(widths[i], displayWidth(s))
 		}
 	}
+	if !e.several {
+		widths[personCol] = -1 // one person (or none): the table as it always was
+	}
 	writeLine(w, tableHeader, widths)
 	for _, r := range e.rows {
 		writeLine(w, r, widths)
@@ -161,13 +182,16 @@ func (e *TableEncoder) writeTable(w *bufio.Writer) {
 }
 
 // writeLine writes one line, two spaces between columns and none at its
-// end.
+// end; a column of width -1 is left out.
 func writeLine(w *bufio.Writer, cells [len(tableHeader)]string, widths [len(tableHeader)]int) {
 	last := len(cells) - 1
-	for last > 0 && cells[last] == "" {
+	for last > 0 && (cells[last] == "" || widths[last] < 0) {
 		last-- // no trailing padding for empty cells at the end
 	}
 	for i := 0; i <= last; i++ {
+		if widths[i] < 0 {
+			continue
+		}
 		pad := widths[i] - displayWidth(cells[i])
 		if i == reachCol {
 			w.WriteString(strings.Repeat(" ", pad))

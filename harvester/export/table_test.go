@@ -105,3 +105,22 @@ func TestTableEmpty(t *testing.T) {
 		t.Errorf("only excluded rows = %q", out)
 	}
 }
+
+// TestTablePersonColumn: the table shows a PERSON column only when its
+// rows have more than one person.
+func TestTablePersonColumn(t *testing.T) {
+	two := []harvester.Contribution{
+		{ID: "a", Person: "Priya Raman", Date: "2026-03-02", Title: "One"},
+		{ID: "b", Person: "Ada Lovelace", Date: "2026-03-05", Title: "Two"},
+	}
+	out := encodeTable(t, export.TableOptions{}, two)
+	checkTable(t, out)
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "ID  DATE        PERSON        TYPE") || !strings.Contains(lines[2], "Ada Lovelace") {
+		t.Errorf("two persons:\n%s", out)
+	}
+	one := encodeTable(t, export.TableOptions{}, two[:1])
+	if strings.Contains(one, "PERSON") || strings.Contains(one, "Priya") {
+		t.Errorf("one person:\n%s", one)
+	}
+}

@@ -109,7 +109,8 @@ func (s *Store) LogState(ctx context.Context) (harvester.LogState, error) {
 	if err := s.read(ctx); err != nil {
 		return harvester.LogState{}, err
 	}
-	return harvester.LogState{Stamp: s.stamp, Rows: len(s.Log), Revision: s.rev}, nil
+	excluded, persons := harvester.LogSummary(s.Log)
+	return harvester.LogState{Stamp: s.stamp, Rows: len(s.Log), Excluded: excluded, Persons: persons, Revision: s.rev}, nil
 }
 
 // ForEachContribution walks copies of the log's rows, in log order.

@@ -74,6 +74,27 @@ var logCases = []testCase{
 			}
 		}
 	}},
+	{"LogState/counts the excluded rows and lists the persons of the last StoreLog", func(t *testing.T, s harvester.Store) {
+		a, b, c := row("a", "2026-01-01"), row("b", "2026-01-02"), row("c", "2026-01-03")
+		b.Person, c.Person, c.Excluded = "Ada Lovelace", "", true
+		for i, step := range []struct {
+			log      []harvester.Contribution
+			excluded int
+			persons  []string
+		}{
+			{nil, 0, nil},
+			{[]harvester.Contribution{a, b, c}, 1, []string{"", "Ada Lovelace", "Priya Raman"}},
+			{[]harvester.Contribution{a, b, c}, 1, []string{"", "Ada Lovelace", "Priya Raman"}}, // unchanged rows
+			{[]harvester.Contribution{a}, 0, []string{"Priya Raman"}},
+			{nil, 0, nil},
+		} {
+			storeLog(t, s, step.log, "s")
+			ls := logState(t, s)
+			if ls.Excluded != step.excluded || !same(ls.Persons, step.persons) {
+				t.Errorf("step %d: excluded %d, persons %q; want %d, %q", i, ls.Excluded, ls.Persons, step.excluded, step.persons)
+			}
+		}
+	}},
 	{"StoreLog/a row described by its observation reads that observation's description", func(t *testing.T, s harvester.Store) {
 		o := obs("blog", "d")
 		save(t, s, item("blog", pass(1), o))

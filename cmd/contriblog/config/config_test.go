@@ -224,6 +224,32 @@ func TestExportFormat(t *testing.T) {
 	}
 }
 
+// TestExportExcel: export.excel is for CSV; with another format it is
+// ignored with a warning naming the key, and a value that is no boolean
+// is an error.
+func TestExportExcel(t *testing.T) {
+	for _, tc := range []struct {
+		export string
+		excel  bool
+		warn   string
+	}{
+		{"{path: out.csv, excel: true}", true, ""},
+		{"{path: out.csv}", false, ""},
+		{"{path: out.csv, excel: no}", false, ""},
+		{"{path: out.json, excel: true}", false, "export.excel: ignored: a byte-order mark is for CSV only, and export.format is json"},
+	} {
+		cfg := mustParse(t, "export: "+tc.export+"\nsources: []\n", testOptions())
+		if cfg.Export.Excel != tc.excel || !strings.Contains(strings.Join(cfg.Warnings, "\n"), tc.warn) ||
+			(tc.warn == "" && len(cfg.Warnings) > 0) {
+			t.Errorf("export %s = %+v, warnings %q; want excel %v, warning %q", tc.export, cfg.Export, cfg.Warnings, tc.excel, tc.warn)
+		}
+	}
+	_, err := Parse([]byte("export: {excel: maybe}\nsources: []\n"), "/srv/cl/contriblog.yaml", testOptions())
+	if err == nil || !strings.Contains(err.Error(), "export.excel: expected true or false") {
+		t.Errorf("excel: maybe: %v", err)
+	}
+}
+
 func TestMergeKeysAndAliases(t *testing.T) {
 	const src = `
 person: Ann

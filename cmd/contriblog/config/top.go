@@ -145,11 +145,13 @@ func (p *parser) path(f field, key, dir string) (string, bool) {
 // exportFormats are the formats of export.format; "markdown" is read as md.
 var exportFormats = []string{"csv", "json", "md"}
 
-// export reads export: {path, format}. Without a format, the path's
-// extension chooses one (.json, .md), else csv.
+// export reads export: {path, format, excel}. Without a format, the
+// path's extension chooses one (.json, .md), else csv. excel is for CSV
+// only: with another format it is ignored, with a warning.
 func (p *parser) export(f field, dir string) Export {
 	e := Export{}
 	fields, _ := p.mapping(f.Val, "export")
+	var excel *yaml.Node
 	for _, kf := range fields {
 		key := yamldoc.Sub("export", kf.Key)
 		switch kf.Key {
@@ -166,12 +168,19 @@ func (p *parser) export(f field, dir string) Export {
 			} else if ok {
 				e.Format = v
 			}
+		case "excel":
+			e.Excel, _ = p.boolean(kf.Val, key)
+			excel = kf.Val
 		default:
-			p.unknownKey(kf, "export", []string{"path", "format"})
+			p.unknownKey(kf, "export", []string{"path", "format", "excel"})
 		}
 	}
 	if e.Format == "" {
 		e.Format = FormatOf(e.Path)
+	}
+	if e.Excel && e.Format != "csv" {
+		p.warnf(excel, "export.excel", "ignored: a byte-order mark is for CSV only, and export.format is %s", e.Format)
+		e.Excel = false
 	}
 	return e
 }

@@ -33,7 +33,7 @@ func (d *Daemon) autoExport(ctx context.Context) {
 		return
 	}
 	log := d.Logger.With("path", lv.ExportPath)
-	rows, wrote, err := d.writeExport(ctx, lv.ExportPath, lv.ExportFormat)
+	rows, wrote, err := d.writeExport(ctx, lv.ExportPath, lv.ExportFormat, lv.ExportExcel)
 	if err != nil {
 		d.metrics.exportFailed()
 		log.Error("writing the export failed; retrying after the next pass", "err", err)
@@ -54,9 +54,9 @@ func (d *Daemon) autoExport(ctx context.Context) {
 // that did not change keeps its modification time. A named pipe or a
 // device is written in place, every time; the write is bounded by
 // ExportTimeout, and a pipe with no reader fails at once.
-func (d *Daemon) writeExport(ctx context.Context, path, format string) (rows int, wrote bool, err error) {
+func (d *Daemon) writeExport(ctx context.Context, path, format string, excel bool) (rows int, wrote bool, err error) {
 	var buf bytes.Buffer
-	rows, err = d.render(ctx, &buf, format, harvester.Filter{})
+	rows, err = d.render(ctx, &buf, format, harvester.Filter{}, excel)
 	if err != nil {
 		return rows, false, err
 	}
@@ -96,9 +96,19 @@ func (d *Daemon) unchanged(path string, content []byte) bool {
 }
 
 // render encodes the stored log's rows that pass f, oldest first, and
-// counts them.
-func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harvester.Filter) (rows int, err error) {
-	enc, err := export.New(format, w, export.Options{All: f.All})
+// counts them; excel puts a byte-order mark before a CSV.
+func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harvester.Filter, excel bool) (rows int, err error) {
+	opts := export.Options{All: f.All, Excel: excel}
+	if f.Person == "" {
+		// The stored log knows its persons: Markdown sections them
+		// without reading the log twice.
+		state, err := d.Store.LogState(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("read the log's persons: %w", err)
+		}
+		opts.ByPerson = len(state.Persons) > 1
+	}
+	enc, err := export.New(format, w, opts)
 	if err != nil {
 		return 0, err
 	}

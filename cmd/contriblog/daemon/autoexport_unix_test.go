@@ -51,7 +51,7 @@ func TestAnExportToAFIFOWithNoReaderFailsAndTheDaemonGoesOn(t *testing.T) {
 	if code, body := requestGuarded(t, "POST", srv.URL+"/edit/a1", "title=x"); code != http.StatusOK {
 		t.Errorf("the edit after: %d %s", code, body)
 	}
-	_, _, err := d.writeExport(context.Background(), d.live().ExportPath, d.live().ExportFormat)
+	_, _, err := d.writeExport(context.Background(), d.live().ExportPath, d.live().ExportFormat, false)
 	if !errors.Is(err, export.ErrNoReader) {
 		t.Errorf("writeExport: %v; want ErrNoReader", err)
 	}

@@ -16,6 +16,9 @@ import (
 	"github.com/contriblog/contriblog/harvester"
 )
 
+// unknownPersonPrefix starts the daemon's refusal of an unknown person.
+var unknownPersonPrefix = harvester.ErrUnknownPerson.Error()
+
 // readTimeout bounds a read when the caller's context has no deadline: a
 // daemon on this machine answers in well under that.
 const readTimeout = 30 * time.Second
@@ -35,13 +38,15 @@ func (e *RemoteError) Error() string {
 	return fmt.Sprintf("the daemon at %s: %s", e.Addr, e.Message)
 }
 
-// Is makes a 404 match harvester.ErrNotFound and a 400 ErrInvalid.
+// Is makes a 404 match harvester.ErrNotFound and a 400 ErrInvalid, and
+// also harvester.ErrUnknownPerson when it refused a person.
 func (e *RemoteError) Is(target error) bool {
 	switch e.StatusCode {
 	case http.StatusNotFound:
 		return target == harvester.ErrNotFound
 	case http.StatusBadRequest:
-		return target == ErrInvalid
+		return target == ErrInvalid ||
+			target == harvester.ErrUnknownPerson && strings.HasPrefix(e.Message, unknownPersonPrefix)
 	}
 	return false
 }
@@ -219,7 +224,7 @@ func (c *Client) Close() error { return nil }
 // Pass turns the report back into a harvester.Pass (errors as text), for
 // the code that prints passes.
 func (r *PassReport) Pass() *harvester.Pass {
-	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows}
+	p := &harvester.Pass{Started: r.Started, LogChanged: r.LogChanged, Rows: r.Rows, Excluded: r.Excluded}
 	if r.LogError != "" {
 		p.LogErr = errors.New(r.LogError)
 	}

@@ -68,6 +68,11 @@ type Config struct {
 
 	ExportPath   string // written after every pass that changed the log; "" for none
 	ExportFormat string // csv, json or md; default csv
+	ExportExcel  bool   // a CSV export starts with a UTF-8 byte-order mark (export.excel)
+
+	// Persons are the config's persons: ?person= may name one of them
+	// before the log has a row of theirs.
+	Persons []string
 
 	// Listen is the HTTP API's host:port, "" for none. Anything but a
 	// loopback address requires ListenToken, a bearer token checked on

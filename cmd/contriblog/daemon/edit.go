@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/export"
 )
 
 // editTimeout bounds an edit once accepted: it is finished even if the
@@ -15,7 +16,7 @@ import (
 const editTimeout = 30 * time.Second
 
 // serveEdit answers POST /edit/{id} with the edited row of the rebuilt log
-// (JSON, harvester.Contribution's keys).
+// (JSON, the export's keys with excluded).
 func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 	if lv := d.live(); lv.edit == nil || lv.rebuild == nil {
 		http.Error(w, "this daemon does not accept edits", http.StatusNotImplemented)
@@ -47,7 +48,9 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 		d.Logger.Error("edit failed", "id", r.PathValue("id"), "err", err)
 		httpError(w, err.Error(), http.StatusInternalServerError)
 	default:
-		writeJSON(w, http.StatusOK, row)
+		// The JSON export's object, excluded key included: null for an
+		// unknown reach and [] for no items, as every answer of the API.
+		writeJSON(w, http.StatusOK, export.JSONRow(&row, export.Options{All: true}))
 	}
 }
 

@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -29,8 +31,15 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 			httpError(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
+			httpError(w, err.Error(), http.StatusBadRequest)
+			return
+		} else if err != nil {
+			httpError(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 		var buf bytes.Buffer
-		rows, err := d.render(r.Context(), &buf, format, f)
+		rows, err := d.render(r.Context(), &buf, format, f, false)
 		if err != nil {
 			httpError(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -40,6 +49,20 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 		w.Header().Set("X-Contriblog-Rows", strconv.Itoa(rows))
 		w.Write(buf.Bytes())
 	}
+}
+
+// checkPerson refuses a person that is nobody in the stored log nor the
+// config, with a suggestion; the message starts "unknown person", which
+// the Client reads as harvester.ErrUnknownPerson.
+func (d *Daemon) checkPerson(ctx context.Context, person string) error {
+	if person == "" {
+		return nil
+	}
+	state, err := d.Store.LogState(ctx)
+	if err != nil {
+		return fmt.Errorf("read the log's persons: %w", err)
+	}
+	return harvester.CheckPerson(person, state.Persons, d.live().Persons)
 }
 
 // parseFilter reads the export filters from a query, as `contriblog
@@ -106,11 +129,14 @@ func onlyKeys(v url.Values, allowed ...string) error {
 // PassReport is POST /harvest?wait=1's answer: the pass's Results with
 // errors as text.
 type PassReport struct {
-	Started    time.Time      `json:"started"`
+	Started    time.Time      `json:"started,omitzero"` // absent when no pass started
 	Results    []SourceReport `json:"results"`
 	LogChanged bool           `json:"log_changed"`
-	Rows       int            `json:"rows"`
-	Error      string         `json:"error,omitempty"` // the pass as a whole failed
+	// Rows counts the stored log's rows, Excluded those of them curated
+	// as excluded: an export has Rows-Excluded.
+	Rows     int    `json:"rows"`
+	Excluded int    `json:"excluded"`
+	Error    string `json:"error,omitempty"` // the pass as a whole failed
 	// LogError says why the log was not rebuilt (harvester.Pass.LogErr);
 	// Rows then counts an earlier pass's log, or is -1 when even that
 	// could not be read.
@@ -130,12 +156,12 @@ type SourceReport struct {
 }
 
 func newPassReport(out outcome) PassReport {
-	var rep PassReport
+	rep := PassReport{Results: []SourceReport{}}
 	if out.Err != nil {
 		rep.Error = out.Err.Error()
 	}
 	if p := out.Pass; p != nil {
-		rep.Started, rep.LogChanged, rep.Rows = p.Started, p.LogChanged, p.Rows
+		rep.Started, rep.LogChanged, rep.Rows, rep.Excluded = p.Started, p.LogChanged, p.Rows, p.Excluded
 		if p.LogErr != nil {
 			rep.LogError = p.LogErr.Error()
 		}

@@ -115,7 +115,7 @@ type health struct {
 	Store         string      `json:"store"`
 	Scheduler     string      `json:"scheduler"` // running or stopped
 	PassRunning   bool        `json:"pass_running"`
-	Stuck         []stuckWork `json:"stuck,omitempty"`
+	Stuck         []stuckWork `json:"stuck"` // [] when nothing is stuck
 	LastPass      *time.Time  `json:"last_pass,omitempty"`
 	LastPassError string      `json:"last_pass_error,omitempty"`
 	// Backup is informational: a failed backup is logged and shown here,
@@ -134,7 +134,10 @@ func (d *Daemon) serveHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	// A pass or an edit that never ends holds up every later one, while
 	// the store and the scheduler still look fine.
-	if h.Stuck = d.stuck(); len(h.Stuck) > 0 {
+	if h.Stuck = d.stuck(); h.Stuck == nil {
+		h.Stuck = []stuckWork{}
+	}
+	if len(h.Stuck) > 0 {
 		code, h.Status = http.StatusServiceUnavailable, "unavailable"
 		for _, s := range h.Stuck {
 			reasons = append(reasons, fmt.Sprintf("%s running since %s (%s, longer than its %s bound)",

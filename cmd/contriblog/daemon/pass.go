@@ -172,8 +172,10 @@ func (d *Daemon) logPass(names []string, p *harvester.Pass, err error, took time
 			failed++
 		}
 	}
+	// rows are what an export has, as `harvest` counts them; excluded
+	// ones apart.
 	log.Info("pass finished", "harvested", len(p.Results), "failed", failed,
-		"rows", p.Rows, "log_changed", p.LogChanged)
+		"rows", p.Rows-p.Excluded, "excluded", p.Excluded, "log_changed", p.LogChanged)
 }
 
 // isCancellation reports whether a source's error is only the pass being
