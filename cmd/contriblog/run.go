@@ -57,6 +57,7 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 			ListenToken:  cfg.ListenToken,
 			BackupDir:    cfg.Backup.Dir,
 			BackupKeep:   cfg.Backup.Keep,
+			Vocabulary:   cfg.Vocabulary,
 		},
 		Harvester: h,
 		Store:     db,
