@@ -19,7 +19,7 @@ var ErrUnknownType = errors.New("unknown activity type")
 // activity_types) or the label the table shows for it (Talk, OSS,
 // Mentoring), case-insensitively. "" is "" (no filter). Any other name is
 // an error that suggests the nearest types and lists the labels, so that
-// a misspelt filter never silently selects nothing (docs/cli.md#filters).
+// a misspelt filter never silently selects nothing (docs/cli.md#export).
 func ResolveType(vocab *harvester.Vocabulary, name string) (string, error) {
 	in := strings.TrimSpace(name)
 	if in == "" {

@@ -22,7 +22,8 @@ import (
 // repeats the URL and the stage ("Get \"…\": dial tcp …: connect:
 // connection refused"), stays in the chain: Unwrap gives it, so
 // errors.Is(err, syscall.ECONNREFUSED) and errors.As(err, **net.DNSError)
-// hold. The words are the ones docs/sources.md#when-a-source-fails lists.
+// hold. The words are the ones
+// docs/sources.md#what-happens-when-a-source-misbehaves lists.
 type NetError struct {
 	Host    string // host[:port] as the URL names it; never user:password
 	Timeout bool   // the host (or its DNS server) did not answer in time
