@@ -66,10 +66,11 @@ func TestCorpusThroughTheProgram(t *testing.T) {
 		switch {
 		case strings.Contains(status, "panic"):
 			t.Errorf("%s panicked: %s", m[1], status)
-		case strings.HasPrefix(status, "error: "):
+		case status == "error (below)":
 			failed[typ]++
-			if len(strings.TrimSpace(strings.TrimPrefix(status, "error: "))) < 10 {
-				t.Errorf("%s: an error that says nothing: %q", m[1], status)
+			msg := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(m[1]) + `: (.*)$`).FindStringSubmatch(out)
+			if msg == nil || len(strings.TrimSpace(msg[1])) < 10 {
+				t.Errorf("%s: an error that says nothing: %q", m[1], msg)
 			}
 		default:
 			ok[typ]++

@@ -229,7 +229,7 @@ func TestStaleLogOnAFullDisk(t *testing.T) {
 				if code != 0 || !strings.Contains(out, "Conditional Access") || strings.Contains(out, "Go Internals") {
 					t.Errorf("exit %d, want the stored log\n%s\n%s", code, out, stderr)
 				}
-				if !strings.Contains(stderr, "level=WARN") || !strings.Contains(stderr, "showing it as stored") {
+				if !strings.HasPrefix(stderr, "warning: the stored log is out of date") || !strings.Contains(stderr, "showing it as stored") {
 					t.Errorf("stderr lacks the warning:\n%s", stderr)
 				}
 			})

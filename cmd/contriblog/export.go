@@ -24,7 +24,7 @@ func (f *filterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.since, "since", "", "only contributions on or after `DATE` (YYYY-MM-DD)")
 	fs.StringVar(&f.until, "until", "", "only contributions on or before `DATE` (YYYY-MM-DD)")
 	fs.StringVar(&f.person, "person", "", "only contributions of `NAME`")
-	fs.StringVar(&f.typ, "type", "", "only contributions of activity `TYPE`")
+	fs.StringVar(&f.typ, "type", "", "only contributions of activity `TYPE`: a table label (Talk, OSS, ...) or a full name")
 	fs.BoolVar(&f.all, "all", false, "include contributions curated as excluded")
 }
 
@@ -42,6 +42,18 @@ func (f *filterFlags) filter() (harvester.Filter, error) {
 		return harvester.Filter{}, usagef("--since %s is after --until %s", f.since, f.until)
 	}
 	return harvester.Filter{Since: f.since, Until: f.until, Person: f.person, Type: f.typ, All: f.all}, nil
+}
+
+// resolveType turns filter's --type, a full name or a table label (Talk,
+// OSS), into the activity type of cfg's vocabulary: an unknown one is a
+// usage error with suggestions, not an empty export.
+func resolveType(cfg *config.Config, filter *harvester.Filter) error {
+	t, err := export.ResolveType(cfg.Vocabulary, filter.Type)
+	if err != nil {
+		return usagef("--type: %w", err)
+	}
+	filter.Type = t
+	return nil
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
@@ -79,6 +91,9 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if !flagSet(fs, "excel") {
 		// export.excel is for CSV; another format ignores it.
 		excel = cfg.Export.Excel && isCSV
+	}
+	if err := resolveType(cfg, &filter); err != nil {
+		return err
 	}
 	write := func(w io.Writer) error {
 		svc, err := m.openLogService(cfg, readAccess)
@@ -118,6 +133,9 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	}
 	cfg, err := m.loadConfig()
 	if err != nil {
+		return err
+	}
+	if err := resolveType(cfg, &filter); err != nil {
 		return err
 	}
 	svc, err := m.openLogService(cfg, readAccess)

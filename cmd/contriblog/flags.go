@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,34 +51,39 @@ func splitCommand(args []string) (string, []string, error) {
 }
 
 // newFlagSet returns a flag set for one command, with the global flags
-// registered on it so they work before or after the command.
+// registered on it so they work before or after the command. usage is the
+// command's synopsis, after "contriblog NAME"; the flag package prints
+// nothing (see printHelp and flagError).
 func (m *Main) newFlagSet(name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&m.g.config, "c", "", "config `file`")
 	fs.StringVar(&m.g.config, "config", "", "config `file`")
 	fs.StringVar(&m.g.db, "db", "", "database `file` (overrides database: in the config)")
-	fs.BoolVar(&m.g.verbose, "v", false, "log at debug level")
-	fs.BoolVar(&m.g.verbose, "verbose", false, "log at debug level")
-	fs.BoolVar(&m.g.quiet, "q", false, "log warnings and errors only")
-	fs.BoolVar(&m.g.quiet, "quiet", false, "log warnings and errors only")
-	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "usage: contriblog %s %s\n", name, usage)
-	}
+	fs.BoolVar(&m.g.verbose, "v", false, "log every detail, as structured lines")
+	fs.BoolVar(&m.g.verbose, "verbose", false, "log every detail, as structured lines")
+	fs.BoolVar(&m.g.quiet, "q", false, "no progress line; warnings and errors only")
+	fs.BoolVar(&m.g.quiet, "quiet", false, "no progress line; warnings and errors only")
+	m.synopsis = usage
+	fs.Usage = func() {} // printHelp prints it, once, when asked
 	return fs
 }
 
+// errHelp is -h or --help: the command's help was printed (exit 0).
+var errHelp = errors.New("help printed")
+
 // parse parses args with fs, allowing positional arguments between flags
-// (`edit ID --exclude`), and returns the positional ones.
+// (`edit ID --exclude`), and returns the positional ones. -h and --help
+// print the command's help to stdout and return errHelp.
 func (m *Main) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if err == flag.ErrHelp {
-				m.printFlags(fs)
-				return nil, usagef("help requested")
+				m.printHelp(m.Stdout, fs)
+				return nil, errHelp
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			return nil, flagError(fs, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -94,15 +100,29 @@ func (m *Main) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
-func (m *Main) printFlags(fs *flag.FlagSet) {
-	fs.Usage()
-	fs.SetOutput(m.Stderr)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+// setupLogger builds the stderr logger the global flags ask for: plain
+// lines of warnings and errors (plainHandler), or with -v every record in
+// the structured text format. `run` replaces it with newLogger's.
+func (m *Main) setupLogger() {
+	m.plainLog = !m.g.verbose
+	if m.plainLog {
+		m.logger = slog.New(newPlainHandler(m.Stderr, slog.LevelWarn))
+		return
+	}
+	m.logger = m.newLogger(false)
 }
 
-// setupLogger builds the stderr logger the global flags ask for.
-func (m *Main) setupLogger() { m.logger = m.newLogger(false) }
+// passLogger is the harvester's logger. A pass logs one line per source,
+// which the daemon needs and a person at a terminal does not: harvest and
+// demo print the same in their table, and each error once under it. So
+// with plain logging only what goes wrong beyond a source's own error (a
+// store that fails, a panic) is logged.
+func (m *Main) passLogger() *slog.Logger {
+	if m.plainLog {
+		return slog.New(newPlainHandler(m.Stderr, slog.LevelError))
+	}
+	return m.logger
+}
 
 // newLogger is the program's logger on stderr, as text or (for the
 // daemon's --log-format json) JSON, at the level the global flags ask
@@ -128,7 +148,7 @@ func (m *Main) printUsage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun `contriblog COMMAND -h` for a command's flags. Exit codes: 0 ok, 1 a source failed, 2 usage or config error.")
+	fmt.Fprintln(w, "\nRun `contriblog help COMMAND` (or `contriblog COMMAND --help`) for a command's flags. Exit codes: 0 ok, 1 a source failed, 2 usage or config error.")
 }
 
 // stringsFlag is a repeatable string flag (--source a --source b).

@@ -10,6 +10,7 @@ import (
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/yamldoc"
 	"github.com/contriblog/contriblog/store"
 )
 
@@ -30,7 +31,7 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 	}
 	for _, n := range names {
 		if !cfg.HasSource(n) {
-			return usagef("no source named %q in %s", n, cfg.Path)
+			return unknownSource(cfg, n)
 		}
 	}
 	svc, err := m.openLogService(cfg, writeAccess)
@@ -51,6 +52,19 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 	return nil
 }
 
+// unknownSource is the error for --source NAME when the config has no
+// such source: the nearest name when it looks like a typo, else the names.
+func unknownSource(cfg *config.Config, name string) error {
+	names := make([]string, len(cfg.Sources))
+	for i, s := range cfg.Sources {
+		names[i] = s.Name
+	}
+	if near := yamldoc.Closest(name, names); near != "" {
+		return usagef("no source named %q in %s; did you mean %q?", name, cfg.Path, near)
+	}
+	return usagef("no source named %q in %s; its sources: %s", name, cfg.Path, strings.Join(names, ", "))
+}
+
 // newHarvester is the pipeline over cfg's sources (the enabled ones, and
 // any named in only) into db, as harvest and run use it.
 func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*harvester.Harvester, error) {
@@ -60,13 +74,15 @@ func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*h
 	}
 	fitLimit(len(cfg.Sources))
 	return &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: logOptions(cfg),
-		Logger: m.logger, Now: m.Now}, nil
+		Logger: m.passLogger(), Now: m.Now}, nil
 }
 
 // printPass writes one line per source: name, new, updated, unchanged,
-// and its error or status; then what the stored log holds. Names and
-// errors come from servers, the database or the daemon: every cell is
-// made printable.
+// and its status; then each failed source's error, once, as "NAME:
+// error" under the table (not in its cell, where a long error stretches
+// the table past the screen); last, what the stored log holds. Names and
+// errors come from servers, the database or the daemon: every cell and
+// line is made printable.
 func printPass(out io.Writer, p *harvester.Pass) {
 	// tabwriter writes a cell at a time: ten thousand writes to a pipe
 	// for a thousand sources, unbuffered.
@@ -78,14 +94,37 @@ func printPass(out io.Writer, p *harvester.Pass) {
 		status := "ok"
 		switch {
 		case r.Err != nil:
-			status = "error: " + cell(r.Err.Error())
+			status = "error (below)"
 		case r.NotModified:
 			status = "not modified"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", cell(r.Source), r.New, r.Updated, r.Unchanged, status)
 	}
 	tw.Flush()
+	printErrors(w, p)
 	fmt.Fprintln(w, logLine(p))
+}
+
+// printErrors writes each failed source's error as "NAME: error",
+// between blank lines. An error of several lines (a hand-kept file's
+// problems) keeps them, each indented under the first so that none can
+// pass for a line of its own.
+func printErrors(w io.Writer, p *harvester.Pass) {
+	first := true
+	for _, r := range p.Results {
+		if r.Err == nil {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w)
+			first = false
+		}
+		msg := strings.TrimSpace(r.Err.Error())
+		fmt.Fprintf(w, "%s: %s\n", cell(r.Source), strings.ReplaceAll(printableLines(msg), "\n", "\n  "))
+	}
+	if !first {
+		fmt.Fprintln(w)
+	}
 }
 
 // logLine says what the stored log holds after p: a pass that failed

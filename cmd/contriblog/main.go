@@ -102,6 +102,11 @@ type Main struct {
 
 	g      globalFlags
 	logger *slog.Logger
+	// synopsis is the running command's usage line (newFlagSet).
+	synopsis string
+	// plainLog says that logger writes plain lines for a person
+	// (setupLogger), not the daemon's structured records.
+	plainLog bool
 }
 
 // NewMain returns a Main wired to the process's environment.
@@ -135,7 +140,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if err == nil && !ok {
-		err = usagef("unknown command %q; run `contriblog help`", name)
+		err = unknownCommand(name)
 	}
 	if err == nil {
 		err = cmd.run(m, ctx, rest)
@@ -149,7 +154,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 func (m *Main) exitCode(err error) int {
 	var ue usageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 		return exitOK
 	case errors.Is(err, errSourcesFailed):
 		return exitFailed

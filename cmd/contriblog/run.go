@@ -28,9 +28,10 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 		return err
 	}
 	switch logFormat {
-	case "json":
-		m.logger = m.newLogger(true)
-	case "text":
+	case "json", "text":
+		// The daemon's logs are structured records for journald, Loki
+		// and the like, whatever the other commands print.
+		m.logger, m.plainLog = m.newLogger(logFormat == "json"), false
 	default:
 		return usagef("--log-format %q: expected text or json", logFormat)
 	}
@@ -127,6 +128,7 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 		ListenToken:  cfg.ListenToken,
 		BackupDir:    cfg.Backup.Dir,
 		BackupKeep:   cfg.Backup.Keep,
+		Vocabulary:   cfg.Vocabulary,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -151,6 +152,21 @@ func TestRunDaemon(t *testing.T) {
 	code, out, stderr = run(t, nil, "-c", cfgPath, "list", "--type", "Blog")
 	if code != 0 || !strings.Contains(out, "Conditional Access") || strings.Contains(out, "Zero Trust") {
 		t.Errorf("list beside the daemon: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// The table's labels work beside the daemon too, and the daemon
+	// refuses an unknown type with the CLI's words (400).
+	code, out, stderr = run(t, nil, "-c", cfgPath, "export", "--type", "talk")
+	if code != 0 || strings.Count(out, harvester.TypeThirdParty) < 2 || strings.Contains(out, ",Blog,") {
+		t.Errorf("export --type talk beside the daemon: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if resp, err := http.Get("http://" + listen + "/export.csv?type=Tlak"); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("/export.csv?type=Tlak: %v %v, want 400", resp, err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `unknown activity type "Tlak"; did you mean "Talk"?`) {
+			t.Errorf("/export.csv?type=Tlak: %s", body)
+		}
 	}
 	code, out, stderr = run(t, nil, "-c", cfgPath, "sources")
 	if code != 0 || !strings.Contains(out, "cloudsummit") || !strings.Contains(out, "slow") {

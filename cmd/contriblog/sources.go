@@ -132,8 +132,3 @@ func (m *Main) runVersion(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stdout, "contriblog %s (commit %s, %s)\n", version, commit, runtime.Version())
 	return nil
 }
-
-func (m *Main) runHelp(ctx context.Context, args []string) error {
-	m.printUsage(m.Stdout)
-	return nil
-}

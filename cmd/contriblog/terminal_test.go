@@ -212,7 +212,7 @@ func TestDaemonAnswersEscaped(t *testing.T) {
 	}
 	checkPrintable(t, "harvest stdout", out)
 	checkPrintable(t, "harvest stderr", stderr)
-	if !strings.Contains(out, `error: save: disk full 500 \x1b]52;c;ZXZpbA==\x07\u202e`) || !strings.Contains(out, "log: 52 contributions") {
+	if !strings.Contains(out, "\nblog: save: disk full 500 \\x1b]52;c;ZXZpbA==\\x07\\u202e") || !strings.Contains(out, "log: 52 contributions") {
 		t.Errorf("harvest does not show the daemon's report:\n%s", out)
 	}
 	if !strings.Contains(stderr, `contriblog: the daemon's pass failed: blog: save: disk full 500 \x1b]52;`) {

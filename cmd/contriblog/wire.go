@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -137,6 +138,12 @@ func (m *Main) buildSources(cfg *config.Config, client *fetch.Client, only []str
 		if !sc.Enabled && !named[sc.Name] {
 			continue
 		}
+		if err := sc.UnsetError(cfg.Path); err != nil {
+			// Its keys are not all known: it fails when harvested, and
+			// the other sources run (docs/configuration.md#environment-variables).
+			out = append(out, unsetSource{name: sc.Name, typ: sc.Type, err: err})
+			continue
+		}
 		src, err := m.buildSource(cfg, sc, client)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("%s:%d: source %s: %w", cfg.Path, sc.Line, sc.Name, err)}
@@ -154,4 +161,19 @@ func (m *Main) buildSource(cfg *config.Config, sc config.Source, client *fetch.C
 	return sc.Spec.Build(spec.Settings{Name: sc.Name, Person: sc.Person, Activity: sc.Activity, Match: sc.Match,
 		Timezone: sc.Timezone, Values: sc.Values, Since: cfg.Since, Vocabulary: cfg.Vocabulary,
 		Client: client, Logger: m.logger.With("source", sc.Name), Now: m.Now})
+}
+
+// unsetSource stands for a source whose keys name an unset ${VAR}: every
+// pass of it fails with the error that names the variable.
+type unsetSource struct {
+	name, typ string
+	err       error
+}
+
+var _ harvester.Source = unsetSource{}
+
+func (u unsetSource) Name() string { return u.name }
+func (u unsetSource) Type() string { return u.typ }
+func (u unsetSource) Harvest(context.Context, harvester.SourceState) (*harvester.Batch, error) {
+	return nil, u.err
 }

@@ -140,9 +140,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r2.Header.Get("User-Agent") == "" {
 		r2.Header.Set("User-Agent", t.c.opts.UserAgent)
 	}
+	start := time.Now()
 	resp, err := t.next.RoundTrip(r2)
 	if err != nil {
 		release()
+		// In plain words here, below every *http.Client that shares the
+		// transport (go-github's too), not in each caller.
+		if ne := t.c.netError(req.Context(), err, req.URL.Host, time.Since(start)); ne != nil {
+			return nil, ne
+		}
 		return nil, err
 	}
 	resp.Body = &releaseBody{ReadCloser: resp.Body, release: release}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,5 +218,40 @@ func TestPerHostSlotFreedAtEOF(t *testing.T) {
 			cancel()
 			// Deliberately not closed.
 		}
+	}
+}
+
+// A refused connection, a server that speaks no TLS behind https:// and a
+// certificate of an unknown authority each read as one clause naming the
+// host, with the cause still matched by errors.Is and errors.As.
+func TestGetNetErrors(t *testing.T) {
+	gone := httptest.NewServer(http.NotFoundHandler())
+	goneHost := strings.TrimPrefix(gone.URL, "http://")
+	gone.Close()
+	plain := httptest.NewServer(http.NotFoundHandler())
+	defer plain.Close()
+	plainHost := strings.TrimPrefix(plain.URL, "http://")
+	selfSigned := httptest.NewTLSServer(http.NotFoundHandler())
+	defer selfSigned.Close()
+	tlsHost := strings.TrimPrefix(selfSigned.URL, "https://")
+	c := fetch.New(fetch.Options{})
+	tests := []struct{ url, want string }{
+		{"http://" + goneHost + "/feed?token=s3cret", "connection refused by " + goneHost},
+		{"https://" + plainHost + "/feed", plainHost + " does not speak TLS (an http:// server behind an https:// URL?)"},
+		{selfSigned.URL + "/feed", "the TLS certificate of " + tlsHost + " is not trusted: it is signed by an unknown authority"},
+	}
+	for _, tt := range tests {
+		_, err := c.Get(context.Background(), fetch.Request{URL: tt.url})
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Get(%s) = %v, want %q", tt.url, err, tt.want)
+		}
+		var ne *fetch.NetError
+		if !errors.As(err, &ne) {
+			t.Errorf("Get(%s): no *fetch.NetError in %#v", tt.url, err)
+		}
+	}
+	_, err := c.Get(context.Background(), fetch.Request{URL: "http://" + goneHost + "/"})
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("errors.Is(ECONNREFUSED) false for %v", err)
 	}
 }

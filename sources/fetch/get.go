@@ -8,12 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
@@ -110,9 +109,10 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if r.LastModified != "" {
 		req.Header.Set("If-Modified-Since", r.LastModified)
 	}
+	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", red, c.describe(ctx, err, r.URL))
+		return nil, c.describe(ctx, err, r.URL, start)
 	}
 	defer resp.Body.Close()
 	out := &Response{URL: resp.Request.URL.String(), StatusCode: resp.StatusCode,
@@ -139,7 +139,7 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	}
 	out.buf, err = readBody(resp, limit)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", red, c.describe(ctx, err, r.URL))
+		return nil, c.describe(ctx, err, r.URL, start)
 	}
 	out.Body = *out.buf
 	return out, nil
@@ -206,24 +206,27 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-// describe turns transport errors into sentences that say which stage
-// failed, without the URL's secrets.
-func (c *Client) describe(ctx context.Context, err error, rawURL string) error {
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	switch {
-	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot resolve host %s: %w", dnsErr.Name, redactErr(err, rawURL))
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("connection refused: %w", redactErr(err, rawURL))
-	case strings.Contains(err.Error(), "timeout awaiting response headers"):
-		return fmt.Errorf("no answer within %s: %w", c.opts.HeaderTimeout, redactErr(err, rawURL))
-	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("timed out after %s: %w", c.opts.Timeout, redactErr(err, rawURL))
-	case errors.As(err, &opErr) && opErr.Timeout():
-		return fmt.Errorf("timed out: %w", redactErr(err, rawURL))
+// describe says what failed, without the URL's secrets: a host that
+// could not be reached in the *NetError's one clause (which names the
+// host), anything else after "GET URL:" (redacted). Get's own timeout,
+// which covers reading the body too, is named as configured.
+func (c *Client) describe(ctx context.Context, err error, rawURL string, start time.Time) error {
+	host := ""
+	if u, perr := url.Parse(rawURL); perr == nil {
+		host = u.Host
 	}
-	return redactErr(err, rawURL)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &NetError{Host: host, Timeout: true, err: err,
+			msg: fmt.Sprintf("timed out after %s waiting for %s", c.opts.Timeout, host)}
+	}
+	var ne *NetError
+	if errors.As(err, &ne) {
+		return Plain(err)
+	}
+	if ne := c.netError(ctx, err, host, time.Since(start)); ne != nil {
+		return ne
+	}
+	return fmt.Errorf("GET %s: %w", Redact(rawURL), redactErr(withoutURL(err), rawURL))
 }
 
 func parseRetryAfter(v string, now time.Time) time.Duration {

@@ -114,6 +114,21 @@ func (s *Source) Harvest(ctx context.Context, state harvester.SourceState) (*har
 	return &harvester.Batch{Observations: obs, Data: data}, nil
 }
 
+// Check reads and parses the file as Harvest does, storing nothing, and
+// returns every problem with its file and line: what `contriblog
+// validate` reports (docs/cli.md#validate).
+func (s *Source) Check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	raw, err := ReadRegular(s.cfg.Path, MaxFileSize)
+	if err != nil {
+		return s.readError(err)
+	}
+	_, err = Parse(raw, s.cfg)
+	return err
+}
+
 // readError says what is wrong with reading the file, with a hint.
 func (s *Source) readError(err error) error {
 	if errors.Is(err, fs.ErrNotExist) {

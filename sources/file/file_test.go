@@ -123,3 +123,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Check reports a file's problems with file and line, as Harvest would,
+// and nothing for a good one; it needs no state and stores nothing.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.yaml")
+	writeFile(t, good, string(readTestdata(t, "valid.yaml")), time.Now())
+	bad := filepath.Join(dir, "bad.yaml")
+	writeFile(t, bad, "- title: Mentoring\n  date: 2026-02-30\n  activity_type: Mentorship/Coaching\n", time.Now())
+	ctx := context.Background()
+	if err := New(Config{Name: "manual", Path: good, Person: "P"}).Check(ctx); err != nil {
+		t.Errorf("good file: %v", err)
+	}
+	err := New(Config{Name: "manual", Path: bad, Person: "P"}).Check(ctx)
+	if err == nil || !strings.HasPrefix(err.Error(), bad+":2: ") || !strings.Contains(err.Error(), "no such day") {
+		t.Errorf("bad file: %v", err)
+	}
+	err = New(Config{Name: "manual", Path: filepath.Join(dir, "missing.yaml")}).Check(ctx)
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "missing.yaml does not exist") {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 func TestAnonymous(t *testing.T) {
@@ -109,5 +111,21 @@ func TestCancelled(t *testing.T) {
 	}
 	if f.Count("/users/priyar/repos") != 0 {
 		t.Errorf("went on after cancellation: %v", f.Requests())
+	}
+}
+
+// A GitHub that cannot be reached is said once, in plain words, not once
+// per part with the request's URL and the dialler's words after it.
+func TestUnreachable(t *testing.T) {
+	f := newFake(t, "/", 100)
+	f.srv.Close()
+	host := strings.TrimPrefix(f.srv.URL, "http://")
+	s, _ := newTestSource(t, f, func(c *Config) { c.HTTPClient = fetch.New(fetch.Options{}).HTTPClient() })
+	_, err := s.Harvest(context.Background(), harvester.SourceState{})
+	if want := "github user priyar: connection refused by " + host; err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("errors.Is(ECONNREFUSED) false for %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Keys of SourceState.Data besides the page cache (see cache.go).
@@ -110,6 +111,13 @@ func (p *pass) run(ctx context.Context) error {
 		err := pt.run(ctx)
 		if err == nil {
 			continue
+		}
+		if ne := (*fetch.NetError)(nil); errors.As(err, &ne) && !ne.Timeout {
+			// The host cannot be reached (no address, refused, a
+			// certificate not accepted): every other part would fail the
+			// same way. Say it once, in its own words.
+			errs = append(errs, fetch.Plain(err))
+			break
 		}
 		errs = append(errs, fmt.Errorf("%s: %w", pt.name, err))
 		if ctx.Err() != nil {

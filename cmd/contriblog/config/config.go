@@ -102,6 +102,10 @@ type Source struct {
 	// Values are the keys of Spec.Keys, decoded, with their defaults
 	// (a github token among them: never log or print Values).
 	Values spec.Values
+	// Unset are the ${VAR}s of the source's own keys that are not set:
+	// their keys are missing from Values, and the source fails when it
+	// is harvested (UnsetError).
+	Unset []UnsetVar
 }
 
 // Options are Load's and Parse's dependencies on the environment.

@@ -116,8 +116,10 @@ func TestParseErrors(t *testing.T) {
 			[]wantErr{{1, "backup.colour", "valid keys here: keep, dir"}}},
 		{"backup not a mapping", "backup: 7\nsources: []\n", nil, []wantErr{{1, "backup", "expected a mapping"}}},
 		{"backup dir not a string", "backup: {dir: [a, b]}\nsources: []\n", nil, []wantErr{{1, "backup.dir", "expected a string, got a list"}}},
-		{"missing variable", feedSrc("  - {name: gh, type: github, user: a, token: \"${GITHUB_TOKEN}\"}\n"), nil,
-			[]wantErr{{6, "sources[1].token", "environment variable GITHUB_TOKEN is not set"}}},
+		// Only a source's own keys (url, token, …) may wait for their
+		// variable until the source is harvested (TestUnsetSourceVariables).
+		{"missing variable in a common key", feedSrc("  - {name: gh, type: github, user: a, person: \"${WHO}\"}\n"), nil,
+			[]wantErr{{6, "sources[1].person", "environment variable WHO is not set"}}},
 		{"two missing variables", "person: ${FIRST} ${LAST}\nsources: []\n", nil,
 			[]wantErr{{1, "person", "FIRST is not set"}, {1, "person", "LAST is not set"}}},
 		{"unterminated variable", "person: ${FIRST\nsources: []\n", nil, []wantErr{{1, "person", "unterminated ${"}}},

@@ -9,16 +9,20 @@ import (
 	"github.com/contriblog/contriblog/sources/file"
 )
 
-// The example config at the repository root parses when GITHUB_TOKEN is
-// set, and names the variable when it is not.
+// The example config at the repository root parses as it is copied, with
+// no variable set (its token lines are comments), and with the token line
+// enabled, when GITHUB_TOKEN is set.
 func TestExampleConfig(t *testing.T) {
 	path := filepath.Join("..", "..", "..", "config.example.yaml")
-	cfg, err := Load(path, testOptions("GITHUB_TOKEN", "ghp_example"))
+	cfg, err := Load(path, testOptions())
 	if err != nil {
 		t.Fatalf("config.example.yaml: %v", err)
 	}
 	if len(cfg.Warnings) != 0 {
 		t.Errorf("warnings: %q", cfg.Warnings)
+	}
+	if err := cfg.UnsetVars(); err != nil {
+		t.Errorf("config.example.yaml needs a variable as copied: %v", err)
 	}
 	types := map[string]int{}
 	for _, s := range cfg.Sources {
@@ -27,9 +31,23 @@ func TestExampleConfig(t *testing.T) {
 	if types["feed"] < 4 || types["github"] != 1 || types["ics"] != 1 || types["sessionize"] != 1 || types["file"] != 1 {
 		t.Errorf("source types %v: want blog, dev.to, Medium, YouTube, podcast, GitHub, Meetup, Sessionize and a file", types)
 	}
-	_, err = Load(path, testOptions())
-	if err == nil || !strings.Contains(err.Error(), "environment variable GITHUB_TOKEN is not set") {
-		t.Errorf("without GITHUB_TOKEN: %v", err)
+
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := strings.Replace(string(data), "# token: ${GITHUB_TOKEN}", "token: ${GITHUB_TOKEN}", 1)
+	if enabled == string(data) {
+		t.Fatal("config.example.yaml has no commented-out `# token: ${GITHUB_TOKEN}` line")
+	}
+	cfg, err = Parse([]byte(enabled), path, testOptions("GITHUB_TOKEN", "ghp_example"))
+	if err != nil || len(cfg.Warnings) != 0 {
+		t.Fatalf("with the token line enabled: %v %q", err, cfg.Warnings)
+	}
+	for _, s := range cfg.Sources {
+		if s.Type == "github" && s.Values.String("token") != "ghp_example" {
+			t.Errorf("the enabled token line is not the github source's token")
+		}
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 var varNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // expand replaces every ${NAME} in s with getenv(NAME) and every $$ with a
-// literal $; any other $ stays as it is. It returns the names it expanded
-// and one message per problem (an unset variable, a malformed reference).
-// Messages name variables, never their values.
-func expand(s string, getenv func(string) string) (out string, vars []string, problems []string) {
+// literal $; any other $ stays as it is. It returns the names it expanded,
+// the names among them that are unset (or empty), and one message per
+// malformed reference. Messages name variables, never their values.
+func expand(s string, getenv func(string) string) (out string, vars, unset, problems []string) {
 	if !strings.Contains(s, "$") {
-		return s, nil, nil
+		return s, nil, nil, nil
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -39,7 +39,7 @@ func expand(s string, getenv func(string) string) (out string, vars []string, pr
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
 			problems = append(problems, "unterminated ${ (write $$ for a literal $)")
-			return s, vars, problems
+			return s, vars, unset, problems
 		}
 		name := s[i+2 : i+2+end]
 		i += 2 + end + 1
@@ -50,12 +50,17 @@ func expand(s string, getenv func(string) string) (out string, vars []string, pr
 		vars = append(vars, name)
 		v := getenv(name)
 		if v == "" {
-			problems = append(problems, fmt.Sprintf("environment variable %s is not set (or is empty)", name))
+			unset = append(unset, name)
 			continue
 		}
 		b.WriteString(v)
 	}
-	return b.String(), vars, problems
+	return b.String(), vars, unset, problems
+}
+
+// unsetMessage is the problem of an unset variable.
+func unsetMessage(name string) string {
+	return fmt.Sprintf("environment variable %s is not set (or is empty)", name)
 }
 
 // shorten cuts s to at most n runes for a message.

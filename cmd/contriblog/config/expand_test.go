@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -29,7 +30,10 @@ func TestExpand(t *testing.T) {
 		{"${A-B}", "", nil, []string{"invalid variable reference ${A-B}: a name is letters, digits and _ (write $$ for a literal $)"}},
 	}
 	for _, tc := range tests {
-		got, vars, probs := expand(tc.in, env)
+		got, vars, unset, probs := expand(tc.in, env)
+		for _, name := range unset {
+			probs = append(probs, unsetMessage(name))
+		}
 		if len(tc.problems) == 0 && got != tc.want {
 			t.Errorf("expand(%q) = %q, want %q", tc.in, got, tc.want)
 		}
@@ -144,5 +148,43 @@ activity_types:
 		if !strings.Contains(cfg.Warnings[i], w) {
 			t.Errorf("warning %d = %q, want %q", i, cfg.Warnings[i], w)
 		}
+	}
+}
+
+// An unset ${VAR} in a source's own keys (a token, a secret calendar URL)
+// does not fail the config: the source records it, and its UnsetError
+// names the variable, the key and the line. Elsewhere it still fails the
+// config.
+func TestUnsetSourceVariables(t *testing.T) {
+	src := "person: A\nsources:\n" +
+		"  - {name: blog, type: feed, url: \"https://example.com/feed\"}\n" +
+		"  - name: gh\n    type: github\n    user: priyar\n    token: ${GITHUB_TOKEN}\n" +
+		"  - name: cal\n    type: ics\n    url: ${CAL_URL}\n"
+	cfg := mustParse(t, src, testOptions())
+	unset := map[string][]UnsetVar{}
+	for _, s := range cfg.Sources {
+		unset[s.Name] = s.Unset
+	}
+	want := map[string][]UnsetVar{"blog": nil,
+		"gh":  {{Name: "GITHUB_TOKEN", Key: "sources[1].token", Line: 7}},
+		"cal": {{Name: "CAL_URL", Key: "sources[2].url", Line: 10}}}
+	if !reflect.DeepEqual(unset, want) {
+		t.Fatalf("unset %+v, want %+v", unset, want)
+	}
+	err := cfg.Sources[1].UnsetError(cfg.Path)
+	if !errors.Is(err, ErrUnsetVariable) || err.Error() != "environment variable GITHUB_TOKEN is not set (sources[1].token at /srv/cl/contriblog.yaml:7): set it, or comment out the key" {
+		t.Errorf("UnsetError = %v", err)
+	}
+	if _, ok := cfg.Sources[2].Values["url"]; ok {
+		t.Error("an unset url has a value")
+	}
+	all := cfg.UnsetVars()
+	if all == nil || !strings.Contains(all.Error(), "contriblog.yaml:10: sources[2].url: environment variable CAL_URL is not set (or is empty): source cal fails until it is") {
+		t.Errorf("UnsetVars = %v", all)
+	}
+	// Set, they are values as before.
+	cfg = mustParse(t, src, testOptions("GITHUB_TOKEN", "ghp_x", "CAL_URL", "https://example.com/cal.ics"))
+	if cfg.UnsetVars() != nil || cfg.Sources[1].UnsetError(cfg.Path) != nil || cfg.Sources[2].Values.String("url") != "https://example.com/cal.ics" {
+		t.Errorf("with the variables set: %+v", cfg.Sources)
 	}
 }

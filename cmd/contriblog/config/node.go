@@ -23,6 +23,10 @@ type parser struct {
 	getenv func(string) string
 	now    time.Time
 	types  []*spec.Type // the source types a config may name
+	// unset, while a source's own keys are read, collects their unset
+	// ${VAR}s instead of reporting them: the source then fails when it is
+	// harvested, and only then (docs/configuration.md#environment-variables).
+	unset *[]UnsetVar
 }
 
 // scalar is a scalar value as read: after ${VAR} expansion, with what was
@@ -82,11 +86,18 @@ func (p *parser) scalar(n *yaml.Node, path, want string) (scalar, bool) {
 		p.errorf(n, path, "expected %s, got %s", want, yamldoc.Describe(n))
 		return scalar{}, false
 	}
-	val, vars, probs := expand(n.Value, p.getenv)
+	val, vars, unset, probs := expand(n.Value, p.getenv)
 	for _, msg := range probs {
 		p.errorf(n, path, "%s", msg)
 	}
-	if len(probs) > 0 {
+	for _, name := range unset {
+		if p.unset != nil {
+			*p.unset = append(*p.unset, UnsetVar{Name: name, Key: path, Line: lineOf(n)})
+		} else {
+			p.errorf(n, path, "%s", unsetMessage(name))
+		}
+	}
+	if len(probs) > 0 || len(unset) > 0 {
 		return scalar{}, false
 	}
 	return scalar{value: val, raw: n.Value, fromEnv: len(vars) > 0, node: n}, true

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -148,6 +149,10 @@ func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
 		return
 	}
 	k, _ := s.Spec.Key(f.Key) // keyAllowed let through only the type's keys
+	// A key given as an unset ${VAR} is left out of Values and recorded
+	// in s.Unset; sourceDefaults still sees the key as given.
+	p.unset = &s.Unset
+	defer func() { p.unset = nil }()
 	if v, ok := p.typed(f, key, k, cfg.Dir); ok {
 		s.Values[k.Name] = v
 	}
@@ -190,6 +195,57 @@ func (p *parser) sourceDefaults(s *Source, set map[string]field, n *yaml.Node, p
 		// Through the vocabulary, which activity_types may have respelled.
 		s.Activity, _ = vocab.Resolve(s.Spec.Activity)
 	}
+}
+
+// UnsetVar is a ${NAME} in one of a source's own keys (url, token, …)
+// whose variable is not set, or is empty.
+type UnsetVar struct {
+	Name string // the variable
+	Key  string // the key path, as "sources[2].token"
+	Line int
+}
+
+// ErrUnsetVariable is matched (errors.Is) by UnsetError's error.
+var ErrUnsetVariable = errors.New("environment variable not set")
+
+// UnsetError is nil when every ${VAR} of the source's own keys is set;
+// else it names each unset variable with its key and line in file: the
+// error of harvesting the source. It matches ErrUnsetVariable. Commands
+// that contact no source run all the same
+// (docs/configuration.md#environment-variables).
+func (s Source) UnsetError(file string) error {
+	if len(s.Unset) == 0 {
+		return nil
+	}
+	return &unsetError{file: file, vars: s.Unset}
+}
+
+type unsetError struct {
+	file string
+	vars []UnsetVar
+}
+
+func (e *unsetError) Error() string {
+	msgs := make([]string, len(e.vars))
+	for i, u := range e.vars {
+		msgs[i] = fmt.Sprintf("environment variable %s is not set (%s at %s:%d)", u.Name, u.Key, e.file, u.Line)
+	}
+	return strings.Join(msgs, "; ") + ": set it, or comment out the key"
+}
+
+func (e *unsetError) Is(target error) bool { return target == ErrUnsetVariable }
+
+// UnsetVars returns one *Error per unset ${VAR} of any source's own
+// keys, joined: what `validate` reports unless --no-env.
+func (c *Config) UnsetVars() error {
+	var errs []error
+	for _, s := range c.Sources {
+		for _, u := range s.Unset {
+			errs = append(errs, &Error{File: c.Path, Line: u.Line, Key: u.Key,
+				Msg: unsetMessage(u.Name) + fmt.Sprintf(": source %s fails until it is", s.Name)})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // String describes the source for messages: name, type and line. It

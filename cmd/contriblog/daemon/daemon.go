@@ -96,6 +96,11 @@ type Config struct {
 	// "" or Daemon.Backup nil means no daily backups.
 	BackupDir  string
 	BackupKeep int
+
+	// Vocabulary is the config's activity types, which the export's
+	// ?type= filter accepts (with the table's labels); nil means the
+	// default types.
+	Vocabulary *harvester.Vocabulary
 }
 
 // Harvester runs one pass; *harvester.Harvester is one. Names select

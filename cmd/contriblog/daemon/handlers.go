@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/export"
 )
 
 var contentTypes = map[string]string{
@@ -26,7 +27,7 @@ var contentTypes = map[string]string{
 // not a truncated document.
 func (d *Daemon) serveExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, err := parseFilter(r.URL.Query())
+		f, err := parseFilter(r.URL.Query(), d.Config.Vocabulary)
 		if err != nil {
 			httpError(w, err.Error(), http.StatusBadRequest)
 			return
@@ -66,13 +67,19 @@ func (d *Daemon) checkPerson(ctx context.Context, person string) error {
 }
 
 // parseFilter reads the export filters from a query, as `contriblog
-// export` reads its flags: since and until are inclusive YYYY-MM-DD; all
+// export` reads its flags: since and until are inclusive YYYY-MM-DD; type
+// a full name or a table label of vocab's types (export.ResolveType); all
 // with no value means true.
-func parseFilter(q url.Values) (harvester.Filter, error) {
+func parseFilter(q url.Values, vocab *harvester.Vocabulary) (harvester.Filter, error) {
 	if err := onlyKeys(q, "since", "until", "person", "type", "all"); err != nil {
 		return harvester.Filter{}, err
 	}
-	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person"), Type: q.Get("type")}
+	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person")}
+	typ, err := export.ResolveType(vocab, q.Get("type"))
+	if err != nil {
+		return f, fmt.Errorf("type: %w", err)
+	}
+	f.Type = typ
 	for _, p := range []struct{ name, v string }{{"since", f.Since}, {"until", f.Until}} {
 		if p.v == "" {
 			continue

@@ -165,6 +165,7 @@ func TestExportEndpoints(t *testing.T) {
 		{"?since=2026-03-01&until=2026-01-01", nil, 400},
 		{"?all=maybe", nil, 400},
 		{"?from=2026-01-01", nil, 400},
+		{"?type=Tlak", nil, 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -187,6 +188,11 @@ func TestExportEndpoints(t *testing.T) {
 				t.Errorf("ids %v; want %v", ids, tt.want)
 			}
 		})
+	}
+	// An unknown type is refused with the CLI's words, not an empty export.
+	resp, body := request(t, "GET", srv.URL+"/export.csv?type=Tlak", "", "")
+	if resp.StatusCode != 400 || !strings.Contains(body, `type: unknown activity type "Tlak"; did you mean "Talk"?`) {
+		t.Errorf("?type=Tlak: %d %s", resp.StatusCode, body)
 	}
 	for format, want := range map[string]struct{ ctype, contains string }{
 		"csv": {"text/csv", "Activity Type"}, "md": {"text/markdown", "Zero Trust in Practice"},
