@@ -93,7 +93,7 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 // logFormat names what BuildLog computes; change it when BuildLog's output
 // for the same inputs changes, so that stored logs are rebuilt even by a
 // build without version control information.
-const logFormat = "log/1"
+const logFormat = "log/2" // 2: no listing URLs (issue 15)
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.
@@ -129,6 +129,10 @@ func optionsFingerprint(opts LogOptions) string {
 	for _, k := range sortedKeys(opts.SourceAreas) {
 		put("source_areas", k, strconv.Itoa(len(opts.SourceAreas[k])))
 		put(opts.SourceAreas[k]...)
+	}
+	for _, k := range sortedKeys(opts.SourceAudience) {
+		put("source_audience", k, strconv.Itoa(len(opts.SourceAudience[k])))
+		put(opts.SourceAudience[k]...)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
