@@ -29,7 +29,8 @@ type Type struct {
 	Name string
 	// Keys are the keys this type takes besides the ones every source
 	// takes (name, type, person, schedule, enabled, activity, match,
-	// areas, timezone, priority), in the order messages list them.
+	// areas, timezone, priority, target_audience), in the order messages
+	// list them.
 	Keys []Key
 	// Activity is the activity type of a source that names none, as the
 	// default vocabulary spells it; "" for none.
