@@ -191,7 +191,7 @@ func TestSourceAudience(t *testing.T) {
 		byTitle[c.Title] = c
 	}
 	for title, want := range map[string][]string{
-		"Zero Trust in Practice": {"IT Pros"},               // the hand-kept entry's own
+		"Zero Trust in Practice": {"IT Pros"},                // the hand-kept entry's own
 		"Passkeys for everyone":  {"Developers", "Students"}, // the source's, without repeats
 		"A post":                 nil,                        // a source without one
 	} {
