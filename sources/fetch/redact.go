@@ -35,7 +35,9 @@ func Redact(rawURL string) string {
 		u.Path = strings.Join(segs, "/")
 	}
 	u.Fragment, u.RawFragment = "", ""
-	return u.String()
+	// The mask reads as *** (url.URL would write %2A%2A%2A): this is a
+	// URL to read, never to fetch.
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A", masked)
 }
 
 // Public drops user:pass@ and the secret-looking query parameters (names

@@ -49,7 +49,7 @@ sources:
 			t.Errorf("%q is masked: %q", shown, got)
 		}
 	}
-	if got := s.Redact("GET " + calURL); got != "GET https://calendar.google.com/calendar/ical/me@example.com/private-%2A%2A%2A/basic.ics" {
+	if got := s.Redact("GET " + calURL); got != "GET https://calendar.google.com/calendar/ical/me@example.com/private-***/basic.ics" {
 		t.Errorf("the calendar address is shown as %q", got)
 	}
 	if got := s.Redact("match kubernetes-operators"); got != "match ${LONG_TOPIC}" {
