@@ -171,7 +171,7 @@ func explicitRole(order []int, items []item) string {
 
 // audience is the row's target audience: the members' own (a hand-kept
 // entry's target_audience), else their sources' target_audience defaults
-// (docs/configuration.md#sources). A source's default never adds to what
+// (docs/configuration.md#source-keys). A source's default never adds to what
 // an entry says for itself.
 func audience(order []int, items []item, opts *LogOptions) []string {
 	if own := handKept(order, items, func(o *Observation) []string { return o.TargetAudience }); len(own) > 0 {

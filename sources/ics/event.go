@@ -87,7 +87,7 @@ func (p *plan) meta(o *harvester.Observation, oc occurrence, location string) {
 
 // ownURL is an event's own link, without credentials; "" when it has none
 // or names the calendar itself. A calendar's URL is a listing, and may be
-// a secret address: it is never an event's link (docs/sources.md#ics), so
+// a secret address: it is never an event's link (docs/sources.md#calendars-ics), so
 // an event without a page of its own has no URL.
 func (p *plan) ownURL(raw string) string {
 	u := harvester.HTTPURL(raw)

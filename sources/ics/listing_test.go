@@ -22,7 +22,7 @@ const (
 // TestListingURLNeverAnEventsLink: the calendar's URL (configured, or its
 // own URL property) is a listing, and maybe a secret address: an event
 // without a link of its own has no URL, and an event that names the
-// calendar as its link has none either (docs/sources.md#ics).
+// calendar as its link has none either (docs/sources.md#calendars-ics).
 func TestListingURLNeverAnEventsLink(t *testing.T) {
 	const head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
 	event := func(url string) string {
