@@ -29,7 +29,7 @@ func Redact(rawURL string) string {
 	if u.User != nil {
 		u.User = url.User(masked)
 	}
-	scrubQuery(u, func(q url.Values, k string) { q.Set(k, masked) })
+	scrubQuery(u, true, func(q url.Values, k string) { q.Set(k, masked) })
 	if segs, changed := maskPath(u.EscapedPath()); changed {
 		u.RawPath = ""
 		u.Path = strings.Join(segs, "/")
@@ -51,7 +51,9 @@ func Public(rawURL string) string {
 		return ""
 	}
 	u.User = nil
-	scrubQuery(u, url.Values.Del)
+	// By name only: a public link's long id (?id=5f3a…) is what tells
+	// two items apart.
+	scrubQuery(u, false, url.Values.Del)
 	return u.String()
 }
 
@@ -144,15 +146,16 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isAlnum(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// scrubQuery applies scrub to every secret-looking parameter of u's query.
-func scrubQuery(u *url.URL, scrub func(q url.Values, k string)) {
+// scrubQuery applies scrub to every parameter of u's query named like a
+// secret, and with byValue to every one whose value looks like a token.
+func scrubQuery(u *url.URL, byValue bool, scrub func(q url.Values, k string)) {
 	if u.RawQuery == "" {
 		return
 	}
 	q := u.Query()
 	changed := false
 	for k, vs := range q {
-		if secretParam(k) || anyTokenLike(vs) {
+		if secretParam(k) || byValue && anyTokenLike(vs) {
 			scrub(q, k)
 			changed = true
 		}
