@@ -7,6 +7,11 @@ import (
 
 // pickURLs returns a row's Activity URL and its other URLs.
 //
+// A listing (URLIsListing: a calendar's or a Sessionize endpoint's URL,
+// stored by contriblog before issue 15) is neither: it is where the item
+// was found, not where it lives, and may be a secret address. A row with
+// no page of its own has an empty Activity URL (docs/deduplication.md#the-merged-row).
+//
 // The Activity URL is the real (non-listing, http or https) URL of the
 // best-ranked member that has one (see ranked). When that URL is on a syndication host and a
 // member declares a canonical link off those hosts (a dev.to cross-post
@@ -34,16 +39,6 @@ func pickURLs(order []int, items []item) (string, []string) {
 			}
 		}
 	}
-	if main == "" {
-		// The contract's fallback: a talk with no page of its own is
-		// linked to the calendar or listing that announced it.
-		for _, i := range order {
-			if it := &items[i]; it.o.URLIsListing && displayURL(it.o.URL) != "" {
-				main, mainKey = displayURL(it.o.URL), it.urlKey
-				break
-			}
-		}
-	}
 	// A row has a few links: a list finds them sooner than a map.
 	type link struct{ key, shown string }
 	var seen []link
@@ -63,8 +58,6 @@ func pickURLs(order []int, items []item) (string, []string) {
 	for _, i := range order {
 		it := &items[i]
 		if !it.o.URLIsListing {
-			// A listing (a calendar, an event's session list) is where
-			// the item was found, not another place it lives.
 			add(it.o.URL, it.urlKey)
 		}
 		add(it.o.CanonicalURL, firstNonEmpty(it.decl, strings.TrimSpace(it.o.CanonicalURL)))

@@ -29,6 +29,9 @@ type LogOptions struct {
 	Priority map[string]int
 	// SourceAreas are each source's extra `areas` tags.
 	SourceAreas map[string][]string
+	// SourceAudience is each source's `target_audience`: the rows of its
+	// observations that state none of their own get it.
+	SourceAudience map[string][]string
 }
 
 // BuildLog computes the contribution log from every stored observation and

@@ -109,7 +109,7 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 		c.Reach = max(c.Reach, o.Reach)
 		c.Sources = append(c.Sources, o.Source)
 		c.Observations = append(c.Observations, ObservationRef{Source: o.Source, NativeID: o.NativeID,
-			URL: o.URL, Title: o.Title, Date: it.day, FirstSeen: o.FirstSeen, LastSeen: o.LastSeen})
+			URL: o.OwnURL(), Title: o.Title, Date: it.day, FirstSeen: o.FirstSeen, LastSeen: o.LastSeen})
 		c.Metrics = maxMetrics(c.Metrics, o.Metrics)
 	}
 	// Only counts of people reached are reach; comments, reactions and
@@ -125,7 +125,7 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.NativeID, b.NativeID))
 	})
 	c.URL, c.OtherURLs = pickURLs(order, items)
-	c.TargetAudience = handKept(order, items, func(o *Observation) []string { return o.TargetAudience })
+	c.TargetAudience = audience(order, items, opts)
 	r.explicitRole, r.members = explicitRole(order, items), order
 }
 
@@ -167,6 +167,17 @@ func explicitRole(order []int, items []item) string {
 		role = firstNonEmpty(role, r)
 	}
 	return role
+}
+
+// audience is the row's target audience: the members' own (a hand-kept
+// entry's target_audience), else their sources' target_audience defaults
+// (docs/configuration.md#source-keys). A source's default never adds to what
+// an entry says for itself.
+func audience(order []int, items []item, opts *LogOptions) []string {
+	if own := handKept(order, items, func(o *Observation) []string { return o.TargetAudience }); len(own) > 0 {
+		return own
+	}
+	return handKept(order, items, func(o *Observation) []string { return opts.SourceAudience[o.Source] })
 }
 
 // handKept is the union of a hand-kept list over the members, best member

@@ -117,10 +117,12 @@ func TestMergeRoleQuantityReach(t *testing.T) {
 		!reflect.DeepEqual(got.TargetAudience, hand.TargetAudience) || len(got.OtherURLs) != 0 {
 		t.Errorf("row = %+v", got)
 	}
-	// Contract §4: with no page of its own, a talk links to the listing
-	// that announced it; a listing is never one of a row's other URLs.
+	// Issue 15: a listing (an observation stored before issue 15 with its
+	// calendar's URL) is never a row's Activity URL nor one of its other
+	// URLs, nor its observation's URL: a talk with no page of its own has
+	// none.
 	only := BuildLog([]Observation{cal}, nil, opts)[0]
-	if only.URL != cal.URL || len(only.OtherURLs) != 0 || only.Role != "Speaker" ||
+	if only.URL != "" || len(only.OtherURLs) != 0 || only.Observations[0].URL != "" || only.Role != "Speaker" ||
 		only.Quantity != 1 || only.Reach != 0 || only.PrimaryArea != "Azure" {
 		t.Errorf("listing-only row = %+v", only)
 	}
@@ -170,5 +172,34 @@ func TestAreasFromObservations(t *testing.T) {
 	}
 	if c := byTitle[video.Title]; c.PrimaryArea != "Video Tools" || c.AdditionalAreas != nil {
 		t.Errorf("video areas = %q, %q (a source's areas stand in for a primary area)", c.PrimaryArea, c.AdditionalAreas)
+	}
+}
+
+// TestSourceAudience: a source's target_audience fills the rows of its
+// observations that state none; an entry's own audience wins over every
+// member source's default; the options' fingerprint follows the defaults,
+// so that a config change rebuilds the stored log.
+func TestSourceAudience(t *testing.T) {
+	cal := talkObs("cal", "1", "Zero Trust in Practice", "https://cal.example/zt", 0)
+	hand := talkObs("file", "2", "Zero Trust in Practice", "https://cal.example/zt", 0)
+	hand.TargetAudience = []string{"IT Pros"}
+	other := talkObs("cal", "3", "Passkeys for everyone", "https://cal.example/pk", 3)
+	blog := obsAt("blog", "4", TypeBlog, "A post", "https://blog.example/p", day0)
+	opts := LogOptions{Location: time.UTC, SourceAudience: map[string][]string{"cal": {"Developers", "developers", "Students"}}}
+	byTitle := map[string]Contribution{}
+	for _, c := range BuildLog([]Observation{cal, hand, other, blog}, nil, opts) {
+		byTitle[c.Title] = c
+	}
+	for title, want := range map[string][]string{
+		"Zero Trust in Practice": {"IT Pros"},                // the hand-kept entry's own
+		"Passkeys for everyone":  {"Developers", "Students"}, // the source's, without repeats
+		"A post":                 nil,                        // a source without one
+	} {
+		if got := byTitle[title].TargetAudience; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: target audience %q, want %q", title, got, want)
+		}
+	}
+	if optionsFingerprint(opts) == optionsFingerprint(LogOptions{Location: time.UTC}) {
+		t.Error("the fingerprint ignores SourceAudience")
 	}
 }

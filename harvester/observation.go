@@ -41,7 +41,9 @@ type Observation struct {
 	CanonicalURL string `json:"canonical_url,omitempty"`
 	// URLIsListing says that URL is not the item's own page but a page that
 	// several items of this source fall back to (a calendar's URL, an event
-	// document): it is shown but is no identity for rule 1.
+	// document). No source sets it since issue 15: a listing is never a
+	// row's link (nor an identity for rule 1), and may be a secret address.
+	// Observations stored before keep it, and OwnURL hides their URL.
 	URLIsListing bool `json:"url_is_listing,omitempty"`
 
 	// Date is when it was published or happened; EndDate when it ended (zero
@@ -100,6 +102,15 @@ func SplitObservationKey(key string) (source, nativeID string) {
 // ShortID is the short, stable base32 id derived from the observation's
 // key. Contribution ids are the ShortID of one of their observations.
 func (o *Observation) ShortID() string { return ShortID(o.Key()) }
+
+// OwnURL is URL when it is the item's own link; "" for a listing
+// (URLIsListing), which is shown nowhere.
+func (o *Observation) OwnURL() string {
+	if o.URLIsListing {
+		return ""
+	}
+	return o.URL
+}
 
 // ShortID hashes s to ten lowercase base32 characters (50 bits): short
 // enough to type after `contriblog edit`, wide enough that one person's

@@ -92,10 +92,10 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 
 // logFormat names what BuildLog computes; change it when BuildLog's output
 // for the same inputs changes, so that stored logs are rebuilt even by a
-// build without version control information. log/2: stores record
-// LogState's Excluded and Persons when they store a log, so a log stored
-// before must be stored again once.
-const logFormat = "log/2"
+// build without version control information. log/3: stores record
+// LogState's Excluded and Persons when they store a log, and rows carry
+// no listing URL (issue 15), so a log stored before is stored again once.
+const logFormat = "log/3"
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.
@@ -131,6 +131,10 @@ func optionsFingerprint(opts LogOptions) string {
 	for _, k := range sortedKeys(opts.SourceAreas) {
 		put("source_areas", k, strconv.Itoa(len(opts.SourceAreas[k])))
 		put(opts.SourceAreas[k]...)
+	}
+	for _, k := range sortedKeys(opts.SourceAudience) {
+		put("source_audience", k, strconv.Itoa(len(opts.SourceAudience[k])))
+		put(opts.SourceAudience[k]...)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

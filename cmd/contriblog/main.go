@@ -14,8 +14,11 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
+	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/contriblog/contriblog/sources/fetch"
 
 	// The zone database is embedded so that timezone: and CRON_TZ= work on
 	// machines without one (Windows, minimal containers).
@@ -107,6 +110,8 @@ type Main struct {
 	// plainLog says that logger writes plain lines for a person
 	// (setupLogger), not the daemon's structured records.
 	plainLog bool
+	// secrets are the loaded config's, masked in whatever Run prints.
+	secrets atomic.Pointer[fetch.Secrets]
 }
 
 // NewMain returns a Main wired to the process's environment.
@@ -133,6 +138,7 @@ var errSourcesFailed = errors.New("at least one source failed")
 
 // Run runs the command line args and returns the exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
+	defer m.redactOutput()()
 	name, rest, err := splitCommand(args)
 	if err == nil && name == "" {
 		m.printUsage(m.Stderr)
@@ -146,6 +152,21 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = cmd.run(m, ctx, rest)
 	}
 	return m.exitCode(err)
+}
+
+// redactOutput makes Stdout and Stderr mask the config's secrets once it
+// is loaded (redact.go); the function it returns writes what they held
+// back and puts the writers back.
+func (m *Main) redactOutput() func() {
+	stdout, stderr := m.Stdout, m.Stderr
+	out := &redactWriter{w: stdout, secrets: m.secrets.Load}
+	errw := &redactWriter{w: stderr, secrets: m.secrets.Load}
+	m.Stdout, m.Stderr = out, errw
+	return func() {
+		out.Flush()
+		errw.Flush()
+		m.Stdout, m.Stderr = stdout, stderr
+	}
 }
 
 // exitCode prints err, if it needs printing, and returns the exit code

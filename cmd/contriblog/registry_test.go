@@ -67,7 +67,9 @@ func TestScratchSourceType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, ok := built[1].(*scratchSource)
+	// Every source is built wrapped, so that what it stores holds no
+	// secret (redact.go).
+	got, ok := unwrapSource(built[1]).(*scratchSource)
 	if !ok || got.Name() != "mine" || got.s.Values.String("url") != "https://scratch.example/api" ||
 		got.s.Person != "Ann" || len(got.s.Match) != 1 || got.s.Client == nil || !got.s.Since.Equal(cfg.Since) {
 		t.Errorf("built %T %+v", built[1], built[1])

@@ -31,6 +31,8 @@ func (m *Main) loadConfig() (*config.Config, error) {
 	if err != nil {
 		return nil, usageError{fmt.Errorf("invalid config:\n%w", err)}
 	}
+	// From here on, whatever is printed has the config's secrets masked.
+	m.secrets.Store(cfg.Secrets)
 	for _, w := range cfg.Warnings {
 		m.logger.Warn(w)
 	}
@@ -101,16 +103,20 @@ func isSetupError(err error) bool {
 // logOptions is how the config shapes the log.
 func logOptions(cfg *config.Config) harvester.LogOptions {
 	opts := harvester.LogOptions{
-		Location:    cfg.Timezone,
-		Vocabulary:  cfg.Vocabulary,
-		Areas:       cfg.Areas,
-		Priority:    map[string]int{},
-		SourceAreas: map[string][]string{},
+		Location:       cfg.Timezone,
+		Vocabulary:     cfg.Vocabulary,
+		Areas:          cfg.Areas,
+		Priority:       map[string]int{},
+		SourceAreas:    map[string][]string{},
+		SourceAudience: map[string][]string{},
 	}
 	for _, s := range cfg.Sources {
 		opts.Priority[s.Name] = s.Priority
 		if len(s.Areas) > 0 {
 			opts.SourceAreas[s.Name] = s.Areas
+		}
+		if len(s.TargetAudience) > 0 {
+			opts.SourceAudience[s.Name] = s.TargetAudience
 		}
 	}
 	return opts
@@ -158,9 +164,13 @@ func (m *Main) buildSource(cfg *config.Config, sc config.Source, client *fetch.C
 	if sc.Spec == nil {
 		return nil, fmt.Errorf("unknown source type %q", sc.Type)
 	}
-	return sc.Spec.Build(spec.Settings{Name: sc.Name, Person: sc.Person, Activity: sc.Activity, Match: sc.Match,
+	src, err := sc.Spec.Build(spec.Settings{Name: sc.Name, Person: sc.Person, Activity: sc.Activity, Match: sc.Match,
 		Timezone: sc.Timezone, Values: sc.Values, Since: cfg.Since, Vocabulary: cfg.Vocabulary,
 		Client: client, Logger: m.logger.With("source", sc.Name), Now: m.Now})
+	if err != nil {
+		return nil, err
+	}
+	return withoutSecrets(src, cfg), nil
 }
 
 // unsetSource stands for a source whose keys name an unset ${VAR}: every

@@ -179,10 +179,10 @@ func TestPerHostLimit(t *testing.T) {
 func TestRedact(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://example.com/feed", "https://example.com/feed"},
-		{"https://u:p@example.com/x", "https://%2A%2A%2A@example.com/x"},
-		{"https://example.com/x?token=abc&page=2", "https://example.com/x?page=2&token=%2A%2A%2A"},
-		{"https://example.com/x?api_key=abc", "https://example.com/x?api_key=%2A%2A%2A"},
-		{"https://example.com/x?access_token=abc", "https://example.com/x?access_token=%2A%2A%2A"},
+		{"https://u:p@example.com/x", "https://***@example.com/x"},
+		{"https://example.com/x?token=abc&page=2", "https://example.com/x?page=2&token=***"},
+		{"https://example.com/x?api_key=abc", "https://example.com/x?api_key=***"},
+		{"https://example.com/x?access_token=abc", "https://example.com/x?access_token=***"},
 	}
 	for _, tt := range tests {
 		if got := fetch.Redact(tt.in); got != tt.want {

@@ -21,3 +21,15 @@ func TestPublic(t *testing.T) {
 		}
 	}
 }
+
+// Public drops parameters by name only: a long id in a public link tells
+// two items apart, while Redact, for messages, masks it too.
+func TestPublicKeepsLongIDs(t *testing.T) {
+	const u = "https://blog.example/post?id=5f3a9c0e1b2d4f6a8c0e2b4d"
+	if got := fetch.Public(u); got != u {
+		t.Errorf("Public(%q) = %q", u, got)
+	}
+	if got := fetch.Redact(u); got != "https://blog.example/post?id=***" {
+		t.Errorf("Redact(%q) = %q", u, got)
+	}
+}

@@ -1,12 +1,14 @@
 package ics
 
 import (
+	"slices"
 	"strings"
 	"time"
 
 	ical "github.com/arran4/golang-ical"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // occurrence is one dated instance of an event about to become an
@@ -50,10 +52,7 @@ func (p *plan) observe(oc occurrence) (harvester.Observation, bool) {
 		host = "" // the person's own calendar ("Priya Raman - Speaking") hosts nothing
 	}
 	o.Description = describe(desc, location, host)
-	o.URL = harvester.HTTPURL(value(ev, "URL"))
-	if o.URL == "" && p.url != "" {
-		o.URL, o.URLIsListing = p.url, true
-	}
+	o.URL = p.ownURL(value(ev, "URL"))
 	if organizer != "" {
 		o.Authors = []string{organizer}
 	}
@@ -84,6 +83,30 @@ func (p *plan) meta(o *harvester.Observation, oc occurrence, location string) {
 	if len(o.Meta) == 0 {
 		o.Meta = nil
 	}
+}
+
+// ownURL is an event's own link, without credentials; "" when it has none
+// or names the calendar itself. A calendar's URL is a listing, and may be
+// a secret address: it is never an event's link (docs/sources.md#calendars-ics), so
+// an event without a page of its own has no URL.
+func (p *plan) ownURL(raw string) string {
+	u := harvester.HTTPURL(raw)
+	if u == "" || slices.Contains(p.listings, harvester.CanonicalURL(u)) {
+		return ""
+	}
+	return fetch.Public(u)
+}
+
+// listingKeys are the canonical forms of a calendar's URL, with and
+// without its credentials, to compare events' links with.
+func listingKeys(raw string) []string {
+	var out []string
+	for _, u := range []string{harvester.HTTPURL(httpsForWebcal(raw)), fetch.Public(harvester.HTTPURL(httpsForWebcal(raw)))} {
+		if c := harvester.CanonicalURL(u); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // end is the occurrence's end: start plus the event's span. An all-day

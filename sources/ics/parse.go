@@ -10,7 +10,6 @@ import (
 	ical "github.com/arran4/golang-ical"
 
 	"github.com/contriblog/contriblog/harvester"
-	"github.com/contriblog/contriblog/sources/fetch"
 )
 
 // Parse reads one iCalendar document and returns the calendar's name
@@ -53,22 +52,22 @@ func Parse(data []byte, cfg Config) (calName string, obs []harvester.Observation
 
 // plan is what mapping every event of one calendar shares.
 type plan struct {
-	cfg     Config
-	name    string
-	url     string // the calendar's URL: what events without their own fall back to
-	zones   *zones
-	match   harvester.Matcher
-	until   time.Time
-	skipped int // events without a usable start
-	capped  int // recurring events cut at maxOccurrences
-	series  int // recurring events expanded so far
-	steps   int // rule iterations spent so far
+	cfg  Config
+	name string
+	// listings are the canonical forms of the calendar's own URLs (the
+	// configured one, its URL property): never an event's link.
+	listings []string
+	zones    *zones
+	match    harvester.Matcher
+	until    time.Time
+	skipped  int // events without a usable start
+	capped   int // recurring events cut at maxOccurrences
+	series   int // recurring events expanded so far
+	steps    int // rule iterations spent so far
 }
 
 func newPlan(cfg Config, cal *ical.Calendar) *plan {
-	// The calendar's URL without credentials: events without a URL of
-	// their own are stored and exported with it.
-	p := &plan{cfg: cfg, url: fetch.Public(cfg.URL), until: cfg.Until,
+	p := &plan{cfg: cfg, listings: listingKeys(httpsForWebcal(cfg.URL)), until: cfg.Until,
 		zones: &zones{defs: vtimezones(cal), cache: map[string]zoneAnswer{}, fallback: cfg.Timezone}}
 	if p.until.IsZero() {
 		p.until = cfg.Now().AddDate(1, 0, 0)
@@ -85,10 +84,8 @@ func newPlan(cfg Config, cal *ical.Calendar) *plan {
 			if loc := lookupZone(strings.TrimSpace(v)); loc != nil && p.zones.wr == nil {
 				p.zones.wr, p.zones.wrName = loc, strings.TrimSpace(v)
 			}
-		case "URL":
-			if p.url == "" {
-				p.url = harvester.HTTPURL(v)
-			}
+		case "URL", "SOURCE":
+			p.listings = append(p.listings, listingKeys(v)...)
 		}
 	}
 	p.name = harvester.Truncate(firstNonEmpty(p.name, altName), 200)

@@ -149,7 +149,7 @@ func TestAllDayAndFloating(t *testing.T) {
 	if !two.AllDay || !two.Date.Equal(utc(2026, 5, 20, 0, 0)) || !two.EndDate.Equal(utc(2026, 5, 21, 0, 0)) {
 		t.Errorf("two-day event: all day %v, %v to %v", two.AllDay, two.Date, two.EndDate)
 	}
-	if two.Description != "Two-day workshop & labs — Talks" || two.URL != "https://example.com/cal.ics" || !two.URLIsListing {
+	if two.Description != "Two-day workshop & labs — Talks" || two.URL != "" || two.URLIsListing { // no page of its own: never the calendar's URL
 		t.Errorf("two-day event: %q %q listing %v", two.Description, two.URL, two.URLIsListing)
 	}
 	// An all-day event keeps its calendar day in every zone.

@@ -7,9 +7,10 @@ import (
 
 // Spec describes the ics source type to the config and the wiring.
 var Spec = spec.Type{
-	Name:     "ics",
-	Keys:     []spec.Key{{Name: "url", Kind: spec.URL, Required: true}, spec.MaxBytes},
-	Activity: harvester.TypeThirdParty,
+	Name:       "ics",
+	Keys:       []spec.Key{{Name: "url", Kind: spec.URL, Required: true}, spec.MaxBytes},
+	Activity:   harvester.TypeThirdParty,
+	ListingKey: "url",
 	Build: func(s spec.Settings) (harvester.Source, error) {
 		return New(Config{Name: s.Name, URL: s.Values.String("url"), Person: s.Person, Activity: s.Activity,
 			Match: s.Match, Since: s.Since, Timezone: s.Timezone, MaxBytes: s.Values.Size("max_bytes"),

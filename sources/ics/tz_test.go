@@ -85,7 +85,7 @@ func TestOutlookZones(t *testing.T) {
 		}
 	}
 	o := m["040000008200E00074C5B7101A82E00800000000"]
-	if len(o.Authors) != 1 || o.Authors[0] != "Priya Raman" || !o.URLIsListing || o.Description != "Talk at Cloud Summit 2026 — Room 1 — Priya - Speaking" {
+	if len(o.Authors) != 1 || o.Authors[0] != "Priya Raman" || o.URL != "" || o.URLIsListing || o.Description != "Talk at Cloud Summit 2026 — Room 1 — Priya - Speaking" {
 		t.Errorf("outlook event: authors %q, listing %v, description %q", o.Authors, o.URLIsListing, o.Description)
 	}
 }

@@ -3,6 +3,7 @@ package sessionize
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,7 +100,7 @@ func observation(se session, sp person, cfg Config) harvester.Observation {
 		o.Role = "Panelist"
 	}
 	describe(&o, se, sp)
-	links(&o, se, fetch.Public(cfg.URL)) // stored and exported: no credentials
+	links(&o, se, cfg.URL)
 	return o
 }
 
@@ -134,10 +135,20 @@ func describe(o *harvester.Observation, se session, sp person) {
 	}
 }
 
-// links picks the recording, else the live stream, as URL; sessions have no
-// page of their own, so without either the URL is the endpoint, a listing.
-func links(o *harvester.Observation, se session, listing string) {
-	rec, live := harvester.HTTPURL(se.recording), harvester.HTTPURL(se.live)
+// links picks the recording, else the live stream, as URL, without
+// credentials. Sessions have no page of their own: without either the URL
+// is empty. The endpoint's URL is a listing, and is never a session's
+// link (docs/sources.md#sessionize), even when a session names it.
+func links(o *harvester.Observation, se session, endpoint string) {
+	listing := []string{harvester.CanonicalURL(endpoint), harvester.CanonicalURL(fetch.Public(endpoint))}
+	own := func(raw string) string {
+		u := harvester.HTTPURL(raw)
+		if u == "" || slices.Contains(listing, harvester.CanonicalURL(u)) {
+			return ""
+		}
+		return fetch.Public(u)
+	}
+	rec, live := own(se.recording), own(se.live)
 	switch {
 	case rec != "":
 		o.URL = rec
@@ -146,8 +157,6 @@ func links(o *harvester.Observation, se session, listing string) {
 		}
 	case live != "":
 		o.URL = live
-	default:
-		o.URL, o.URLIsListing = listing, true
 	}
 }
 

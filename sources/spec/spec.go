@@ -29,11 +29,16 @@ type Type struct {
 	Name string
 	// Keys are the keys this type takes besides the ones every source
 	// takes (name, type, person, schedule, enabled, activity, match,
-	// areas, timezone, priority), in the order messages list them.
+	// areas, timezone, priority, target_audience), in the order messages
+	// list them.
 	Keys []Key
 	// Activity is the activity type of a source that names none, as the
 	// default vocabulary spells it; "" for none.
 	Activity string
+	// ListingKey names the URL key that is a listing — a calendar, an
+	// event's list of sessions — rather than any item's page: that URL is
+	// never a contribution's link, whatever source names it; "" for none.
+	ListingKey string
 	// PersonInEntries says that the source's items name their own person,
 	// so a config without person: is no cause for a warning.
 	PersonInEntries bool
@@ -129,8 +134,8 @@ var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Check reports what is wrong with the description itself: a bad name, a
 // key twice, a default of the wrong Go type, a Check on a key that is not
-// a String, a SentTo that names no URL key, no Build. The config's tests
-// run it over every registered type.
+// a String, a SentTo or ListingKey that names no URL key, no Build. The
+// config's tests run it over every registered type.
 func (t *Type) Check() error {
 	if !nameRe.MatchString(t.Name) {
 		return fmt.Errorf("source type %q: the name is lowercase letters, digits and _", t.Name)
@@ -143,6 +148,9 @@ func (t *Type) Check() error {
 		if err := t.checkKey(k, seen); err != nil {
 			return fmt.Errorf("source type %s: key %q: %w", t.Name, k.Name, err)
 		}
+	}
+	if k, ok := t.Key(t.ListingKey); t.ListingKey != "" && (!ok || k.Kind != URL) {
+		return fmt.Errorf("source type %s: ListingKey %q is not a URL key", t.Name, t.ListingKey)
 	}
 	return nil
 }

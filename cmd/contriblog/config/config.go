@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/contriblog/contriblog/sources/fetch"
 	"github.com/contriblog/contriblog/sources/file"
 	"github.com/contriblog/contriblog/sources/spec"
 	"github.com/contriblog/contriblog/sources/yamldoc"
@@ -60,6 +61,11 @@ type Config struct {
 	Vocabulary    *harvester.Vocabulary    // the defaults with ActivityTypes applied
 	Sources       []Source                 // in file order
 
+	// Secrets are the config's secrets — tokens, the secret parts of its
+	// URLs, the values it took from ${VAR} — that whatever contriblog
+	// prints, serves or stores passes through (fetch.Secrets.Redact).
+	Secrets *fetch.Secrets
+
 	// Warnings are problems that do not stop contriblog (a token written
 	// as a literal), formatted like errors: "file:line: key: message".
 	Warnings []string
@@ -94,8 +100,11 @@ type Source struct {
 	Activity string
 	Match    []string
 	Areas    []string
-	Timezone *time.Location // defaults to Config.Timezone
-	Priority int
+	// TargetAudience fills the Target Audience of the source's rows that
+	// state none of their own (a hand-kept entry's wins).
+	TargetAudience []string
+	Timezone       *time.Location // defaults to Config.Timezone
+	Priority       int
 
 	// Spec describes the source's type and builds it.
 	Spec *spec.Type
@@ -185,6 +194,7 @@ func Parse(data []byte, path string, opts Options) (*Config, error) {
 		return nil, err
 	}
 	cfg.Warnings = p.warnings()
+	cfg.Secrets = p.secrets(cfg)
 	return cfg, nil
 }
 

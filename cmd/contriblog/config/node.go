@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/contriblog/contriblog/sources/fetch"
 	"github.com/contriblog/contriblog/sources/spec"
 	"github.com/contriblog/contriblog/sources/yamldoc"
 
@@ -21,6 +22,7 @@ type field = yamldoc.Field
 type parser struct {
 	problems
 	getenv func(string) string
+	env    []envUse // the scalars that came from the environment: secrets
 	now    time.Time
 	types  []*spec.Type // the source types a config may name
 	// unset, while a source's own keys are read, collects their unset
@@ -50,8 +52,14 @@ func (s scalar) show() string {
 var userinfoRe = regexp.MustCompile(`//[^/@?#\s]*@`)
 
 // redact hides the user-info part of anything that looks like a URL, so a
-// password in a URL never reaches a message.
-func redact(s string) string { return userinfoRe.ReplaceAllString(s, "//***@") }
+// password in a URL never reaches a message, and the secret parts of a
+// value that is one URL (a calendar's private address, ?token=).
+func redact(s string) string {
+	if httpURL(s) {
+		return fetch.Redact(s)
+	}
+	return userinfoRe.ReplaceAllString(s, "//***@")
+}
 
 // mapping returns the entries of the mapping n in file order, with YAML
 // merge keys applied (see yamldoc.Mapping), reporting problems.
@@ -99,6 +107,9 @@ func (p *parser) scalar(n *yaml.Node, path, want string) (scalar, bool) {
 	}
 	if len(probs) > 0 || len(unset) > 0 {
 		return scalar{}, false
+	}
+	if len(vars) > 0 {
+		p.env = append(p.env, envUse{path: path, value: val, vars: vars})
 	}
 	return scalar{value: val, raw: n.Value, fromEnv: len(vars) > 0, node: n}, true
 }

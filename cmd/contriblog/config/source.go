@@ -19,7 +19,7 @@ import (
 // commonKeys are accepted by every source type; each type adds its own
 // (spec.Type.Keys).
 var commonKeys = []string{"name", "type", "person", "schedule", "enabled", "activity",
-	"match", "areas", "timezone", "priority"}
+	"match", "areas", "timezone", "priority", "target_audience"}
 
 var sourceNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
 
@@ -127,6 +127,8 @@ func (p *parser) sourceField(s *Source, f field, key string, cfg *Config) {
 		s.Match, _ = p.strList(f.Val, key)
 	case "areas":
 		s.Areas, _ = p.strList(f.Val, key)
+	case "target_audience":
+		s.TargetAudience = p.audience(f, key)
 	case "timezone":
 		if loc, _, ok := p.location(f, key); ok {
 			s.Timezone = loc
@@ -156,6 +158,49 @@ func (p *parser) typeField(s *Source, f field, key string, cfg *Config) {
 	if v, ok := p.typed(f, key, k, cfg.Dir); ok {
 		s.Values[k.Name] = v
 	}
+}
+
+// audience reads target_audience: a list of strings (one string is a list
+// of one). A mapping, a nested list, a number or a true/false is a
+// mistake: it says what an audience is.
+func (p *parser) audience(f field, key string) []string {
+	const want = "a list of audiences such as [Developers, IT Pros]"
+	n := yamldoc.Resolve(f.Val)
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	} else if n.Kind != yaml.ScalarNode {
+		p.errorf(n, key, "target_audience is %s, got %s", want, yamldoc.Describe(n))
+		return nil
+	}
+	var out []string
+	for i, it := range items {
+		it = yamldoc.Resolve(it)
+		ik := key
+		if n.Kind == yaml.SequenceNode {
+			ik = yamldoc.Index(key, i)
+		}
+		if it == nil || it.Kind != yaml.ScalarNode || (it.ShortTag() != "!!str" && it.ShortTag() != "!!null") {
+			p.errorf(it, ik, "target_audience is %s; this entry is %s (quote it if it is a name)", want, yamldoc.Describe(it))
+			continue
+		}
+		if s, ok := p.str(it, ik); ok {
+			out = appendNew(out, s.value)
+		} else if yamldoc.Absent(it) {
+			p.errorf(it, ik, "empty entry in target_audience")
+		}
+	}
+	return out
+}
+
+// appendNew appends v unless list has it, ignoring case.
+func appendNew(list []string, v string) []string {
+	for _, have := range list {
+		if strings.EqualFold(have, v) {
+			return list
+		}
+	}
+	return append(list, v)
 }
 
 // activity resolves a source's activity against the vocabulary, so that
