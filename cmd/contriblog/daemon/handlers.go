@@ -128,7 +128,7 @@ type SourceReport struct {
 	Error           string  `json:"error,omitempty"`
 	DurationSeconds float64 `json:"duration_seconds"`
 	// Seen counts the items the pass read, Kept those it stored and
-	// Dropped the others by reason (docs/daemon.md#post-harvest); all
+	// Dropped the others by reason (docs/sources.md#what-a-pass-keeps); all
 	// zero for a pass answered "not modified".
 	Seen    int            `json:"seen"`
 	Kept    int            `json:"kept"`
