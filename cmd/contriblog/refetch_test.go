@@ -194,3 +194,38 @@ func TestHarvestRefetch(t *testing.T) {
 		t.Errorf("--refetch --source nosuch: exit %d, %s", code, stderr)
 	}
 }
+
+// TestConfigChangeTakesEffectOnAHandKeptFile: an unchanged hand-kept file
+// is not read again (its stamp says "not modified"), but when since moves
+// back, the entries the old since dropped come in.
+func TestConfigChangeTakesEffectOnAHandKeptFile(t *testing.T) {
+	dir := t.TempDir()
+	manual := "- title: Mentoring three first-time speakers\n  date: 2026-02-01\n  activity_type: Mentorship/Coaching\n" +
+		"- title: Running the spring meetup\n  date: 2026-07-01\n  activity_type: Mentorship/Coaching\n"
+	if err := os.WriteFile(filepath.Join(dir, "manual.yaml"), []byte(manual), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write := func(since string) string {
+		cfg := "person: Priya Raman\ndatabase: ./contriblog.db\ntimezone: UTC\nsince: " + since + "\n" +
+			"sources:\n  - name: manual\n    type: file\n    path: ./manual.yaml\n"
+		path := filepath.Join(dir, "contriblog.yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cfg := write("2026-06-01")
+	if line := harvestLine(t, cfg, "manual"); !strings.Contains(line, "1 of 2 (1 older than since)") {
+		t.Errorf("first pass: %q, want kept 1 of 2 (1 older than since)", line)
+	}
+	if line := harvestLine(t, cfg, "manual"); !strings.Contains(line, "not modified") {
+		t.Errorf("second pass: %q, want not modified", line)
+	}
+	cfg = write("2026-01-01")
+	if line := harvestLine(t, cfg, "manual"); !strings.Contains(line, "2 of 2") {
+		t.Errorf("after since moved back: %q, want a full read keeping 2 of 2", line)
+	}
+	if code, out, _ := run(t, nil, "-c", cfg, "list"); code != 0 || !strings.Contains(out, "Mentoring three first-time speakers") {
+		t.Errorf("list after since moved back: exit %d, lacks the February entry:\n%s", code, out)
+	}
+}
