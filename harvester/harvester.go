@@ -29,6 +29,11 @@ type Harvester struct {
 	Since time.Time
 	// Log is how the log is built after the pass.
 	Log LogOptions
+	// Fingerprints are the fingerprints of the sources' configurations,
+	// by name: a source whose stored validators were read with another
+	// is read in full (docs/configuration.md#a-config-change-takes-effect).
+	// A source without one is compared by Since only.
+	Fingerprints map[string]string
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -55,6 +60,11 @@ type Result struct {
 	NotModified bool
 	Err         error
 	Duration    time.Duration
+	// Seen counts the items the pass read, Kept those it stored, and
+	// Dropped the rest by reason (KeptSummary says them); all zero for a
+	// pass answered "not modified" or that saved nothing.
+	Seen, Kept int
+	Dropped    map[string]int
 }
 
 // Pass is the outcome of one harvest.
@@ -96,14 +106,20 @@ type fetched struct {
 	took  time.Duration
 }
 
-// Run harvests the named sources (all of them when names is empty) once and
-// rebuilds the log. The returned error is for the pass as a whole (an
-// unknown source name, a store failure, a cancelled context); per-source
-// failures are in the Pass's Results. A store failure ends the pass before
-// the log is rebuilt: the Pass then says why (LogErr) and how many rows
-// the stored log still holds (Rows).
+// Run is Harvest of the named sources (all of them when names is empty),
+// with their stored validators.
 func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
-	sources, err := h.selectSources(names)
+	return h.Harvest(ctx, HarvestRequest{Names: names})
+}
+
+// Harvest harvests the sources req names (all of them when it names none)
+// once and rebuilds the log. The returned error is for the pass as a
+// whole (an unknown source name, a store failure, a cancelled context);
+// per-source failures are in the Pass's Results. A store failure ends the
+// pass before the log is rebuilt: the Pass then says why (LogErr) and how
+// many rows the stored log still holds (Rows).
+func (h *Harvester) Harvest(ctx context.Context, req HarvestRequest) (*Pass, error) {
+	sources, err := h.selectSources(req.Names)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +134,7 @@ func (h *Harvester) Run(ctx context.Context, names ...string) (*Pass, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				out <- h.fetch(ctx, i, sources[i])
+				out <- h.fetch(ctx, i, sources[i], req.Refetch)
 			}
 		}()
 	}
@@ -204,8 +220,9 @@ func (h *Harvester) selectSources(names []string) ([]Source, error) {
 }
 
 // fetch runs one source's Harvest, turning a panic into an error so that
-// one broken parser cannot take the pass down.
-func (h *Harvester) fetch(ctx context.Context, i int, src Source) (f fetched) {
+// one broken parser cannot take the pass down. The source gets its stored
+// state, without validators when they may not be used (staleness).
+func (h *Harvester) fetch(ctx context.Context, i int, src Source, refetch bool) (f fetched) {
 	f = fetched{index: i, src: src}
 	start := h.now()
 	h.emit(Event{Source: src.Name(), Started: true})
@@ -226,6 +243,10 @@ func (h *Harvester) fetch(ctx context.Context, i int, src Source) (f fetched) {
 		return f
 	}
 	f.state = state
+	if why := h.staleness(state, refetch); why != "" {
+		h.logger().Info("reading in full, without the stored validators", "source", src.Name(), "why", why)
+		state = withoutValidators(state)
+	}
 	f.batch, f.err = src.Harvest(ctx, state)
 	return f
 }

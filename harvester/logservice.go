@@ -24,10 +24,11 @@ type LogService interface {
 	// and returns the row that now holds the contribution (a split or a
 	// merge may have given it another id).
 	Edit(ctx context.Context, id string, req EditRequest) (Contribution, error)
-	// Harvest runs one pass over the named sources (every enabled one
-	// when none) and returns its report. A pass that ran, even if it
-	// failed as a whole, comes back with its report and the error.
-	Harvest(ctx context.Context, names []string) (*Pass, error)
+	// Harvest runs one pass over the sources req names (every enabled
+	// one when none), reading them in full when req.Refetch is set, and
+	// returns its report. A pass that ran, even if it failed as a whole,
+	// comes back with its report and the error.
+	Harvest(ctx context.Context, req HarvestRequest) (*Pass, error)
 	// Sources returns the state of every source the log has seen.
 	Sources(ctx context.Context) ([]SourceState, error)
 	// Backup writes a consistent copy of the database to path, an absolute

@@ -101,6 +101,9 @@ func (h *Harvester) saveGroup(ctx context.Context, pass time.Time, group []fetch
 		}
 		r.New, r.Updated, r.Unchanged = saved[j].New, saved[j].Updated, saved[j].Unchanged
 		r.NotModified = items[j].Batch.NotModified
+		if !r.NotModified {
+			r.Seen, r.Kept, r.Dropped = items[j].Batch.Seen, r.New+r.Updated+r.Unchanged, items[j].Batch.Dropped
+		}
 	}
 	for i, f := range group {
 		if !failed[i] && !isStoreError(f.err) {
@@ -174,27 +177,48 @@ func (h *Harvester) finish(ctx context.Context, pass time.Time, f fetched, r *Re
 		log.Warn("harvest failed", "err", f.err, "duration", r.Duration.Round(time.Millisecond))
 		return
 	}
+	kept := "not modified"
+	if !r.NotModified {
+		kept = KeptSummary(r.Seen, r.Kept, r.Dropped)
+	}
 	log.Info("harvested", "new", r.New, "updated", r.Updated, "unchanged", r.Unchanged,
-		"not_modified", r.NotModified, "duration", r.Duration.Round(time.Millisecond))
+		"not_modified", r.NotModified, "kept", kept, "duration", r.Duration.Round(time.Millisecond))
 }
 
 // prepare makes a batch safe to store: every observation carries its
 // source's name and is cleaned, and those dated before Since are dropped.
+// It counts what was read and dropped (the source's drops and its own)
+// and marks the batch with the configuration and window it was read with.
 func (h *Harvester) prepare(source string, b *Batch) *Batch {
-	since := ""
-	if !h.Since.IsZero() {
-		since = h.Since.In(h.location()).Format(DateLayout)
-	}
+	since := h.sinceDay()
 	out := *b
+	out.Config, out.Since = h.Fingerprints[source], since
+	out.Dropped = make(map[string]int, len(b.Dropped)+1)
+	out.Seen = len(b.Observations)
+	for k, n := range b.Dropped {
+		if n > 0 {
+			out.Dropped[k] += n
+			out.Seen += n
+		}
+	}
 	out.Observations = make([]Observation, 0, len(b.Observations))
+	ids := make(map[string]bool, len(b.Observations))
 	for i := range b.Observations {
 		in := &b.Observations[i]
-		if in.NativeID == "" {
-			continue // no identity: it could never be updated, only duplicated
-		}
-		if since != "" && !in.Date.IsZero() && in.Day(h.location()) < since {
+		switch {
+		case in.NativeID == "":
+			// No identity: it could never be updated, only duplicated.
+			out.Dropped[DroppedNoID]++
 			continue
+		case since != "" && !in.Date.IsZero() && in.Day(h.location()) < since:
+			out.Dropped[DroppedSince]++
+			continue
+		case ids[in.NativeID]:
+			// Stored once, the last one winning (Store.SaveBatches): one
+			// item kept, the others counted as repeats.
+			out.Dropped[DroppedRepeated]++
 		}
+		ids[in.NativeID] = true
 		out.Observations = append(out.Observations, *in)
 		o := &out.Observations[len(out.Observations)-1]
 		o.Source = source

@@ -30,8 +30,24 @@ type Batch struct {
 	// ETag and LastModified are the validators to send next time; empty
 	// keeps none.
 	ETag, LastModified string
-	// Data, when non-nil, replaces SourceState.Data.
+	// Data, when non-nil, replaces SourceState.Data. It holds only what
+	// may be forgotten: a pass given a state without Data (a refetch, a
+	// changed config) reads everything again.
 	Data map[string]string
+
+	// Dropped counts, by reason (DroppedSince, DroppedMatch, ...), the
+	// items the source read and did not return: what `harvest` reports as
+	// "kept 3 of 15 (12 older than since)". The harvester adds its own.
+	Dropped map[string]int
+
+	// Set by the harvester, not by the source: Seen counts the items read
+	// (the observations returned and every dropped one), Config is the
+	// fingerprint of the source's configuration and Since the first day
+	// (YYYY-MM-DD, "" for none) of the harvest window the document was
+	// read with. A store records them with the validators.
+	Seen   int
+	Config string
+	Since  string
 }
 
 // SourceState is what the store remembers of a source between passes.
@@ -62,6 +78,22 @@ type SourceState struct {
 	// Data is source-specific state (per-URL ETags, a token fingerprint).
 	// It must never hold a secret.
 	Data map[string]string `json:"data,omitempty"`
+
+	// What the latest full read (a pass that was not answered "not
+	// modified") saw: when it was, how many items it read, kept (stored)
+	// and dropped by reason (docs/sources.md#what-a-pass-keeps).
+	LastRead    time.Time      `json:"last_read,omitzero"`
+	LastSeen    int            `json:"last_seen"`
+	LastKept    int            `json:"last_kept"`
+	LastDropped map[string]int `json:"last_dropped,omitempty"`
+
+	// Config is the fingerprint of the source's configuration, and
+	// ReadSince the first day of the harvest window, that the stored
+	// validators were read with: when the config changes or the window
+	// grows backwards, the harvester drops them (docs/configuration.md#a-config-change-takes-effect).
+	// Config is a hash; it never holds a key's value.
+	Config    string `json:"config,omitempty"`
+	ReadSince string `json:"read_since,omitempty"`
 }
 
 // SaveResult counts what saving one batch did.

@@ -61,7 +61,10 @@ type Store interface {
 	// FailingSince are cleared; ETag and LastModified become the batch's
 	// (kept as they were when the batch is NotModified); a non-nil
 	// Batch.Data replaces Data; Items grows by the new observations and
-	// LastNew, LastUpdated and LastUnchanged are the item's counts.
+	// LastNew, LastUpdated and LastUnchanged are the item's counts. A
+	// batch that is not NotModified is a full read, recorded as
+	// SourceState.RecordRead says (its Config, Since and counts; LastKept
+	// is the item's new, updated and unchanged).
 	SaveBatches(ctx context.Context, items []BatchItem) ([]SaveResult, error)
 	// SaveFailure records that a pass of the source failed at pass with
 	// err's message ("unknown error" for a nil err). The source's state is

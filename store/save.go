@@ -235,6 +235,7 @@ func succeeded(st *harvester.SourceState, p *pendingBatch, res harvester.SaveRes
 	// new: no scan of the bucket is needed.
 	st.Items += res.New
 	st.LastNew, st.LastUpdated, st.LastUnchanged = res.New, res.Updated, res.Unchanged
+	st.RecordRead(p.batch, p.pass, res)
 }
 
 // saveObservation stores one observation and says whether it was new,

@@ -31,7 +31,8 @@ func TestSourceStateFailuresAndSuccess(t *testing.T) {
 	}
 	st := mustState(t, db, "gh")
 	want := harvester.SourceState{Name: "gh", Type: "github", LastRun: pass(2), LastSuccess: pass(0),
-		LastError: "HTTP 502", FailingSince: pass(1), Failures: 2, ETag: `"v1"`, Items: 2, LastNew: 2}
+		LastError: "HTTP 502", FailingSince: pass(1), Failures: 2, ETag: `"v1"`, Items: 2, LastNew: 2,
+		LastRead: pass(0), LastKept: 2}
 	if !reflect.DeepEqual(st, want) {
 		t.Errorf("after two failures:\n got %+v\nwant %+v", st, want)
 	}

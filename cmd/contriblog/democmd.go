@@ -64,7 +64,7 @@ func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kep
 	}
 	defer svc.Close()
 	fmt.Fprintf(m.Stderr, "demo: harvesting %d sample sources served on loopback for %s\n", len(cfg.Sources), demo.Person)
-	pass, err := svc.Harvest(ctx, nil)
+	pass, err := svc.Harvest(ctx, harvester.HarvestRequest{})
 	if pass != nil {
 		printPass(m.Stderr, pass)
 	}

@@ -15,9 +15,10 @@ import (
 )
 
 func (m *Main) runHarvest(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("harvest", "[--source NAME]...")
+	fs := m.newFlagSet("harvest", "[--refetch] [--source NAME]...")
 	var names stringsFlag
 	fs.Var(&names, "source", "harvest only the source `NAME` (repeatable)")
+	refetch := fs.Bool("refetch", false, "read every document in full, ignoring the stored ETag/Last-Modified")
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
@@ -39,7 +40,7 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	pass, err := svc.Harvest(ctx, names)
+	pass, err := svc.Harvest(ctx, harvester.HarvestRequest{Names: names, Refetch: *refetch})
 	if pass != nil {
 		printPass(m.Stdout, pass)
 	}
@@ -73,23 +74,27 @@ func (m *Main) newHarvester(cfg *config.Config, db *store.DB, only []string) (*h
 		return nil, err
 	}
 	fitLimit(len(cfg.Sources))
+	fps := make(map[string]string, len(cfg.Sources))
+	for _, sc := range cfg.Sources {
+		fps[sc.Name] = sc.Fingerprint()
+	}
 	return &harvester.Harvester{Store: db, Sources: srcs, Since: cfg.Since, Log: logOptions(cfg),
-		Logger: m.passLogger(), Now: m.Now}, nil
+		Fingerprints: fps, Logger: m.passLogger(), Now: m.Now}, nil
 }
 
 // printPass writes one line per source: name, new, updated, unchanged,
-// and its status; then each failed source's error, once, as "NAME:
-// error" under the table (not in its cell, where a long error stretches
-// the table past the screen); last, what the stored log holds. Names and
-// errors come from servers, the database or the daemon: every cell and
-// line is made printable.
+// what it kept of what it read (kept), and its status; then each failed
+// source's error, once, as "NAME: error" under the table (not in its
+// cell, where a long error stretches the table past the screen); last,
+// what the stored log holds. Names and errors come from servers, the
+// database or the daemon: every cell and line is made printable.
 func printPass(out io.Writer, p *harvester.Pass) {
 	// tabwriter writes a cell at a time: ten thousand writes to a pipe
 	// for a thousand sources, unbuffered.
 	w := bufio.NewWriter(out)
 	defer w.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tNEW\tUPDATED\tUNCHANGED\tSTATUS")
+	fmt.Fprintln(tw, "SOURCE\tNEW\tUPDATED\tUNCHANGED\tKEPT\tSTATUS")
 	for _, r := range p.Results {
 		status := "ok"
 		switch {
@@ -98,7 +103,7 @@ func printPass(out io.Writer, p *harvester.Pass) {
 		case r.NotModified:
 			status = "not modified"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\n", cell(r.Source), r.New, r.Updated, r.Unchanged, status)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\n", cell(r.Source), r.New, r.Updated, r.Unchanged, keptCell(r), status)
 	}
 	tw.Flush()
 	printErrors(w, p)
@@ -125,6 +130,16 @@ func printErrors(w io.Writer, p *harvester.Pass) {
 	if !first {
 		fmt.Fprintln(w)
 	}
+}
+
+// keptCell says what a source's pass kept of what it read: "3 of 15 (12
+// older than since)"; "-" when it read nothing (answered "not modified",
+// or failed before reading).
+func keptCell(r harvester.Result) string {
+	if r.NotModified || (r.Seen == 0 && r.Err != nil) {
+		return "-"
+	}
+	return cell(harvester.KeptSummary(r.Seen, r.Kept, r.Dropped))
 }
 
 // logLine says what the stored log holds after p: a pass that failed

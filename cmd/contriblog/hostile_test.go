@@ -98,7 +98,7 @@ func TestHostileSources(t *testing.T) {
 		t.Errorf("harvest exit %d, want 1 (some sources failed)", code)
 	}
 	noPanic(t, "harvest", out+stderr)
-	if !regexp.MustCompile(`(?m)^good\s+3\s+0\s+0\s+ok$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^good\s+3\s+0\s+0\s+3 of 3\s+ok$`).MatchString(out) {
 		t.Errorf("the good feed's line is not 3 new, ok:\n%s", out)
 	}
 	for _, c := range cases {

@@ -161,9 +161,9 @@ func noSpace(err error) bool {
 
 // Harvest runs one pass over the configured sources (or only the named
 // ones), with live progress on a terminal.
-func (l *localLog) Harvest(ctx context.Context, names []string) (*harvester.Pass, error) {
+func (l *localLog) Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error) {
 	m := l.m
-	h, err := m.newHarvester(l.cfg, l.db, names)
+	h, err := m.newHarvester(l.cfg, l.db, req.Names)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (l *localLog) Harvest(ctx context.Context, names []string) (*harvester.Pass
 		h.OnEvent = p.event
 		defer p.stop()
 	}
-	return h.Run(ctx, names...)
+	return h.Harvest(ctx, req)
 }
 
 // Edit stores the edit, rebuilds the log and finds the row that now

@@ -90,8 +90,8 @@ func (h heldLog) Edit(ctx context.Context, id string, req harvester.EditRequest)
 	return row, h.explain(err)
 }
 
-func (h heldLog) Harvest(ctx context.Context, names []string) (*harvester.Pass, error) {
-	p, err := h.c.Harvest(ctx, names)
+func (h heldLog) Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error) {
+	p, err := h.c.Harvest(ctx, req)
 	if p != nil {
 		// The daemon ran the pass: its error is the pass's.
 		return p, err

@@ -101,7 +101,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("second harvest exit %d, want 0 and an unchanged log:\n%s\n%s", code, out, stderr)
 	}
 	for _, name := range []string{"blog", "devto", "medium", "youtube", "cloud-cafe", "talks", "usergroup", "cloudsummit"} {
-		if !regexp.MustCompile(`(?m)^` + name + `\s+0\s+0\s+0\s+not modified$`).MatchString(out) {
+		if !regexp.MustCompile(`(?m)^` + name + `\s+0\s+0\s+0\s+-\s+not modified$`).MatchString(out) {
 			t.Errorf("second harvest of %s was not answered 304:\n%s", name, out)
 		}
 	}

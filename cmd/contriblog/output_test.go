@@ -41,8 +41,8 @@ func TestHarvestOutputIsReadable(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("harvest exit %d, want 1\n%s\n%s", code, out, stderr)
 	}
-	if !regexp.MustCompile(`(?m)^podcast\s+0\s+0\s+0\s+error \(below\)$`).MatchString(out) ||
-		!regexp.MustCompile(`(?m)^blog\s+3\s+0\s+0\s+ok$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^podcast\s+0\s+0\s+0\s+-\s+error \(below\)$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^blog\s+3\s+0\s+0\s+3 of 3\s+ok$`).MatchString(out) {
 		t.Errorf("table lacks its rows:\n%s", out)
 	}
 	want := "\npodcast: connection refused by " + host + "\n\nlog: 3 contributions (changed)\n"

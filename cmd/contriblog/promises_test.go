@@ -124,7 +124,7 @@ func TestUnsetVariablesOnlyFailTheirSources(t *testing.T) {
 		"  - name: calendar\n    type: ics\n    url: ${CALENDAR_URL}\n")
 
 	code, out, stderr := run(t, nil, "-c", cfg, "harvest")
-	if code != 1 || !regexp.MustCompile(`(?m)^blog\s+3\s+0\s+0\s+ok$`).MatchString(out) ||
+	if code != 1 || !regexp.MustCompile(`(?m)^blog\s+3\s+0\s+0\s+3 of 3\s+ok$`).MatchString(out) ||
 		!strings.Contains(out, "\ngithub: environment variable GITHUB_TOKEN is not set (sources[1].token at "+cfg+":12): set it, or comment out the key\n") ||
 		!strings.Contains(out, "\ncalendar: environment variable CALENDAR_URL is not set (sources[2].url at "+cfg+":15)") {
 		t.Fatalf("harvest: exit %d\n%s\n%s", code, out, stderr)
@@ -181,7 +181,7 @@ func TestExampleConfigWorksAsCopied(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "manual.yaml"), string(manual))
 	code, out, stderr = run(t, nil, "-c", cfg, "harvest", "--source", "manual")
-	if code != 0 || !regexp.MustCompile(`(?m)^manual\s+\d+\s+0\s+0\s+ok$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`(?m)^manual\s+(\d+)\s+0\s+0\s+\d+ of \d+\s+ok$`).MatchString(out) {
 		t.Fatalf("harvest --source manual: exit %d\n%s\n%s", code, out, stderr)
 	}
 	code, out, stderr = run(t, nil, "-c", cfg, "list")

@@ -50,7 +50,7 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 func (m *Main) printSources(cfg *config.Config, states map[string]harvester.SourceState) {
 	now := m.Now()
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tLAST RUN\tLAST SUCCESS\tITEMS\tNEXT RUN\tLAST ERROR")
+	fmt.Fprintln(tw, "NAME\tTYPE\tLAST RUN\tLAST SUCCESS\tITEMS\tNEXT RUN\tKEPT\tLAST ERROR")
 	for _, sc := range cfg.Sources {
 		st := states[sc.Name]
 		next := "disabled"
@@ -64,15 +64,25 @@ func (m *Main) printSources(cfg *config.Config, states map[string]harvester.Sour
 				lastErr = fmt.Sprintf("failing since %s: %s", fmtTime(st.FailingSince, cfg.Timezone), lastErr)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(sc.Name), cell(sc.Type),
-			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, next, lastErr)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cell(sc.Name), cell(sc.Type),
+			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, next, lastKept(st), lastErr)
 		delete(states, sc.Name)
 	}
 	for _, st := range states {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(st.Name), cell(st.Type),
-			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, "not in config", "-")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cell(st.Name), cell(st.Type),
+			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, "not in config", lastKept(st), "-")
 	}
 	tw.Flush()
+}
+
+// lastKept says what the source's last full read kept of what it read
+// ("3 of 15 (12 older than since)"): passes answered "not modified" since
+// leave it as it was; "-" when no full read is recorded.
+func lastKept(st harvester.SourceState) string {
+	if st.LastRead.IsZero() {
+		return "-"
+	}
+	return cell(harvester.KeptSummary(st.LastSeen, st.LastKept, st.LastDropped))
 }
 
 // nextRun is when `run` will next harvest the source: its backoff retry if

@@ -178,6 +178,7 @@ func (tx *txn) saveState(it harvester.BatchItem, r harvester.SaveResult) error {
 	}
 	st.Items += r.New
 	st.LastNew, st.LastUpdated, st.LastUnchanged = r.New, r.Updated, r.Unchanged
+	st.RecordRead(b, it.Pass, r)
 	st, err := clone(st)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -70,6 +71,7 @@ var stateCases = []testCase{
 		want.LastRun, want.LastSuccess, want.LastError, want.Failures, want.FailingSince = pass(1), pass(1), "", 0, time.Time{}
 		want.ETag, want.LastModified = `"e1"`, ""
 		want.Items, want.LastNew, want.LastUpdated, want.LastUnchanged = 1, 1, 0, 0
+		want.LastRead, want.LastSeen, want.LastKept, want.LastDropped, want.Config, want.ReadSince = pass(1), 0, 1, nil, "", ""
 		if got := state(t, s, "blog"); !same(got, want) {
 			t.Errorf("got\n%+v\nwant\n%+v", got, want)
 		}
@@ -87,6 +89,7 @@ var stateCases = []testCase{
 		want := kept
 		want.Type, want.LastRun, want.LastSuccess, want.ETag, want.LastModified = "ics", pass(1), pass(1), `"e1"`, "Mon"
 		want.LastNew, want.LastUpdated, want.LastUnchanged = 0, 0, 0
+		want.LastRead, want.LastSeen, want.LastKept, want.LastDropped, want.Config, want.ReadSince = pass(1), 0, 0, nil, "", ""
 		if got := state(t, s, "blog"); !same(got, want) {
 			t.Errorf("got\n%+v\nwant\n%+v", got, want)
 		}
@@ -98,6 +101,31 @@ var stateCases = []testCase{
 		want.LastRun, want.LastSuccess, want.Data = pass(2), pass(2), data
 		if got := state(t, s, "blog"); !same(got, want) {
 			t.Errorf("after a 304: got\n%+v\nwant\n%+v", got, want)
+		}
+	}},
+	{"SaveBatches/a full read records its fingerprint, window and counts; a 304 keeps them", func(t *testing.T, s harvester.Store) {
+		dropped := map[string]int{harvester.DroppedSince: 12, harvester.DroppedMatch: 0}
+		b := &harvester.Batch{Observations: []harvester.Observation{obs("blog", "1"), obs("blog", "2"), obs("blog", "2")},
+			ETag: `"e1"`, Seen: 15, Dropped: dropped, Config: "fp1", Since: "2026-06-01"}
+		save(t, s, harvester.BatchItem{State: harvester.SourceState{Name: "blog"}, Batch: b, Pass: pass(1)})
+		dropped[harvester.DroppedSince] = 99 // the store keeps its own copy
+		st := state(t, s, "blog")
+		want := map[string]int{harvester.DroppedSince: 12}
+		if st.Config != "fp1" || st.ReadSince != "2026-06-01" || !st.LastRead.Equal(pass(1)) || st.LastSeen != 15 ||
+			st.LastKept != 2 || !reflect.DeepEqual(st.LastDropped, want) {
+			t.Errorf("after a full read: %+v; want config fp1, since 2026-06-01, read at pass 1, 2 of 15 kept, dropped %v", st, want)
+		}
+		save(t, s, harvester.BatchItem{State: harvester.SourceState{Name: "blog"},
+			Batch: &harvester.Batch{NotModified: true, Config: "fp2", Since: "2026-01-01", Seen: 0}, Pass: pass(2)})
+		after := state(t, s, "blog")
+		if after.Config != "fp1" || after.ReadSince != "2026-06-01" || !after.LastRead.Equal(pass(1)) || after.LastSeen != 15 ||
+			after.LastKept != 2 || !reflect.DeepEqual(after.LastDropped, want) || !after.LastSuccess.Equal(pass(2)) {
+			t.Errorf("after a 304: %+v; want the full read's record kept and a success at pass 2", after)
+		}
+		save(t, s, harvester.BatchItem{State: harvester.SourceState{Name: "blog"},
+			Batch: &harvester.Batch{Config: "fp2", Seen: 0}, Pass: pass(3)})
+		if got := state(t, s, "blog"); got.Config != "fp2" || got.ReadSince != "" || got.LastSeen != 0 || got.LastKept != 0 || got.LastDropped != nil {
+			t.Errorf("after an empty full read: %+v; want config fp2, no window, nothing seen or dropped", got)
 		}
 	}},
 	{"SaveBatches/Items counts stored observations, Last* the pass's counts", func(t *testing.T, s harvester.Store) {
@@ -166,5 +194,7 @@ var stateCases = []testCase{
 func fullState() harvester.SourceState {
 	return harvester.SourceState{Name: "blog", Type: "feed", LastRun: pass(-2), LastSuccess: pass(-3), LastError: "503",
 		FailingSince: pass(-2), Failures: 1, NextTry: pass(5), ETag: `"e0"`, LastModified: "Sun", Items: 4,
-		LastNew: 1, LastUpdated: 2, LastUnchanged: 3, Data: map[string]string{"token": "fingerprint"}}
+		LastNew: 1, LastUpdated: 2, LastUnchanged: 3, Data: map[string]string{"token": "fingerprint"},
+		LastRead: pass(-3), LastSeen: 9, LastKept: 7, LastDropped: map[string]int{harvester.DroppedSince: 2},
+		Config: "0123456789abcdef", ReadSince: "2025-01-01"}
 }

@@ -190,7 +190,7 @@ func utc[T any](v T) T {
 		}
 		return any(x).(T)
 	case harvester.SourceState:
-		for _, t := range []*time.Time{&x.LastRun, &x.LastSuccess, &x.FailingSince, &x.NextTry} {
+		for _, t := range []*time.Time{&x.LastRun, &x.LastSuccess, &x.FailingSince, &x.NextTry, &x.LastRead} {
 			*t = t.UTC()
 		}
 		return any(x).(T)

@@ -60,12 +60,14 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 	}
 	cfg := s.cfg
 	cfg.URL = resp.URL // relative links resolve against where the feed really is
-	_, obs, err := Parse(resp.Body, cfg)
+	_, obs, dropped, err := parse(resp.Body, cfg)
 	// Nothing Parse returns shares the body's memory: the next feed can
 	// be read into it.
 	resp.Release()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fetch.Redact(s.cfg.URL), err)
 	}
-	return resp.Batch(obs), nil
+	b := resp.Batch(obs)
+	b.Dropped = dropped
+	return b, nil
 }

@@ -3,6 +3,7 @@ package feed_test
 import (
 	"context"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -272,5 +273,38 @@ func TestHarvestsShareNoMemory(t *testing.T) {
 				t.Fatalf("%s changed after later harvests: %q, was %q", o.Source, o.Title, c.Title)
 			}
 		}
+	}
+}
+
+// TestHarvestCountsDropped: a full read says why it left items out, so
+// that `harvest` can report "kept 1 of 5 (4 not matching match)".
+func TestHarvestCountsDropped(t *testing.T) {
+	body, _ := os.ReadFile("testdata/blog.xml") // 5 items, all of 2 March 2026
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+	defer srv.Close()
+	april := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		match   []string
+		since   time.Time
+		kept    int
+		dropped map[string]int
+	}{
+		{"no filter", nil, time.Time{}, 5, map[string]int{}},
+		{"since", nil, april, 0, map[string]int{harvester.DroppedSince: 5}},
+		{"match", []string{"passkeys"}, time.Time{}, 1, map[string]int{harvester.DroppedMatch: 4}},
+		{"match, then since", []string{"passkeys"}, april, 0, map[string]int{harvester.DroppedMatch: 4, harvester.DroppedSince: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := feed.New(feed.Config{Name: "blog", URL: srv.URL + "/feed/", Match: tt.match, Since: tt.since, Client: fetch.New(fetch.Options{})})
+			b, err := src.Harvest(context.Background(), harvester.SourceState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Observations) != tt.kept || !maps.Equal(b.Dropped, tt.dropped) {
+				t.Errorf("kept %d, dropped %v; want %d, %v", len(b.Observations), b.Dropped, tt.kept, tt.dropped)
+			}
+		})
 	}
 }

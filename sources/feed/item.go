@@ -40,10 +40,10 @@ func newPlan(cfg Config, f *gofeed.Feed) *plan {
 	return p
 }
 
-// toObservation maps one gofeed item; ok is false when the item is
-// filtered out by match or since.
-func (p *plan) toObservation(it *gofeed.Item, canonical string) (harvester.Observation, bool) {
-	o := harvester.Observation{
+// toObservation maps one gofeed item; dropped says why the item is
+// filtered out (harvester.DroppedMatch, DroppedSince), "" when it is kept.
+func (p *plan) toObservation(it *gofeed.Item, canonical string) (o harvester.Observation, dropped string) {
+	o = harvester.Observation{
 		Source: p.cfg.Name, Person: p.cfg.Person, ActivityType: p.cfg.Activity,
 		Title:     harvester.PlainText(it.Title),
 		FeedTitle: p.title,
@@ -82,10 +82,13 @@ func (p *plan) toObservation(it *gofeed.Item, canonical string) (harvester.Obser
 	}
 	p.media(&o, it)
 	o.NativeID = nativeID(it, o)
-	if !p.matches(o, it) || (!p.cfg.Since.IsZero() && !o.Date.IsZero() && o.Date.Before(p.cfg.Since)) {
-		return o, false
+	switch {
+	case !p.matches(o, it):
+		return o, harvester.DroppedMatch
+	case !p.cfg.Since.IsZero() && !o.Date.IsZero() && o.Date.Before(p.cfg.Since):
+		return o, harvester.DroppedSince
 	}
-	return o, true
+	return o, ""
 }
 
 // links fills OtherURLs with every other link of the item. Items have a

@@ -22,6 +22,13 @@ import (
 // default translator, so that what the translation drops (Atom link
 // relations, RSS <source>, JSON Feed external_url) can still be read.
 func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observation, err error) {
+	feedTitle, obs, _, err = parse(data, cfg)
+	return feedTitle, obs, err
+}
+
+// parse is Parse that also counts the items match and since dropped, by
+// reason (harvester.Batch.Dropped).
+func parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observation, dropped map[string]int, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("feed parser failed on this document: %v", p)
@@ -29,13 +36,14 @@ func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observati
 	}()
 	data = bytes.TrimLeft(data, "\ufeff \t\r\n")
 	if len(data) == 0 {
-		return "", nil, errors.New("empty body: no feed")
+		return "", nil, nil, errors.New("empty body: no feed")
 	}
 	f, canon, err := parseDoc(data, cfg.URL)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	p := newPlan(cfg, f)
+	dropped = map[string]int{}
 	for i, it := range f.Items {
 		if it == nil {
 			continue
@@ -44,11 +52,14 @@ func Parse(data []byte, cfg Config) (feedTitle string, obs []harvester.Observati
 		if i < len(canon) {
 			c = canon[i]
 		}
-		if o, ok := p.toObservation(it, c); ok {
-			obs = append(obs, o)
+		o, why := p.toObservation(it, c)
+		if why != "" {
+			dropped[why]++
+			continue
 		}
+		obs = append(obs, o)
 	}
-	return harvester.CleanText(f.Title), obs, nil
+	return harvester.CleanText(f.Title), obs, dropped, nil
 }
 
 // parseDoc detects the format and returns the translated feed plus each

@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -248,5 +249,45 @@ func TestSearchCapSplit(t *testing.T) {
 	}
 	if split == 0 {
 		t.Errorf("no split query: %v", f.Queries())
+	}
+}
+
+// TestHarvestCountsDropped: a full read says why it left items out.
+func TestHarvestCountsDropped(t *testing.T) {
+	f := newFake(t, "/", 100)
+	in := testSince.Add(48 * time.Hour).Format(time.RFC3339)
+	old := testSince.Add(-72 * time.Hour).Format(time.RFC3339)
+	item := func(n int, login, created string) map[string]any {
+		return map[string]any{"html_url": fmt.Sprintf("https://github.com/big/repo/issues/%d", n), "number": n,
+			"repository_url": "https://api.github.com/repos/big/repo", "title": fmt.Sprintf("Issue %d", n),
+			"user": map[string]any{"login": login}, "state": "open", "created_at": created, "updated_at": in}
+	}
+	repo := func(name string, fork bool, created string) map[string]any {
+		return map[string]any{"name": name, "full_name": "priyar/" + name, "html_url": "https://github.com/priyar/" + name,
+			"owner": map[string]any{"login": "priyar"}, "fork": fork, "created_at": created}
+	}
+	release := func(repo, tag string, draft bool, published string) map[string]any {
+		return map[string]any{"tag_name": tag, "html_url": "https://github.com/priyar/" + repo + "/releases/tag/" + tag, "draft": draft,
+			"author": map[string]any{"login": "priyar"}, "published_at": published}
+	}
+	f.Edit(func(d *githubtest.Data) {
+		d.Items = []map[string]any{item(1, "priyar", in), item(2, "someone-else", in), item(3, "priyar", old)}
+		d.Repos = []map[string]any{repo("tool", false, in), repo("forked", true, in), repo("ancient", false, old)}
+		d.Releases = map[string][]map[string]any{"priyar/tool": {release("tool", "v1", false, in), release("tool", "v2", true, in)},
+			"priyar/forked": {}, "priyar/ancient": {release("ancient", "v0", false, old)}}
+	})
+	s, _ := newTestSource(t, f, nil)
+	b, err := s.Harvest(context.Background(), harvester.SourceState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fake's search, as GitHub's, finds nothing created before the
+	// window (so item 3 is never seen); the repositories' lists are not
+	// searches: the ancient repository and its release are read, and
+	// dropped as older than since.
+	kept := len(b.Observations)
+	want := map[string]int{harvester.DroppedOtherPerson: 1, harvester.DroppedSince: 2, harvester.DroppedNotPublished: 2}
+	if kept != 3 || !maps.Equal(b.Dropped, want) {
+		t.Errorf("kept %d (%v), dropped %v; want 3 (issue 1, tool, tool v1), %v", kept, summary(t, b), b.Dropped, want)
 	}
 }

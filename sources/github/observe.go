@@ -36,13 +36,16 @@ const maxReleaseNotes = 600
 // anything. Whether it is a pull request is read from the item, not from
 // the query that found it.
 func (p *pass) issueObservation(it *gh.Issue) (harvester.Observation, bool) {
-	if it == nil || !strings.EqualFold(it.GetUser().GetLogin(), p.s.cfg.User) {
+	if it == nil {
 		return harvester.Observation{}, false
+	}
+	if !strings.EqualFold(it.GetUser().GetLogin(), p.s.cfg.User) {
+		return p.drop(harvester.DroppedOtherPerson)
 	}
 	created := it.GetCreatedAt().Time
 	id := nativeID(it.GetHTMLURL(), it.GetNodeID())
-	if id == "" || !p.inWindow(created) {
-		return harvester.Observation{}, false
+	if ok, why := p.counts(id, created); !ok {
+		return p.drop(why)
 	}
 	owner, repo := repoOf(it.GetRepositoryURL(), it.GetHTMLURL())
 	full := owner + "/" + repo
@@ -79,6 +82,27 @@ func (p *pass) issueObservation(it *gh.Issue) (harvester.Observation, bool) {
 	return o, true
 }
 
+// counts reports whether an item with native id and date t counts, and
+// if not why (harvester.DroppedNoID, DroppedSince).
+func (p *pass) counts(id string, t time.Time) (bool, string) {
+	switch {
+	case id == "":
+		return false, harvester.DroppedNoID
+	case !p.inWindow(t):
+		return false, harvester.DroppedSince
+	}
+	return true, ""
+}
+
+// drop counts an item left out for reason (harvester.Batch.Dropped).
+func (p *pass) drop(reason string) (harvester.Observation, bool) {
+	if p.dropped == nil {
+		p.dropped = map[string]int{}
+	}
+	p.dropped[reason]++
+	return harvester.Observation{}, false
+}
+
 // describeIssue says what the item is, where, and how it stands.
 func describeIssue(noun string, number int, repo string, meta map[string]string) string {
 	where := "in"
@@ -100,16 +124,19 @@ func describeIssue(noun string, number int, repo string, meta map[string]string)
 // repoObservation maps a repository the user owns, if it counts: public,
 // not a fork, created in the window.
 func (p *pass) repoObservation(r *gh.Repository) (harvester.Observation, bool) {
-	if r == nil || r.GetFork() || r.GetPrivate() || (r.GetVisibility() != "" && r.GetVisibility() != "public") {
+	if r == nil {
 		return harvester.Observation{}, false
 	}
+	if r.GetFork() || r.GetPrivate() || (r.GetVisibility() != "" && r.GetVisibility() != "public") {
+		return p.drop(harvester.DroppedNotPublished)
+	}
 	if l := r.GetOwner().GetLogin(); l != "" && !strings.EqualFold(l, p.s.cfg.User) {
-		return harvester.Observation{}, false
+		return p.drop(harvester.DroppedOtherPerson)
 	}
 	created := r.GetCreatedAt().Time
 	id := nativeID(r.GetHTMLURL(), r.GetNodeID())
-	if id == "" || !p.inWindow(created) {
-		return harvester.Observation{}, false
+	if ok, why := p.counts(id, created); !ok {
+		return p.drop(why)
 	}
 	full := r.GetFullName()
 	if full == "" {
@@ -147,13 +174,18 @@ func (p *pass) repoObservation(r *gh.Repository) (harvester.Observation, bool) {
 // releaseObservation maps a release of repository r, if it counts:
 // published (not a draft), by the user, in the window.
 func (p *pass) releaseObservation(r *gh.Repository, rel *gh.RepositoryRelease) (harvester.Observation, bool) {
-	if rel == nil || rel.GetDraft() || !strings.EqualFold(rel.GetAuthor().GetLogin(), p.s.cfg.User) {
+	switch {
+	case rel == nil:
 		return harvester.Observation{}, false
+	case rel.GetDraft():
+		return p.drop(harvester.DroppedNotPublished)
+	case !strings.EqualFold(rel.GetAuthor().GetLogin(), p.s.cfg.User):
+		return p.drop(harvester.DroppedOtherPerson)
 	}
 	published := rel.GetPublishedAt().Time
 	id := nativeID(rel.GetHTMLURL(), rel.GetNodeID())
-	if id == "" || !p.inWindow(published) {
-		return harvester.Observation{}, false
+	if ok, why := p.counts(id, published); !ok {
+		return p.drop(why)
 	}
 	full := r.GetFullName()
 	if full == "" {

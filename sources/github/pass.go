@@ -42,6 +42,7 @@ type pass struct {
 	cache        *pageCache
 	found        map[string]int // native id -> index in obs
 	obs          []harvester.Observation
+	dropped      map[string]int // items left out, by reason (harvester.Batch.Dropped)
 	complete     bool
 }
 
@@ -49,7 +50,7 @@ type pass struct {
 // only when they were made with the same token (fingerprint) and host.
 func (s *Source) newPass(state harvester.SourceState) *pass {
 	now := s.cfg.Now()
-	p := &pass{s: s, now: now, since: s.cfg.Since, found: map[string]int{}, prev: map[string]string{}}
+	p := &pass{s: s, now: now, since: s.cfg.Since, found: map[string]int{}, prev: map[string]string{}, dropped: map[string]int{}}
 	if p.since.IsZero() {
 		p.since = now.AddDate(-1, 0, 0)
 	}
@@ -199,5 +200,5 @@ func (p *pass) batch() *harvester.Batch {
 			}
 		}
 	}
-	return &harvester.Batch{Observations: p.obs, Data: data}
+	return &harvester.Batch{Observations: p.obs, Data: data, Dropped: p.dropped}
 }

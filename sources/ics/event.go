@@ -22,21 +22,22 @@ type occurrence struct {
 	expanded bool   // false: a rule that was not expanded (first occurrence only)
 }
 
-// observe maps one occurrence; ok is false when it is filtered out by
-// match or is older than Since.
-func (p *plan) observe(oc occurrence) (harvester.Observation, bool) {
+// observe maps one occurrence; dropped says why it is left out (it
+// matches none of match, harvester.DroppedMatch, or is older than Since,
+// DroppedSince), "" when it is kept.
+func (p *plan) observe(oc occurrence) (o harvester.Observation, dropped string) {
 	ev, st := oc.v.ev, oc.start
 	summary := harvester.PlainText(value(ev, "SUMMARY"))
 	desc := harvester.PlainText(value(ev, "DESCRIPTION"))
 	location := harvester.PlainText(value(ev, "LOCATION"))
 	organizer, attendees := people(ev)
 	if !p.matches(append([]string{summary, desc, location, organizer}, attendees...)...) {
-		return harvester.Observation{}, false
+		return harvester.Observation{}, harvester.DroppedMatch
 	}
 	if !p.cfg.Since.IsZero() && st.t.Before(p.cfg.Since) {
-		return harvester.Observation{}, false
+		return harvester.Observation{}, harvester.DroppedSince
 	}
-	o := harvester.Observation{
+	o = harvester.Observation{
 		Source: p.cfg.Name, Person: p.cfg.Person, ActivityType: p.cfg.Activity,
 		NativeID: oc.id, Title: harvester.Truncate(summary, 300),
 		Date: st.t, AllDay: st.allDay, EndDate: oc.v.end(st),
@@ -57,7 +58,7 @@ func (p *plan) observe(oc occurrence) (harvester.Observation, bool) {
 		o.Authors = []string{organizer}
 	}
 	p.meta(&o, oc, location)
-	return o, true
+	return o, ""
 }
 
 func (p *plan) meta(o *harvester.Observation, oc occurrence, location string) {

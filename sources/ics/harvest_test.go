@@ -3,11 +3,13 @@ package ics_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/sources/fetch"
@@ -105,5 +107,46 @@ func TestWebcalURL(t *testing.T) {
 	_, err := src.Harvest(context.Background(), harvester.SourceState{})
 	if err == nil || !strings.Contains(err.Error(), "does not speak TLS") {
 		t.Errorf("webcal:// not fetched as https://: %v", err)
+	}
+}
+
+// countsICS has one event of each fate: kept, older than since, not
+// matching match, cancelled; and a weekly series of four in the window.
+const countsICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+	"BEGIN:VEVENT\r\nUID:kept\r\nDTSTART:20260310T180000Z\r\nSUMMARY:Kubernetes night\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:old\r\nDTSTART:20250110T180000Z\r\nSUMMARY:Kubernetes of old\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20260311T180000Z\r\nSUMMARY:Knitting circle\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:off\r\nDTSTART:20260312T180000Z\r\nSUMMARY:Kubernetes, cancelled\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:weekly\r\nDTSTART:20260301T180000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Knitting weekly\r\nEND:VEVENT\r\n" +
+	"END:VCALENDAR\r\n"
+
+// TestHarvestCountsDropped: a full read says why it left occurrences out.
+func TestHarvestCountsDropped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		w.Write([]byte(countsICS))
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		match   []string
+		kept    int
+		dropped map[string]int
+	}{
+		{"since only", nil, 6, map[string]int{harvester.DroppedSince: 1, harvester.DroppedCancelled: 1}},
+		{"match", []string{"kubernetes"}, 1, map[string]int{harvester.DroppedSince: 1, harvester.DroppedMatch: 5, harvester.DroppedCancelled: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := ics.New(ics.Config{Name: "ug", URL: srv.URL, Match: tt.match, Since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+				Timezone: time.UTC, Client: fetch.New(fetch.Options{Logger: quiet}), Logger: quiet, Now: fixedNow})
+			b, err := src.Harvest(context.Background(), harvester.SourceState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Observations) != tt.kept || !maps.Equal(b.Dropped, tt.dropped) {
+				t.Errorf("kept %d, dropped %v; want %d, %v", len(b.Observations), b.Dropped, tt.kept, tt.dropped)
+			}
+		})
 	}
 }

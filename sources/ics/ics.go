@@ -97,13 +97,15 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 	if resp.NotModified {
 		return resp.Batch(nil), nil
 	}
-	name, obs, err := Parse(resp.Body, s.cfg)
+	name, obs, dropped, err := parse(resp.Body, s.cfg)
 	if errors.Is(err, ErrTruncated) {
-		return &harvester.Batch{Observations: obs}, fmt.Errorf("parse calendar %s: %w", fetch.Redact(s.cfg.URL), err)
+		return &harvester.Batch{Observations: obs, Dropped: dropped}, fmt.Errorf("parse calendar %s: %w", fetch.Redact(s.cfg.URL), err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("parse calendar %s: %w", fetch.Redact(s.cfg.URL), err)
 	}
 	s.cfg.Logger.Debug("calendar parsed", "source", s.cfg.Name, "calendar", name, "events", len(obs))
-	return resp.Batch(obs), nil
+	b := resp.Batch(obs)
+	b.Dropped = dropped
+	return b, nil
 }

@@ -24,30 +24,37 @@ import (
 // that is not a calendar (an HTML page, JSON, an empty body) is an error
 // that says what it is. Parse never panics.
 func Parse(data []byte, cfg Config) (calName string, obs []harvester.Observation, err error) {
+	calName, obs, _, err = parse(data, cfg)
+	return calName, obs, err
+}
+
+// parse is Parse that also counts the occurrences it left out, by reason
+// (harvester.Batch.Dropped).
+func parse(data []byte, cfg Config) (calName string, obs []harvester.Observation, dropped map[string]int, err error) {
 	defer func() {
 		// Last line of defence: golang-ical is third-party code fed with
 		// internet input, and one bad calendar must not stop a daemon.
 		if r := recover(); r != nil {
-			calName, obs, err = "", nil, fmt.Errorf("malformed calendar: the parser failed on it (%v)", r)
+			calName, obs, dropped, err = "", nil, nil, fmt.Errorf("malformed calendar: the parser failed on it (%v)", r)
 		}
 	}()
 	cfg = defaults(cfg)
 	if err := sniff(data); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	c := clean(data)
 	opt := ical.WithUnknownPropertyHandler(ical.AcceptUnknownPropertyHandler)
 	cal, err := ical.ParseCalendarWithOptions(bytes.NewReader(c.text), opt)
 	if err != nil {
-		return "", nil, fmt.Errorf("malformed calendar: %w", err)
+		return "", nil, nil, fmt.Errorf("malformed calendar: %w", err)
 	}
 	p := newPlan(cfg, cal)
 	obs = p.run(cal)
 	p.log(c)
 	if c.truncated {
-		return p.name, obs, fmt.Errorf("%w: the document ends inside an event; kept the %d events before the cut", ErrTruncated, len(obs))
+		return p.name, obs, p.dropped, fmt.Errorf("%w: the document ends inside an event; kept the %d events before the cut", ErrTruncated, len(obs))
 	}
-	return p.name, obs, nil
+	return p.name, obs, p.dropped, nil
 }
 
 // plan is what mapping every event of one calendar shares.
@@ -61,13 +68,17 @@ type plan struct {
 	match    harvester.Matcher
 	until    time.Time
 	skipped  int // events without a usable start
-	capped   int // recurring events cut at maxOccurrences
-	series   int // recurring events expanded so far
-	steps    int // rule iterations spent so far
+	// dropped counts the occurrences left out, by reason
+	// (harvester.Batch.Dropped); occurrences of a series outside the
+	// window are never made, so never counted.
+	dropped map[string]int
+	capped  int // recurring events cut at maxOccurrences
+	series  int // recurring events expanded so far
+	steps   int // rule iterations spent so far
 }
 
 func newPlan(cfg Config, cal *ical.Calendar) *plan {
-	p := &plan{cfg: cfg, listings: listingKeys(httpsForWebcal(cfg.URL)), until: cfg.Until,
+	p := &plan{cfg: cfg, listings: listingKeys(httpsForWebcal(cfg.URL)), until: cfg.Until, dropped: map[string]int{},
 		zones: &zones{defs: vtimezones(cal), cache: map[string]zoneAnswer{}, fallback: cfg.Timezone}}
 	if p.until.IsZero() {
 		p.until = cfg.Now().AddDate(1, 0, 0)

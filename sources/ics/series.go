@@ -38,14 +38,25 @@ func (p *plan) run(cal *ical.Calendar) []harvester.Observation {
 	var obs []harvester.Observation
 	seen := map[string]bool{}
 	for _, uid := range uids {
+		if m := byUID[uid].master; m != nil && m.cancelled {
+			p.dropped[harvester.DroppedCancelled]++ // the whole series, counted once
+			continue
+		}
 		for _, oc := range p.occurrences(uid, byUID[uid]) {
-			if seen[oc.id] || oc.v.cancelled {
+			if seen[oc.id] {
+				continue
+			}
+			if oc.v.cancelled {
+				p.dropped[harvester.DroppedCancelled]++
 				continue
 			}
 			seen[oc.id] = true
-			if o, ok := p.observe(oc); ok {
-				obs = append(obs, o)
+			o, why := p.observe(oc)
+			if why != "" {
+				p.dropped[why]++
+				continue
 			}
+			obs = append(obs, o)
 		}
 	}
 	return obs

@@ -19,33 +19,56 @@ import (
 // error naming the nearest names; so are a truncated document, JSON of
 // another shape and an HTML page. Parse never panics.
 func Parse(data []byte, cfg Config) ([]harvester.Observation, error) {
+	obs, _, err := parse(data, cfg)
+	return obs, err
+}
+
+// parse is Parse that also counts the sessions it left out, by reason
+// (harvester.Batch.Dropped): every session of the event is read.
+func parse(data []byte, cfg Config) ([]harvester.Observation, map[string]int, error) {
 	cfg = defaults(cfg)
 	d, err := decode(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sp, err := findSpeaker(d.speakers, cfg.Speaker)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	listed := map[string]bool{}
 	for _, id := range d.bySpeaker[sp.id] {
 		listed[id] = true
 	}
 	var obs []harvester.Observation
+	dropped := map[string]int{}
 	seen := map[string]bool{}
 	for _, se := range d.sessions {
-		if se.service || !(se.has(sp) || listed[se.id]) || !accepted(se.status) {
+		why := ""
+		switch {
+		case se.service:
+			why = harvester.DroppedService
+		case !(se.has(sp) || listed[se.id]):
+			why = harvester.DroppedOtherPerson
+		case !accepted(se.status):
+			why = harvester.DroppedNotAccepted
+		}
+		if why != "" {
+			dropped[why]++
 			continue
 		}
 		o := observation(se, sp, cfg)
-		if seen[o.NativeID] || (!cfg.Since.IsZero() && !o.Date.IsZero() && o.Date.Before(cfg.Since)) {
+		switch {
+		case seen[o.NativeID]:
+			dropped[harvester.DroppedRepeated]++
+			continue
+		case !cfg.Since.IsZero() && !o.Date.IsZero() && o.Date.Before(cfg.Since):
+			dropped[harvester.DroppedSince]++
 			continue
 		}
 		seen[o.NativeID] = true
 		obs = append(obs, o)
 	}
-	return obs, nil
+	return obs, dropped, nil
 }
 
 // accepted reports whether a session's status (absent from most public

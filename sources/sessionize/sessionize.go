@@ -78,10 +78,12 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 	if resp.NotModified {
 		return resp.Batch(nil), nil
 	}
-	obs, err := Parse(resp.Body, s.cfg)
+	obs, dropped, err := parse(resp.Body, s.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("parse sessionize %s: %w", fetch.Redact(s.cfg.URL), err)
 	}
 	s.cfg.Logger.Debug("sessionize parsed", "source", s.cfg.Name, "sessions", len(obs))
-	return resp.Batch(obs), nil
+	b := resp.Batch(obs)
+	b.Dropped = dropped
+	return b, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -307,4 +308,38 @@ func FuzzParse(f *testing.F) {
 		}
 		checkObs(t, "fuzz", obs)
 	})
+}
+
+// TestHarvestCountsDropped: a full read says why it left sessions out
+// (all.json: two of Priya's, one of Marta's alone, two service sessions).
+func TestHarvestCountsDropped(t *testing.T) {
+	body, _ := os.ReadFile("testdata/all.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		since   time.Time
+		kept    int
+		dropped map[string]int
+	}{
+		{"no window", time.Time{}, 2, map[string]int{harvester.DroppedService: 2, harvester.DroppedOtherPerson: 1}},
+		{"since", time.Date(2026, 6, 12, 9, 0, 0, 0, time.UTC), 1,
+			map[string]int{harvester.DroppedService: 2, harvester.DroppedOtherPerson: 1, harvester.DroppedSince: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := sessionize.New(sessionize.Config{Name: "cs", URL: srv.URL + "/api/v2/abcd/view/All", Speaker: "Priya Raman",
+				Since: tt.since, Timezone: amsterdam, Client: fetch.New(fetch.Options{})})
+			b, err := src.Harvest(context.Background(), harvester.SourceState{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Observations) != tt.kept || !maps.Equal(b.Dropped, tt.dropped) {
+				t.Errorf("kept %d, dropped %v; want %d, %v", len(b.Observations), b.Dropped, tt.kept, tt.dropped)
+			}
+		})
+	}
 }

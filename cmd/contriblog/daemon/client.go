@@ -130,6 +130,9 @@ func (c *Client) Sources(ctx context.Context) ([]harvester.SourceState, error) {
 	out := make([]harvester.SourceState, len(rows))
 	for i, r := range rows {
 		out[i] = r.SourceState
+		if len(r.LastDropped) > 0 {
+			out[i].LastDropped = r.LastDropped
+		}
 	}
 	return out, nil
 }
@@ -163,15 +166,18 @@ type invalidEditError struct{ err error }
 func (e invalidEditError) Error() string   { return e.err.Error() }
 func (e invalidEditError) Unwrap() []error { return []error{e.err, harvester.ErrInvalidEdit} }
 
-// Harvest asks the daemon for a pass over the named sources (all when
-// none) and waits for its report, however long the pass takes (bounded
+// Harvest asks the daemon for a pass over the sources req names (all when
+// none), read in full when req.Refetch is set, and waits for its report, however long the pass takes (bounded
 // only by ctx); a pass already running finishes first. When the daemon's
 // pass failed as a whole (its store refused a batch, say), the report
 // comes back with the error, as a pass run here would.
-func (c *Client) Harvest(ctx context.Context, names []string) (*harvester.Pass, error) {
+func (c *Client) Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error) {
 	form := url.Values{"wait": {"1"}}
-	if len(names) > 0 {
-		form["source"] = names
+	if len(req.Names) > 0 {
+		form["source"] = req.Names
+	}
+	if req.Refetch {
+		form.Set("refetch", "1")
 	}
 	resp, addr, err := c.do(ctx, http.MethodPost, "/harvest", form)
 	if err != nil {
@@ -231,7 +237,8 @@ func (r *PassReport) Pass() *harvester.Pass {
 	for _, s := range r.Results {
 		res := harvester.Result{Source: s.Source, Type: s.Type, New: s.New, Updated: s.Updated,
 			Unchanged: s.Unchanged, NotModified: s.NotModified,
-			Duration: time.Duration(s.DurationSeconds * float64(time.Second))}
+			Duration: time.Duration(s.DurationSeconds * float64(time.Second)),
+			Seen:     s.Seen, Kept: s.Kept, Dropped: s.Dropped}
 		if s.Error != "" {
 			res.Err = errors.New(s.Error)
 		}

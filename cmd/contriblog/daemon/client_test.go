@@ -78,7 +78,7 @@ func TestClientReadsThroughTheDaemon(t *testing.T) {
 		!errors.Is(err, ErrInvalid) || !errors.As(err, &re) || !strings.Contains(err.Error(), "nothing to change") {
 		t.Errorf("empty edit: %v; want ErrInvalidEdit from the daemon's refusal", err)
 	}
-	p, err := c.Harvest(ctx, []string{"a"})
+	p, err := c.Harvest(ctx, harvester.HarvestRequest{Names: []string{"a"}})
 	if err != nil || p.Rows != 4 || len(p.Results) != 1 || p.Results[0].New != 1 {
 		t.Errorf("harvest: %+v, %v", p, err)
 	}

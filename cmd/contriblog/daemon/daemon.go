@@ -103,10 +103,11 @@ type Config struct {
 	Vocabulary *harvester.Vocabulary
 }
 
-// Harvester runs one pass; *harvester.Harvester is one. Names select
-// sources; none means every source it has.
+// Harvester runs one pass; *harvester.Harvester is one. The request's
+// names select sources (none means every source it has); Refetch reads
+// them in full.
 type Harvester interface {
-	Run(ctx context.Context, names ...string) (*harvester.Pass, error)
+	Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error)
 }
 
 var _ Harvester = (*harvester.Harvester)(nil)

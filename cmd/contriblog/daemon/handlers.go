@@ -160,6 +160,12 @@ type SourceReport struct {
 	NotModified     bool    `json:"not_modified,omitempty"`
 	Error           string  `json:"error,omitempty"`
 	DurationSeconds float64 `json:"duration_seconds"`
+	// Seen counts the items the pass read, Kept those it stored and
+	// Dropped the others by reason (docs/sources.md#what-a-pass-keeps); all
+	// zero for a pass answered "not modified".
+	Seen    int            `json:"seen"`
+	Kept    int            `json:"kept"`
+	Dropped map[string]int `json:"dropped"`
 }
 
 func newPassReport(out outcome) PassReport {
@@ -174,7 +180,8 @@ func newPassReport(out outcome) PassReport {
 		}
 		for _, r := range p.Results {
 			sr := SourceReport{Source: r.Source, Type: r.Type, New: r.New, Updated: r.Updated,
-				Unchanged: r.Unchanged, NotModified: r.NotModified, DurationSeconds: r.Duration.Seconds()}
+				Unchanged: r.Unchanged, NotModified: r.NotModified, DurationSeconds: r.Duration.Seconds(),
+				Seen: r.Seen, Kept: r.Kept, Dropped: nonNil(r.Dropped)}
 			if r.Err != nil {
 				sr.Error = r.Err.Error()
 			}
@@ -184,26 +191,34 @@ func newPassReport(out outcome) PassReport {
 	return rep
 }
 
-// serveHarvest queues a pass over the named sources (all when none). It
-// answers 202 at once, or with wait=1 the pass's report when it is done
-// (a pass already running finishes first).
+// nonNil is m, or an empty map for nil: JSON says {} rather than null.
+func nonNil(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
+}
+
+// serveHarvest queues a pass over the named sources (all when none), read
+// in full with refetch=1. It answers 202 at once, or with wait=1 the
+// pass's report when it is done (a pass already running finishes first).
 func (d *Daemon) serveHarvest(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if err := onlyKeys(r.Form, "source", "wait"); err != nil {
+	if err := onlyKeys(r.Form, "source", "wait", "refetch"); err != nil {
 		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	wait := false
-	if r.Form.Has("wait") {
-		var err error
-		if wait, err = parseBool(r.Form.Get("wait")); err != nil {
-			httpError(w, "wait="+strconv.Quote(r.Form.Get("wait"))+": "+err.Error(), http.StatusBadRequest)
-			return
-		}
+	wait, ok := formBool(w, r.Form, "wait")
+	if !ok {
+		return
+	}
+	refetch, ok := formBool(w, r.Form, "refetch")
+	if !ok {
+		return
 	}
 	names := r.Form["source"]
 	if err := d.checkNames(names); err != nil {
@@ -214,7 +229,7 @@ func (d *Daemon) serveHarvest(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the daemon is not running", http.StatusServiceUnavailable)
 		return
 	}
-	done := d.q.add(names)
+	done := d.q.request(harvester.HarvestRequest{Names: names, Refetch: refetch})
 	if !wait {
 		queued := names
 		if len(queued) == 0 {
@@ -235,6 +250,20 @@ func (d *Daemon) serveHarvest(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		// The client left or the daemon is stopping; the pass goes on.
 	}
+}
+
+// formBool reads the boolean form key (false when absent); on a bad
+// value it answers 400 and returns ok false.
+func formBool(w http.ResponseWriter, form url.Values, key string) (v, ok bool) {
+	if !form.Has(key) {
+		return false, true
+	}
+	v, err := parseBool(form.Get(key))
+	if err != nil {
+		httpError(w, key+"="+strconv.Quote(form.Get(key))+": "+err.Error(), http.StatusBadRequest)
+		return false, false
+	}
+	return v, true
 }
 
 // checkNames refuses names that are no enabled source.

@@ -48,22 +48,25 @@ func posts(src string, n int) []harvester.Observation {
 	return out
 }
 
-// countingHarvester records the names of every Run and runs fn, if set.
+// countingHarvester records the names of every pass (and whether it was
+// a refetch) and runs fn, if set.
 type countingHarvester struct {
-	mu       sync.Mutex
-	runs     [][]string
-	inFlight atomic.Int32
-	peak     atomic.Int32
-	fn       func(ctx context.Context, n int) (*harvester.Pass, error)
+	mu        sync.Mutex
+	runs      [][]string
+	refetches []bool
+	inFlight  atomic.Int32
+	peak      atomic.Int32
+	fn        func(ctx context.Context, n int) (*harvester.Pass, error)
 }
 
-func (h *countingHarvester) Run(ctx context.Context, names ...string) (*harvester.Pass, error) {
+func (h *countingHarvester) Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error) {
 	n := h.inFlight.Add(1)
 	defer h.inFlight.Add(-1)
 	for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
 	}
 	h.mu.Lock()
-	h.runs = append(h.runs, names)
+	h.runs = append(h.runs, req.Names)
+	h.refetches = append(h.refetches, req.Refetch)
 	count := len(h.runs)
 	h.mu.Unlock()
 	if h.fn != nil {

@@ -178,13 +178,16 @@ func (d *Daemon) serveMetrics(w http.ResponseWriter, r *http.Request) {
 }
 
 // SourceStatus is one row of GET /sources: the store's state of the
-// source (its source-specific Data left out) and what the daemon plans
-// for it.
+// source (its source-specific Data and configuration fingerprint left
+// out) and what the daemon plans for it.
 type SourceStatus struct {
 	harvester.SourceState
-	Schedule   string `json:"schedule,omitempty"`
-	Enabled    bool   `json:"enabled"`
-	Configured bool   `json:"configured"` // false for a source the store knows but the config no longer names
+	// LastDropped is SourceState.LastDropped, {} when nothing was dropped
+	// (the store's field is absent then).
+	LastDropped map[string]int `json:"last_dropped"`
+	Schedule    string         `json:"schedule,omitempty"`
+	Enabled     bool           `json:"enabled"`
+	Configured  bool           `json:"configured"` // false for a source the store knows but the config no longer names
 	// Scheduled says the daemon harvests the source on a schedule: false
 	// for a disabled source, and for one the daemon's config does not
 	// have (added to the file since it started: reload it with SIGHUP).
@@ -221,8 +224,7 @@ func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
 			st = harvester.SourceState{Name: s.Name, Type: s.Type}
 		}
 		delete(byName, s.Name)
-		st.Data = nil
-		row := SourceStatus{SourceState: st, Enabled: s.Enabled, Configured: true, Schedule: s.Schedule}
+		row := SourceStatus{SourceState: public(st), LastDropped: nonNil(st.LastDropped), Enabled: s.Enabled, Configured: true, Schedule: s.Schedule}
 		if row.Schedule == "" {
 			row.Schedule = lv.Schedule
 		}
@@ -234,11 +236,17 @@ func (d *Daemon) sourceStatuses(ctx context.Context) ([]SourceStatus, error) {
 	}
 	for _, st := range states {
 		if _, left := byName[st.Name]; left {
-			st.Data = nil
-			out = append(out, SourceStatus{SourceState: st})
+			out = append(out, SourceStatus{SourceState: public(st), LastDropped: nonNil(st.LastDropped)})
 		}
 	}
 	return out, nil
+}
+
+// public is st without what only the harvester needs: Data (validators,
+// caches) and the fingerprint of the source's configuration.
+func public(st harvester.SourceState) harvester.SourceState {
+	st.Data, st.Config, st.LastDropped = nil, "", nil
+	return st
 }
 
 // httpError is http.Error for a message that quotes outside text (a

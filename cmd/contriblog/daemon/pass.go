@@ -28,13 +28,13 @@ func (d *Daemon) runPasses(ctx context.Context) {
 			return
 		case <-d.q.kick:
 		}
-		names, waiters, ok := d.q.take()
+		req, waiters, ok := d.q.take()
 		if !ok {
 			continue
 		}
 		out := outcome{Err: ctx.Err()}
 		if out.Err == nil {
-			out = d.safePass(ctx, names)
+			out = d.safePass(ctx, req)
 		}
 		if out.Err == nil {
 			// Before answering the waiters, so that a pass's report
@@ -51,7 +51,7 @@ func (d *Daemon) runPasses(ctx context.Context) {
 // the bookkeeping; the harvest itself is guarded closer, in harvest)
 // turned into a failed pass, so that the only goroutine running passes
 // never dies. /healthz reports a pass that runs past PassStuckAfter.
-func (d *Daemon) safePass(ctx context.Context, names []string) (out outcome) {
+func (d *Daemon) safePass(ctx context.Context, req harvester.HarvestRequest) (out outcome) {
 	defer d.passes.begin(d.now())()
 	defer func() {
 		if r := recover(); r != nil {
@@ -60,7 +60,7 @@ func (d *Daemon) safePass(ctx context.Context, names []string) (out outcome) {
 			out = outcome{Err: err}
 		}
 	}()
-	return d.pass(ctx, names)
+	return d.pass(ctx, req)
 }
 
 // editGeneration is the count of edits so far.
@@ -70,26 +70,27 @@ func (d *Daemon) editGeneration() uint64 {
 	return d.editGen
 }
 
-// pass runs one harvest over names (all sources when nil) and what
-// follows it: metrics, backoff, a rebuild for edits made meanwhile, and
-// the export.
-func (d *Daemon) pass(ctx context.Context, names []string) outcome {
-	names, dropped := d.scheduled(names)
+// pass runs one harvest over req's sources (all when it names none) and
+// what follows it: metrics, backoff, a rebuild for edits made meanwhile,
+// and the export.
+func (d *Daemon) pass(ctx context.Context, req harvester.HarvestRequest) outcome {
+	names, dropped := d.scheduled(req.Names)
 	if len(dropped) > 0 {
 		d.Logger.Info("not harvesting sources the reloaded config no longer schedules", "sources", dropped)
 		if len(names) == 0 {
 			return outcome{Err: fmt.Errorf("not harvested: the daemon no longer schedules %s (its config was reloaded)", strings.Join(dropped, ", "))}
 		}
+		req.Names = names
 	}
 	gen := d.editGeneration()
 
 	start := time.Now()
-	p, err := d.harvest(ctx, names)
+	p, err := d.harvest(ctx, req)
 	took := time.Since(start)
 
 	interrupted := ctx.Err() != nil
 	d.metrics.recordPass(p, err, took, interrupted)
-	d.logPass(names, p, err, took, interrupted)
+	d.logPass(req, p, err, took, interrupted)
 	if p != nil && !interrupted {
 		d.backoff(ctx, p)
 	}
@@ -119,7 +120,7 @@ func (d *Daemon) pass(ctx context.Context, names []string) outcome {
 // harvest runs the Harvester, turning a panic (sources' panics are the
 // harvester's to catch; this is for the rest of the pipeline) into the
 // pass's error, so that one bad pass cannot end the service.
-func (d *Daemon) harvest(ctx context.Context, names []string) (p *harvester.Pass, err error) {
+func (d *Daemon) harvest(ctx context.Context, req harvester.HarvestRequest) (p *harvester.Pass, err error) {
 	d.passRunning.Store(true)
 	defer func() {
 		d.passRunning.Store(false)
@@ -128,7 +129,7 @@ func (d *Daemon) harvest(ctx context.Context, names []string) (p *harvester.Pass
 			p, err = nil, fmt.Errorf("internal error (panic): %v", r)
 		}
 	}()
-	return d.live().harvester.Run(ctx, names...)
+	return d.live().harvester.Harvest(ctx, req)
 }
 
 // rebuildAfterEdits rebuilds the log when an edit was made while the pass
@@ -153,10 +154,13 @@ func (d *Daemon) rebuildAfterEdits(ctx context.Context, gen uint64) bool {
 
 // logPass writes the pass's summary; the harvester has already logged one
 // line per source (info) or failure (warn).
-func (d *Daemon) logPass(names []string, p *harvester.Pass, err error, took time.Duration, interrupted bool) {
+func (d *Daemon) logPass(req harvester.HarvestRequest, p *harvester.Pass, err error, took time.Duration, interrupted bool) {
 	log := d.Logger.With("duration", took.Round(time.Millisecond))
-	if len(names) > 0 {
-		log = log.With("sources", names)
+	if len(req.Names) > 0 {
+		log = log.With("sources", req.Names)
+	}
+	if req.Refetch {
+		log = log.With("refetch", true)
 	}
 	switch {
 	case interrupted:

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/contriblog/contriblog/harvester"
 )
 
 func TestReload(t *testing.T) {
@@ -61,7 +63,7 @@ func TestReload(t *testing.T) {
 	}
 	// A pass asked for before the reload over a source it removed runs
 	// without it.
-	if out := d.pass(context.Background(), []string{"old"}); out.Err == nil || !strings.Contains(out.Err.Error(), "no longer schedules old") {
+	if out := d.pass(context.Background(), harvester.HarvestRequest{Names: []string{"old"}}); out.Err == nil || !strings.Contains(out.Err.Error(), "no longer schedules old") {
 		t.Errorf("pass over a removed source: %v; want it refused", out.Err)
 	}
 
