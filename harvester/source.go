@@ -94,6 +94,19 @@ type SourceState struct {
 	// Config is a hash; it never holds a key's value.
 	Config    string `json:"config,omitempty"`
 	ReadSince string `json:"read_since,omitempty"`
+
+	// Daemon is what a running daemon plans for the source, when the state
+	// came from one (LogService.Sources beside it); nil when read from the
+	// database. Never stored.
+	Daemon *DaemonPlan `json:"-"`
+}
+
+// DaemonPlan is a running daemon's plan for one source: whether it
+// harvests it on a schedule (a source added to the config file after the
+// daemon started is not, until it reloads), and when next.
+type DaemonPlan struct {
+	Scheduled bool
+	NextRun   time.Time
 }
 
 // SaveResult counts what saving one batch did.

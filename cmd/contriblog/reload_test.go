@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -78,6 +79,10 @@ func TestRunDaemonReloadsOnSIGHUP(t *testing.T) {
 	if st := daemonSource(t, listen, "extra"); st != nil {
 		t.Fatalf("the daemon knows a source it was never told about: %+v", st)
 	}
+	_, out, _ := run(t, nil, "-c", cfgPath, "sources")
+	if !regexp.MustCompile(`(?m)^extra .*not scheduled by the daemon: reload it \(SIGHUP\)`).MatchString(out) {
+		t.Errorf("sources beside the daemon does not mark the source it does not schedule:\n%s", out)
+	}
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +92,9 @@ func TestRunDaemonReloadsOnSIGHUP(t *testing.T) {
 	})
 	if st := daemonSource(t, listen, "extra"); st == nil || !st.Scheduled || st.LastSuccess.IsZero() {
 		t.Errorf("after SIGHUP /sources says %+v; want extra scheduled and harvested", st)
+	}
+	if _, out, _ := run(t, nil, "-c", cfgPath, "sources"); strings.Contains(out, "reload it") {
+		t.Errorf("sources after the reload still asks for one:\n%s", out)
 	}
 
 	// A broken config is refused; the daemon keeps running as it was.

@@ -49,14 +49,20 @@ func (m *Main) runSources(ctx context.Context, args []string) error {
 // made printable.
 func (m *Main) printSources(cfg *config.Config, states map[string]harvester.SourceState) {
 	now := m.Now()
+	// States from a daemon carry its plan; a source it does not list at
+	// all was added to the file after it started.
+	var fromDaemon bool
+	for _, st := range states {
+		fromDaemon = fromDaemon || st.Daemon != nil
+	}
 	tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tLAST RUN\tLAST SUCCESS\tITEMS\tNEXT RUN\tKEPT\tLAST ERROR")
 	for _, sc := range cfg.Sources {
-		st := states[sc.Name]
-		next := "disabled"
-		if sc.Enabled {
-			next = nextRun(sc.Schedule, cfg.Schedule, st, now, cfg.Timezone)
+		st, ok := states[sc.Name]
+		if !ok && fromDaemon {
+			st.Daemon = &harvester.DaemonPlan{}
 		}
+		next := nextRunCell(cfg, sc, st, now)
 		lastErr := "-"
 		if st.LastError != "" {
 			lastErr = cell(st.LastError)
@@ -70,9 +76,41 @@ func (m *Main) printSources(cfg *config.Config, states map[string]harvester.Sour
 	}
 	for _, st := range states {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cell(st.Name), cell(st.Type),
-			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, "not in config", lastKept(st), "-")
+			fmtTime(st.LastRun, cfg.Timezone), fmtTime(st.LastSuccess, cfg.Timezone), st.Items, notInConfig(st), lastKept(st), "-")
 	}
 	tw.Flush()
+}
+
+// nextRunCell is the NEXT RUN of a configured source: from the running
+// daemon's plan when the states came from one, which may differ from the
+// file until the daemon reloads (docs/daemon.md#reloading-the-config),
+// else from the config's schedule and the source's backoff.
+func nextRunCell(cfg *config.Config, sc config.Source, st harvester.SourceState, now time.Time) string {
+	d := st.Daemon
+	switch {
+	case d == nil && !sc.Enabled:
+		return "disabled"
+	case d == nil:
+		return nextRun(sc.Schedule, cfg.Schedule, st, now, cfg.Timezone)
+	case sc.Enabled && !d.Scheduled:
+		return "not scheduled by the daemon: reload it (SIGHUP)"
+	case !sc.Enabled && d.Scheduled:
+		return "disabled, but the daemon still schedules it: reload it (SIGHUP)"
+	case !sc.Enabled:
+		return "disabled"
+	case d.NextRun.IsZero():
+		return "never"
+	}
+	return fmtTime(d.NextRun, cfg.Timezone)
+}
+
+// notInConfig is the NEXT RUN of a source the database knows but the
+// config file does not name.
+func notInConfig(st harvester.SourceState) string {
+	if st.Daemon != nil && st.Daemon.Scheduled {
+		return "not in config, but the daemon still schedules it: reload it (SIGHUP)"
+	}
+	return "not in config"
 }
 
 // lastKept says what the source's last full read kept of what it read

@@ -130,6 +130,7 @@ func (c *Client) Sources(ctx context.Context) ([]harvester.SourceState, error) {
 	out := make([]harvester.SourceState, len(rows))
 	for i, r := range rows {
 		out[i] = r.SourceState
+		out[i].Daemon = &harvester.DaemonPlan{Scheduled: r.Scheduled, NextRun: r.NextRun}
 		if len(r.LastDropped) > 0 {
 			out[i].LastDropped = r.LastDropped
 		}
