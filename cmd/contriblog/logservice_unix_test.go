@@ -3,8 +3,6 @@
 package main
 
 import (
-	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,23 +38,7 @@ func TestLogServiceSameBesideTheDaemon(t *testing.T) {
 		return outs
 	}
 
-	ctx, stop := context.WithCancel(context.Background())
-	tm := newTestMain(nil)
-	stopped := make(chan int, 1)
-	go func() { stopped <- tm.Run(ctx, []string{"-c", cfg, "run"}) }()
-	defer func() {
-		stop()
-		if code := <-stopped; code != 0 {
-			t.Errorf("run exit %d\n%s", code, tm.stderr.String())
-		}
-	}()
-	waitFor(t, "the daemon's API", func() bool {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == http.StatusOK
-	})
+	tm, stop := runInProcess(t, cfg, addr)
 	// A pass asked for now runs after the start-up pass: once it is
 	// done, the log stays as it is.
 	if code, out, stderr := run(t, nil, "-c", cfg, "harvest"); code != 0 || !strings.Contains(out, "log: ") {
@@ -69,11 +51,9 @@ func TestLogServiceSameBesideTheDaemon(t *testing.T) {
 	if code, _, stderr := run(t, nil, "-c", noListen, "list"); code == 0 || !strings.Contains(stderr, "contriblog run") {
 		t.Errorf("list without listen beside the daemon: exit %d, %s", code, stderr)
 	}
-	stop()
-	if code := <-stopped; code != 0 {
+	if code := stop(); code != 0 {
 		t.Fatalf("run exit %d\n%s", code, tm.stderr.String())
 	}
-	stopped <- 0
 	local := read("on the database")
 	for i, args := range commands {
 		if remote[i] != local[i] {

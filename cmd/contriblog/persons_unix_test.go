@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -35,16 +34,7 @@ func get(t *testing.T, addr, path string) (int, string) {
 func TestPersonsJSONAndExcelBesideTheDaemon(t *testing.T) {
 	addr := freeAddr(t)
 	cfg := personsConfig(t, "schedule: \"@every 1h\"\nlisten: "+addr+"\nexport: {path: ./out.csv, excel: true}\n")
-	ctx, stop := context.WithCancel(context.Background())
-	tm := newTestMain(nil)
-	stopped := make(chan int, 1)
-	go func() { stopped <- tm.Run(ctx, []string{"-c", cfg, "run"}) }()
-	defer func() {
-		stop()
-		if code := <-stopped; code != 0 {
-			t.Errorf("run exit %d\n%s", code, tm.stderr.String())
-		}
-	}()
+	runInProcess(t, cfg, "")
 	exportFile := filepath.Join(filepath.Dir(cfg), "out.csv")
 	waitFor(t, "the daemon's export", func() bool {
 		b, err := os.ReadFile(exportFile)

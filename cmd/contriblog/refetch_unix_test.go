@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -21,23 +20,7 @@ func TestHarvestRefetchBesideTheDaemon(t *testing.T) {
 	addr := freeAddr(t)
 	cfg := refetchConfig(t, t.TempDir(), srv.URL, "2026-06-01", "", "schedule: \"@every 1h\"\nlisten: "+addr+"\n")
 
-	ctx, stop := context.WithCancel(context.Background())
-	tm := newTestMain(nil)
-	stopped := make(chan int, 1)
-	go func() { stopped <- tm.Run(ctx, []string{"-c", cfg, "run"}) }()
-	defer func() {
-		stop()
-		if code := <-stopped; code != 0 {
-			t.Errorf("run exit %d\n%s", code, tm.stderr.String())
-		}
-	}()
-	waitFor(t, "the daemon's API", func() bool {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-		}
-		return err == nil && resp.StatusCode == http.StatusOK
-	})
+	runInProcess(t, cfg, addr)
 
 	// After the start-up pass (a full read), a plain pass sends validators.
 	line := harvestLine(t, cfg, "blog")

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -45,6 +46,42 @@ func freeAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// runInProcess starts `contriblog -c cfg run` in-process and, with addr
+// set, waits for its API there. stop ends it and returns its exit code;
+// at the end of the test a daemon not yet stopped is stopped, and a
+// non-zero exit reported.
+func runInProcess(t *testing.T, cfg, addr string) (tm *testMain, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	tm = newTestMain(nil)
+	stopped := make(chan int, 1)
+	go func() { stopped <- tm.Run(ctx, []string{"-c", cfg, "run"}) }()
+	var once sync.Once
+	var code int
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			code = <-stopped
+		})
+		return code
+	}
+	t.Cleanup(func() {
+		if code := stop(); code != 0 {
+			t.Errorf("run exit %d\n%s", code, tm.stderr.String())
+		}
+	})
+	if addr != "" {
+		waitFor(t, "the daemon's API", func() bool {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err == nil && resp.StatusCode == http.StatusOK
+		})
+	}
+	return tm, stop
 }
 
 // waitFor polls cond until it holds or a generous deadline passes (a guard

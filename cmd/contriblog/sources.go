@@ -81,27 +81,22 @@ func (m *Main) printSources(cfg *config.Config, states map[string]harvester.Sour
 	tw.Flush()
 }
 
-// nextRunCell is the NEXT RUN of a configured source: from the running
-// daemon's plan when the states came from one, which may differ from the
-// file until the daemon reloads (docs/daemon.md#reloading-the-config),
-// else from the config's schedule and the source's backoff.
+// nextRunCell is the NEXT RUN of a configured source, from the config's
+// schedule and the source's backoff, as the daemon computes it. When the
+// states came from a running daemon whose plan differs from the file (it
+// has not reloaded since the file changed,
+// docs/daemon.md#reloading-the-config), it says so instead.
 func nextRunCell(cfg *config.Config, sc config.Source, st harvester.SourceState, now time.Time) string {
 	d := st.Daemon
 	switch {
-	case d == nil && !sc.Enabled:
-		return "disabled"
-	case d == nil:
-		return nextRun(sc.Schedule, cfg.Schedule, st, now, cfg.Timezone)
-	case sc.Enabled && !d.Scheduled:
+	case d != nil && sc.Enabled && !d.Scheduled:
 		return "not scheduled by the daemon: reload it (SIGHUP)"
-	case !sc.Enabled && d.Scheduled:
+	case d != nil && !sc.Enabled && d.Scheduled:
 		return "disabled, but the daemon still schedules it: reload it (SIGHUP)"
 	case !sc.Enabled:
 		return "disabled"
-	case d.NextRun.IsZero():
-		return "never"
 	}
-	return fmtTime(d.NextRun, cfg.Timezone)
+	return nextRun(sc.Schedule, cfg.Schedule, st, now, cfg.Timezone)
 }
 
 // notInConfig is the NEXT RUN of a source the database knows but the

