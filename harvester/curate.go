@@ -1,8 +1,11 @@
 package harvester
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // index finds items by store key and by ShortID.
@@ -54,6 +57,25 @@ func (ix index) members(e *Edit, withMerge bool) []int {
 	return out
 }
 
+// splitMembers are the items a split edit keeps apart, where stored: the
+// observation its ID was made from and its SplitAnchors (its Anchors when
+// it was stored before SplitAnchors were).
+func (ix index) splitMembers(e *Edit) []int {
+	if e.SplitAnchors == nil {
+		return ix.members(e, false)
+	}
+	var out []int
+	if i, ok := ix.bySID[e.ID]; ok {
+		out = append(out, i)
+	}
+	for _, k := range e.SplitAnchors {
+		if i, ok := ix.byKey[k]; ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // partition applies the rule edges and the structural edits. Forced
 // merges (--merge) join what the rules keep apart. A split (--split)
 // makes every observation of its row a row of its own, whatever the rules
@@ -85,7 +107,7 @@ func partition(n int, edges [][2]int, edits []Edit, ix index) unionFind {
 	roots := map[int]bool{}
 	for i := range edits {
 		if edits[i].Split {
-			for _, j := range ix.members(&edits[i], false) {
+			for _, j := range ix.splitMembers(&edits[i]) {
 				roots[u.find(j)] = true
 			}
 		}
@@ -102,19 +124,14 @@ func partition(n int, edges [][2]int, edits []Edit, ix index) unionFind {
 
 // applyEdits sets the curated fields of the rows edits point at: the row
 // holding the observation the edit's ID was made from, else the row
-// holding any of its anchors. Later edits win.
+// holding any of its anchors. Later edits win (a merge records the first
+// row's curated values in its edit, see Curate).
 func applyEdits(rows []row, rowOf []int, edits []Edit, ix index) {
 	order := make([]int, len(edits))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ea, eb := &edits[order[a]], &edits[order[b]]
-		if !ea.Updated.Equal(eb.Updated) {
-			return ea.Updated.Before(eb.Updated)
-		}
-		return ea.ID < eb.ID
-	})
+	sort.SliceStable(order, func(a, b int) bool { return editBefore(&edits[order[a]], &edits[order[b]]) })
 	for _, k := range order {
 		e := &edits[k]
 		m := ix.members(e, false)
@@ -165,6 +182,146 @@ func (r *row) apply(e *Edit) {
 		c.Quantity = *e.Quantity
 		r.curate("quantity")
 	}
+	if e.URL != nil && checkEditURL(*e.URL) == nil && *e.URL != "" {
+		setURL(c, *e.URL)
+		r.curate("url")
+	}
+	if e.Description != nil {
+		c.Description, c.DescriptionOf = *e.Description, ""
+		r.curate("description")
+	}
+	if e.TargetAudience != nil {
+		c.TargetAudience = append([]string(nil), e.TargetAudience...)
+		r.curate("target_audience")
+	}
+	if e.AdditionalAreas != nil {
+		c.AdditionalAreas = append([]string(nil), e.AdditionalAreas...) // tagRow keeps them
+		r.curate("additional_areas")
+	}
+}
+
+// setURL makes u the row's Activity URL; the harvested one, when another
+// link, stays among the other URLs, so nothing harvested is hidden.
+func setURL(c *Contribution, u string) {
+	if c.URL != "" && urlKey(c.URL) != urlKey(u) && !slices.Contains(c.OtherURLs, c.URL) {
+		c.OtherURLs = append(c.OtherURLs, c.URL)
+	}
+	others := c.OtherURLs[:0:0]
+	for _, o := range c.OtherURLs {
+		if urlKey(o) != urlKey(u) {
+			others = append(others, o)
+		}
+	}
+	sort.Strings(others)
+	c.URL, c.OtherURLs = u, others
+}
+
+// leads records which items lead the rows that forced merges made: the
+// row named first (`edit A --merge B`: A's observations, the merging
+// edit's ID and Anchors) comes first in the merged row (see ranked), so
+// that it keeps A's title, URL and description whatever the dates or the
+// sources' priorities.
+//
+// Each merge gives each of its items an entry, rank*4 + a tier: 3 for the
+// leading row's own observations, 2 for those an earlier merge had
+// joined to it (in MergeAnchors too), 1 for the rows merged in. Entries
+// are kept latest first and compared in turn, so a row led by a merge
+// keeps its order when merged again.
+type leads struct {
+	entries [][]int     // per item, latest merge first
+	at      []time.Time // per rank-1: when that merge was made
+}
+
+// Tiers of a merge's items (see leads).
+const (
+	tierMerged = 1 // merged in: a row named after the first
+	tierJoined = 2 // the first row's, merged into it earlier
+	tierOwn    = 3 // the first row's own
+)
+
+// mergeLeads returns the leads of edits' forced merges, ranked in the
+// order they were made; nil when no edit merges.
+func mergeLeads(n int, edits []Edit, ix index) *leads {
+	var order []int
+	for i := range edits {
+		if len(edits[i].MergeWith)+len(edits[i].MergeAnchors) > 0 {
+			order = append(order, i)
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		x, y := &edits[order[a]], &edits[order[b]]
+		if tx, ty := mergedAt(x), mergedAt(y); !tx.Equal(ty) {
+			return tx.Before(ty)
+		}
+		return x.ID < y.ID
+	})
+	l := &leads{entries: make([][]int, n), at: make([]time.Time, len(order))}
+	for r, k := range order {
+		e := &edits[k]
+		l.at[r] = mergedAt(e)
+		tier := map[int]int{}
+		for _, j := range ix.members(e, false) {
+			tier[j] = tierOwn
+		}
+		for _, j := range ix.members(&Edit{MergeWith: e.MergeWith, MergeAnchors: e.MergeAnchors}, true) {
+			switch tier[j] {
+			case tierOwn, tierJoined:
+				tier[j] = tierJoined
+			default:
+				tier[j] = tierMerged
+			}
+		}
+		for j, t := range tier {
+			l.entries[j] = append([]int{(r+1)*4 + t}, l.entries[j]...)
+		}
+	}
+	return l
+}
+
+// mergedAt is when e's latest merge was made.
+func mergedAt(e *Edit) time.Time {
+	if e.Merged.IsZero() {
+		return e.Updated
+	}
+	return e.Merged
+}
+
+// compare orders items x and y of one row: negative when x leads.
+func (l *leads) compare(x, y int) int {
+	if l == nil {
+		return 0
+	}
+	a, b := l.entries[x], l.entries[y]
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return cmp.Compare(b[i], a[i])
+		}
+	}
+	return cmp.Compare(len(b), len(a))
+}
+
+// leading counts the members of order (ranked) that lead it as its first
+// does; len(order) when no merge leads it.
+func (l *leads) leading(order []int) int {
+	if l == nil || len(l.entries[order[0]]) == 0 {
+		return len(order)
+	}
+	k := 1
+	for k < len(order) && l.compare(order[0], order[k]) == 0 {
+		k++
+	}
+	return k
+}
+
+// editBefore orders edits as they were made: by Updated, then by ID.
+func editBefore(a, b *Edit) bool {
+	if !a.Updated.Equal(b.Updated) {
+		return a.Updated.Before(b.Updated)
+	}
+	return a.ID < b.ID
 }
 
 func (r *row) curate(field string) {

@@ -93,7 +93,7 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 // logFormat names what BuildLog computes; change it when BuildLog's output
 // for the same inputs changes, so that stored logs are rebuilt even by a
 // build without version control information.
-const logFormat = "log/1"
+const logFormat = "log/2"
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.

@@ -1,0 +1,171 @@
+package harvester
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// EditRequest is one `contriblog edit ID ...` invocation. Nil fields and
+// zero values were not given. An empty string for ActivityType, Title,
+// Date, Role, Area, URL or Description removes that field's curated
+// value, so the harvested one shows again; so does a non-nil empty
+// TargetAudience or AdditionalAreas.
+type EditRequest struct {
+	Exclude      *bool // true: --exclude; false: --include
+	ActivityType *string
+	Title        *string
+	Date         *string // YYYY-MM-DD
+	Role         *string
+	Area         *string
+	URL          *string // http or https
+	Description  *string
+	// TargetAudience and AdditionalAreas replace the row's lists when not
+	// nil (every --audience, every --additional-area); empty clears them.
+	TargetAudience  []string
+	AdditionalAreas []string
+	Reach           *int64
+	Quantity        *int
+	Merge           []string // ids of rows to force into this one
+	Split           bool
+}
+
+// EditFields names the fields of an EditRequest as SetField takes them:
+// the `contriblog edit` flags, which are also the daemon's form fields.
+var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "url", "description",
+	"audience", "additional-area", "reach", "quantity", "merge", "split"}
+
+// RepeatableEditFields are the EditFields that may be given several
+// times, each adding a value.
+var RepeatableEditFields = []string{"audience", "additional-area", "merge"}
+
+// SetField sets the field name (one of EditFields) from its text, as the
+// flag of that name gives it: exclude, include and split are booleans
+// ("1", "true"; "" is true, "false" leaves the request as it was); type,
+// title, date, role, area and description are taken as given; url must
+// be an http or https address (or "" to clear); each audience,
+// additional-area and merge adds a value ("" alone clears the list);
+// reach and quantity are whole numbers (Curate checks their ranges). The
+// error names the field and the value; it does not wrap ErrInvalidEdit,
+// since the caller knows whether a flag or a form field was wrong.
+func (r *EditRequest) SetField(name, value string) error {
+	switch name {
+	case "exclude", "include", "split":
+		return r.setBool(name, value)
+	case "type":
+		r.ActivityType = &value
+	case "title":
+		r.Title = &value
+	case "date":
+		r.Date = &value
+	case "role":
+		r.Role = &value
+	case "area":
+		r.Area = &value
+	case "url":
+		v := strings.TrimSpace(value)
+		if err := checkEditURL(v); err != nil {
+			return fmt.Errorf("%s %q: %w", name, value, err)
+		}
+		r.URL = &v
+	case "description":
+		r.Description = &value
+	case "audience":
+		r.TargetAudience = addListValue(r.TargetAudience, value)
+	case "additional-area":
+		r.AdditionalAreas = addListValue(r.AdditionalAreas, value)
+	case "reach", "quantity":
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s %q: expected a whole number", name, value)
+		}
+		if name == "reach" {
+			r.Reach = &n
+		} else {
+			q := int(n)
+			r.Quantity = &q
+		}
+	case "merge":
+		r.Merge = append(r.Merge, strings.TrimSpace(value))
+	default:
+		return fmt.Errorf("unknown field %q", name)
+	}
+	return nil
+}
+
+func (r *EditRequest) setBool(name, value string) error {
+	v := strings.TrimSpace(value)
+	b := true // a bare flag or field is set
+	if v != "" {
+		var err error
+		if b, err = strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("%s=%q: expected true or false", name, v)
+		}
+	}
+	if name == "split" {
+		r.Split = b
+		return nil
+	}
+	if b {
+		ex := name == "exclude"
+		if r.Exclude != nil && *r.Exclude != ex {
+			return errors.New("exclude and include contradict each other")
+		}
+		r.Exclude = &ex
+	}
+	return nil
+}
+
+// addListValue adds a repeatable field's value: a list given only as ""
+// is an empty, non-nil list (clear).
+func addListValue(list []string, value string) []string {
+	if list == nil {
+		list = []string{}
+	}
+	if v := CleanText(value); v != "" {
+		list = append(list, v)
+	}
+	return list
+}
+
+// checkEditURL accepts "" (clear) or an absolute http or https URL with a
+// host: an Activity URL is a page a reviewer opens.
+func checkEditURL(v string) error {
+	if v == "" {
+		return nil
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("a URL has no spaces or control characters")
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return errors.New("want an http:// or https:// address")
+	}
+	if u.Hostname() == "" {
+		return errors.New("the address has no host")
+	}
+	if u.User != nil {
+		return errors.New("an address with a user name or password is refused: it would be exported")
+	}
+	return nil
+}
+
+// empty reports whether the request changes nothing.
+func (r *EditRequest) empty() bool {
+	return r.Exclude == nil && r.ActivityType == nil && r.Title == nil && r.Date == nil && r.Role == nil &&
+		r.Area == nil && r.URL == nil && r.Description == nil && r.TargetAudience == nil && r.AdditionalAreas == nil &&
+		r.Reach == nil && r.Quantity == nil && len(r.Merge) == 0 && !r.Split
+}
+
+// setsFields reports whether the request sets a field (anything but a
+// merge or a split).
+func (r *EditRequest) setsFields() bool {
+	fields := *r
+	fields.Merge, fields.Split = nil, false
+	return !fields.empty()
+}
