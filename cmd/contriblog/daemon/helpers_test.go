@@ -187,3 +187,11 @@ func request(t *testing.T, method, url, token, form string) (*http.Response, str
 	b.ReadFrom(resp.Body)
 	return resp, b.String()
 }
+
+// oneRow is a store's row as an Edit hook returns it.
+func oneRow(c harvester.Contribution, err error) ([]harvester.Contribution, error) {
+	if err != nil {
+		return nil, err
+	}
+	return []harvester.Contribution{c}, nil
+}
