@@ -96,8 +96,8 @@ func unknownSource(name string, known map[string]bool) error {
 	}
 	sort.Strings(names)
 	msg := fmt.Sprintf("source %q: %v", name, ErrNotFound)
-	if s := closestName(name, names); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
+	if s := SuggestName(name, names); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if len(names) == 0 {
 		msg += "; neither the config nor the database knows any source"
@@ -113,13 +113,14 @@ type notFoundError struct{ msg string }
 func (e *notFoundError) Error() string        { return e.msg }
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// closestName is the name of names nearest to s (case-insensitive), if
-// it is a likely typo: at most 2 edits, and fewer than half its length.
-func closestName(s string, names []string) string {
+// SuggestName is the name of names nearest to s (case-insensitive), if it
+// is a likely typo of it: at most 2 edits, and at most half its length;
+// "" when none is.
+func SuggestName(s string, names []string) string {
 	best, bestD := "", 3
 	for _, n := range names {
 		d := EditDistance(strings.ToLower(s), strings.ToLower(n))
-		if d < bestD && d*2 < len([]rune(n)) {
+		if d < bestD && d*2 <= len([]rune(n)) {
 			best, bestD = n, d
 		}
 	}

@@ -60,12 +60,15 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 		Harvester: h,
 		Store:     db,
 		Backup:    db.Backup,
-		Edit: func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-			row, err := curate(ctx, db, opts, id, req, m.Now())
+		Edit: func(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+			rows, err := curate(ctx, db, opts, ids, req, m.Now())
 			if errors.Is(err, harvester.ErrInvalidEdit) {
 				err = daemon.Invalid(err)
 			}
-			return row, err
+			return rows, err
+		},
+		Forget: func(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
+			return harvester.Forget(ctx, db, source, sourceNames(cfg), apply)
 		},
 		Rebuild: func(ctx context.Context) error {
 			_, _, err := harvester.RebuildLog(ctx, db, opts)
