@@ -173,6 +173,13 @@ func TestEditRequestSetField(t *testing.T) {
 		{[][2]string{{"reach", "lots"}}, EditRequest{}, `reach "lots": expected a whole number`},
 		{[][2]string{{"merge", " b2"}, {"merge", "c3 "}, {"split", ""}}, EditRequest{Merge: []string{"b2", "c3"}, Split: true}, ""},
 		{[][2]string{{"colour", "red"}}, EditRequest{}, `unknown field "colour"`},
+		{[][2]string{{"url", " https://priya.dev/zt "}, {"description", "About"}, {"audience", "IT Pro"}, {"audience", " Devs "},
+			{"additional-area", "Security"}}, EditRequest{URL: s("https://priya.dev/zt"), Description: s("About"),
+			TargetAudience: []string{"IT Pro", "Devs"}, AdditionalAreas: []string{"Security"}}, ""},
+		{[][2]string{{"url", ""}, {"audience", ""}, {"additional-area", ""}}, EditRequest{URL: s(""), TargetAudience: []string{},
+			AdditionalAreas: []string{}}, ""},
+		{[][2]string{{"url", "mailto:p@example.com"}}, EditRequest{}, `url "mailto:p@example.com": want an http:// or https:// address`},
+		{[][2]string{{"url", "https://exa mple.com"}}, EditRequest{}, `url "https://exa mple.com": a URL has no spaces or control characters`},
 	}
 	for _, tt := range tests {
 		var got EditRequest
