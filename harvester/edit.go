@@ -16,7 +16,7 @@ import "time"
 // the edit goes when its own observation is gone from the store (a
 // forgotten source): the row holding its first stored anchor. When
 // several edits reach one row, the most recently Updated wins field by
-// field (but see Merged). Nil fields leave the harvested value alone. Build edits with
+// field. Nil fields leave the harvested value alone. Build edits with
 // NewEdit and Curate (docs/log.md#curation).
 type Edit struct {
 	ID      string   `json:"id"`
@@ -40,10 +40,11 @@ type Edit struct {
 	// MergeWith lists contribution ids forced into this one (--merge);
 	// their anchors are kept in MergeAnchors so the merge survives id
 	// changes. Merged is when the latest of them was made (zero for an
-	// edit stored before it was kept: then Updated). The row this edit
-	// was made through (Anchors, as they were at that merge) leads the
-	// merged row: its title, URL and description, and its curation over
-	// the other rows' made before the merge.
+	// edit stored before it was kept: then Updated), which orders forced
+	// merges. The row this edit was made through (Anchors, as they were
+	// at that merge) leads the merged row: its title, URL and description
+	// (see BuildLog); Curate records the row's curated values in the edit
+	// at the merge, so that they win over the other rows'.
 	MergeWith    []string  `json:"merge_with,omitempty"`
 	MergeAnchors []string  `json:"merge_anchors,omitempty"`
 	Merged       time.Time `json:"merged,omitzero"`

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // EditRequest is one `contriblog edit ID ...` invocation. Nil fields and
@@ -168,4 +169,102 @@ func (r *EditRequest) setsFields() bool {
 	fields := *r
 	fields.Merge, fields.Split = nil, false
 	return !fields.empty()
+}
+
+// setFields validates req's field values and sets them on e. An empty
+// string clears the curated value; --include clears --exclude (a
+// harvested row is never excluded).
+func setFields(e *Edit, req *EditRequest, opts *LogOptions) error {
+	if req.Exclude != nil {
+		e.Exclude = nil
+		if *req.Exclude {
+			e.Exclude = ptr(true)
+		}
+	}
+	if req.ActivityType != nil {
+		e.ActivityType = nil
+		if v := CleanText(*req.ActivityType); v != "" {
+			name, err := opts.vocabulary().Resolve(v)
+			if err != nil {
+				return fmt.Errorf("%w: type: %w", ErrInvalidEdit, err)
+			}
+			e.ActivityType = &name
+		}
+	}
+	if req.Date != nil {
+		e.Date = nil
+		if v := strings.TrimSpace(*req.Date); v != "" {
+			if !validDate(v) {
+				return fmt.Errorf("%w: date %q: want a calendar date as YYYY-MM-DD", ErrInvalidEdit, v)
+			}
+			e.Date = &v
+		}
+	}
+	e.Title = setText(e.Title, req.Title)
+	e.Role = setText(e.Role, req.Role)
+	e.Area = setText(e.Area, req.Area)
+	if e.Area != nil && req.Area != nil {
+		e.Area = ptr(areaName(opts.Areas, *e.Area))
+	}
+	if req.URL != nil {
+		if err := checkEditURL(strings.TrimSpace(*req.URL)); err != nil {
+			return fmt.Errorf("%w: url %q: %w", ErrInvalidEdit, *req.URL, err)
+		}
+		e.URL = setText(e.URL, req.URL)
+	}
+	e.Description = setText(e.Description, req.Description)
+	if req.TargetAudience != nil {
+		e.TargetAudience = nil
+		for _, a := range req.TargetAudience {
+			e.TargetAudience = appendFold(e.TargetAudience, CleanText(a))
+		}
+	}
+	if req.AdditionalAreas != nil {
+		e.AdditionalAreas = nil
+		for _, a := range req.AdditionalAreas {
+			e.AdditionalAreas = appendFold(e.AdditionalAreas, areaName(opts.Areas, CleanText(a)))
+		}
+	}
+	if req.Reach != nil {
+		if *req.Reach < 0 {
+			return fmt.Errorf("%w: reach %d: want 0 or more", ErrInvalidEdit, *req.Reach)
+		}
+		e.Reach = ptr(*req.Reach)
+	}
+	if req.Quantity != nil {
+		if *req.Quantity < 1 {
+			return fmt.Errorf("%w: quantity %d: want 1 or more", ErrInvalidEdit, *req.Quantity)
+		}
+		e.Quantity = ptr(*req.Quantity)
+	}
+	return nil
+}
+
+// setText returns the curated text after a request: unchanged when not
+// requested, nil for an empty request (clear), else the cleaned text.
+func setText(cur, req *string) *string {
+	if req == nil {
+		return cur
+	}
+	if v := CleanText(*req); v != "" {
+		return &v
+	}
+	return nil
+}
+
+// areaName spells name like the config's area it names, if any, so that
+// "identity & access" tags the same area as the keywords do.
+func areaName(areas []Area, name string) string {
+	for _, a := range areas {
+		if strings.EqualFold(strings.TrimSpace(a.Name), name) {
+			return a.Name
+		}
+	}
+	return name
+}
+
+// validDate reports whether s is a real calendar date as YYYY-MM-DD.
+func validDate(s string) bool {
+	t, err := time.Parse(DateLayout, s)
+	return err == nil && t.Format(DateLayout) == s
 }

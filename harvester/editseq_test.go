@@ -288,3 +288,32 @@ func TestMergeAfterSplitKeepsTheSplit(t *testing.T) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
 }
+
+// TestMergeKeepsTheFirstRowsCuration: the row named first wins over what
+// was curated on the other row before the merge, also when the merge
+// request sets a field of its own; a value only the other row curated
+// stays.
+func TestMergeKeepsTheFirstRowsCuration(t *testing.T) {
+	for _, withField := range []bool{false, true} {
+		s := newEditSeq()
+		a, b := s.rowOf("notes\x007"), s.rowOf("yt\x006")
+		if err := s.curate(a.ID, EditRequest{Title: ptr("First row's")}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.curate(b.ID, EditRequest{Title: ptr("Other row's"), Role: ptr("Host")}); err != nil {
+			t.Fatal(err)
+		}
+		req := EditRequest{Merge: []string{b.ID}}
+		if withField {
+			req.Reach = ptr(int64(42))
+		}
+		if err := s.curate(a.ID, req); err != nil {
+			t.Fatal(err)
+		}
+		m := s.rowOf("notes\x007")
+		if len(m.Observations) != 2 || m.Title != "First row's" || m.Role != "Host" || m.URL != a.URL ||
+			withField && m.Reach != 42 {
+			t.Errorf("with a field %v: merged row %+v", withField, m)
+		}
+	}
+}
