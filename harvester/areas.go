@@ -13,7 +13,8 @@ import (
 // the area with most keyword hits is primary (ties: config order), the
 // other matched ones additional. Each member source's own `areas` are
 // added to the additional ones. A curated primary area (`edit --area`)
-// replaces whatever else would be primary.
+// replaces whatever else would be primary, curated additional areas
+// (`edit --additional-area`) every other additional one.
 func tagRow(r *row, items []item, opts *LogOptions) {
 	c := &r.c
 	var primary string
@@ -34,7 +35,11 @@ func tagRow(r *row, items []item, opts *LogOptions) {
 	if r.curated("primary_area") {
 		primary = c.PrimaryArea
 	}
-	if primary == "" && len(additional) > 0 {
+	if r.curated("additional_areas") {
+		// `edit --additional-area` replaces every other source of them,
+		// and none of them is promoted to primary.
+		additional = c.AdditionalAreas
+	} else if primary == "" && len(additional) > 0 {
 		primary, additional = additional[0], additional[1:]
 	}
 	c.PrimaryArea, c.AdditionalAreas = primary, removeFold(additional, primary)

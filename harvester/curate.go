@@ -1,6 +1,7 @@
 package harvester
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -54,6 +55,25 @@ func (ix index) members(e *Edit, withMerge bool) []int {
 	return out
 }
 
+// splitMembers are the items a split edit keeps apart, where stored: the
+// observation its ID was made from and its SplitAnchors (its Anchors when
+// it was stored before SplitAnchors were).
+func (ix index) splitMembers(e *Edit) []int {
+	if e.SplitAnchors == nil {
+		return ix.members(e, false)
+	}
+	var out []int
+	if i, ok := ix.bySID[e.ID]; ok {
+		out = append(out, i)
+	}
+	for _, k := range e.SplitAnchors {
+		if i, ok := ix.byKey[k]; ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // partition applies the rule edges and the structural edits. Forced
 // merges (--merge) join what the rules keep apart. A split (--split)
 // makes every observation of its row a row of its own, whatever the rules
@@ -85,7 +105,7 @@ func partition(n int, edges [][2]int, edits []Edit, ix index) unionFind {
 	roots := map[int]bool{}
 	for i := range edits {
 		if edits[i].Split {
-			for _, j := range ix.members(&edits[i], false) {
+			for _, j := range ix.splitMembers(&edits[i]) {
 				roots[u.find(j)] = true
 			}
 		}
@@ -102,19 +122,14 @@ func partition(n int, edges [][2]int, edits []Edit, ix index) unionFind {
 
 // applyEdits sets the curated fields of the rows edits point at: the row
 // holding the observation the edit's ID was made from, else the row
-// holding any of its anchors. Later edits win.
+// holding any of its anchors. Later edits win (a merge records the first
+// row's curated values in its edit, see Curate).
 func applyEdits(rows []row, rowOf []int, edits []Edit, ix index) {
 	order := make([]int, len(edits))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool {
-		ea, eb := &edits[order[a]], &edits[order[b]]
-		if !ea.Updated.Equal(eb.Updated) {
-			return ea.Updated.Before(eb.Updated)
-		}
-		return ea.ID < eb.ID
-	})
+	sort.SliceStable(order, func(a, b int) bool { return editBefore(&edits[order[a]], &edits[order[b]]) })
 	for _, k := range order {
 		e := &edits[k]
 		m := ix.members(e, false)
@@ -165,6 +180,46 @@ func (r *row) apply(e *Edit) {
 		c.Quantity = *e.Quantity
 		r.curate("quantity")
 	}
+	if e.URL != nil && checkEditURL(*e.URL) == nil && *e.URL != "" {
+		setURL(c, *e.URL)
+		r.curate("url")
+	}
+	if e.Description != nil {
+		c.Description, c.DescriptionOf = *e.Description, ""
+		r.curate("description")
+	}
+	if e.TargetAudience != nil {
+		c.TargetAudience = append([]string(nil), e.TargetAudience...)
+		r.curate("target_audience")
+	}
+	if e.AdditionalAreas != nil {
+		c.AdditionalAreas = append([]string(nil), e.AdditionalAreas...) // tagRow keeps them
+		r.curate("additional_areas")
+	}
+}
+
+// setURL makes u the row's Activity URL; the harvested one, when another
+// link, stays among the other URLs, so nothing harvested is hidden.
+func setURL(c *Contribution, u string) {
+	if c.URL != "" && urlKey(c.URL) != urlKey(u) && !slices.Contains(c.OtherURLs, c.URL) {
+		c.OtherURLs = append(c.OtherURLs, c.URL)
+	}
+	others := c.OtherURLs[:0:0]
+	for _, o := range c.OtherURLs {
+		if urlKey(o) != urlKey(u) {
+			others = append(others, o)
+		}
+	}
+	sort.Strings(others)
+	c.URL, c.OtherURLs = u, others
+}
+
+// editBefore orders edits as they were made: by Updated, then by ID.
+func editBefore(a, b *Edit) bool {
+	if !a.Updated.Equal(b.Updated) {
+		return a.Updated.Before(b.Updated)
+	}
+	return a.ID < b.ID
 }
 
 func (r *row) curate(field string) {

@@ -3,8 +3,8 @@ package harvester
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -13,91 +13,6 @@ import (
 // value, an unknown type, a merge of a row with itself. Its message says
 // which value and why; `contriblog edit` reports it as a usage error.
 var ErrInvalidEdit = errors.New("invalid edit")
-
-// EditRequest is one `contriblog edit ID ...` invocation. Nil fields and
-// zero values were not given. An empty string for ActivityType, Title,
-// Date, Role or Area removes that field's curated value, so the harvested
-// one shows again.
-type EditRequest struct {
-	Exclude      *bool // true: --exclude; false: --include
-	ActivityType *string
-	Title        *string
-	Date         *string // YYYY-MM-DD
-	Role         *string
-	Area         *string
-	Reach        *int64
-	Quantity     *int
-	Merge        []string // ids of rows to force into this one
-	Split        bool
-}
-
-// EditFields names the fields of an EditRequest as SetField takes them:
-// the `contriblog edit` flags, which are also the daemon's form fields.
-var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "reach", "quantity", "merge", "split"}
-
-// SetField sets the field name (one of EditFields) from its text, as the
-// flag of that name gives it: exclude, include and split are booleans
-// ("1", "true"; "" is true, "false" leaves the request as it was); type,
-// title, date, role and area are taken as given; reach and quantity are
-// whole numbers (Curate checks their ranges); each merge adds an id. The
-// error names the field and the value; it does not wrap ErrInvalidEdit,
-// since the caller knows whether a flag or a form field was wrong.
-func (r *EditRequest) SetField(name, value string) error {
-	switch name {
-	case "exclude", "include", "split":
-		v := strings.TrimSpace(value)
-		b := true // a bare flag or field is set
-		if v != "" {
-			var err error
-			if b, err = strconv.ParseBool(v); err != nil {
-				return fmt.Errorf("%s=%q: expected true or false", name, v)
-			}
-		}
-		if name == "split" {
-			r.Split = b
-			return nil
-		}
-		if b {
-			ex := name == "exclude"
-			if r.Exclude != nil && *r.Exclude != ex {
-				return errors.New("exclude and include contradict each other")
-			}
-			r.Exclude = &ex
-		}
-	case "type":
-		r.ActivityType = &value
-	case "title":
-		r.Title = &value
-	case "date":
-		r.Date = &value
-	case "role":
-		r.Role = &value
-	case "area":
-		r.Area = &value
-	case "reach", "quantity":
-		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-		if err != nil {
-			return fmt.Errorf("%s %q: expected a whole number", name, value)
-		}
-		if name == "reach" {
-			r.Reach = &n
-		} else {
-			q := int(n)
-			r.Quantity = &q
-		}
-	case "merge":
-		r.Merge = append(r.Merge, strings.TrimSpace(value))
-	default:
-		return fmt.Errorf("unknown field %q", name)
-	}
-	return nil
-}
-
-// empty reports whether the request changes nothing.
-func (r *EditRequest) empty() bool {
-	return r.Exclude == nil && r.ActivityType == nil && r.Title == nil && r.Date == nil && r.Role == nil &&
-		r.Area == nil && r.Reach == nil && r.Quantity == nil && len(r.Merge) == 0 && !r.Split
-}
 
 // NewEdit returns an edit of c that changes nothing yet and remembers the
 // observations c holds (its anchors), so that it follows them when rows
@@ -139,42 +54,122 @@ func FindContribution(log []Contribution, id string) (Contribution, bool) {
 }
 
 // Curate turns one `contriblog edit` request on the row id of log into
-// the edits to store (SaveEdit each, then rebuild the log). The first is
-// the row's edit: its earlier edit, if any, with req folded in (a later
-// value replaces an earlier one), else a new one. Others follow when
-// --split has to clear forced merges that other rows' edits made into
-// this row. edits are the stored edits; opts gives the vocabulary that
-// --type must name and the area names --area is spelled like.
+// the edits to store (SaveEdit each, then rebuild the log). It is
+// CurateAll with one id.
+func Curate(log []Contribution, edits []Edit, id string, req EditRequest, opts LogOptions, now time.Time) ([]Edit, error) {
+	return CurateAll(log, edits, []string{id}, req, opts, now)
+}
+
+// CurateAll applies one `contriblog edit` request to each row that ids
+// name in log and returns the edits to store (SaveEdit each, then rebuild
+// the log), each once. A field goes into the edit keyed by the id it was
+// given through (see Edit): that id's own earlier edit, if any, with req
+// folded in (a later value replaces an earlier one), else a new one.
+// Others follow when --split has to clear forced merges that other rows'
+// edits made into a row. edits are the stored edits; opts gives the
+// vocabulary that --type must name and the area names --area and
+// --additional-area are spelled like.
+//
+// With several ids, --split splits each row; --merge is refused (which
+// row would lead?): `edit A --merge B --merge C` merges several rows.
+// Every id is looked up before anything is computed, so an unknown one
+// refuses the whole request.
 //
 // Errors wrap ErrNotFound for an unknown id and ErrInvalidEdit for a bad
 // request.
-func Curate(log []Contribution, edits []Edit, id string, req EditRequest, opts LogOptions, now time.Time) ([]Edit, error) {
+func CurateAll(log []Contribution, edits []Edit, ids []string, req EditRequest, opts LogOptions, now time.Time) ([]Edit, error) {
 	if req.empty() {
-		return nil, fmt.Errorf("%w: nothing to change; give at least one of --exclude, --include, --type, --title, --date, --role, --area, --reach, --quantity, --merge, --split", ErrInvalidEdit)
+		return nil, fmt.Errorf("%w: nothing to change; give at least one of --exclude, --include, --type, --title, --date, --role, --area, --url, --description, --audience, --additional-area, --reach, --quantity, --merge, --split", ErrInvalidEdit)
 	}
 	if req.Split && len(req.Merge) > 0 {
 		return nil, fmt.Errorf("%w: --merge and --split contradict each other", ErrInvalidEdit)
 	}
-	row, ok := FindContribution(log, id)
-	if !ok {
-		return nil, fmt.Errorf("contribution %q: %w", id, ErrNotFound)
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: no contribution id given", ErrInvalidEdit)
 	}
-	e := NewEdit(&row, now)
+	if len(ids) > 1 && len(req.Merge) > 0 {
+		return nil, fmt.Errorf("%w: --merge joins rows into the one id given first; give one id (several --merge flags merge several rows into it)", ErrInvalidEdit)
+	}
+	rows := make([]Contribution, len(ids))
+	for i, id := range ids {
+		row, ok := FindContribution(log, id)
+		if !ok {
+			return nil, fmt.Errorf("contribution %q: %w", strings.TrimSpace(id), ErrNotFound)
+		}
+		rows[i] = row
+	}
+	work := append([]Edit(nil), edits...)
+	var out []Edit
+	for i, id := range ids {
+		got, err := curateRow(log, work, id, &rows[i], &req, &opts, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range got {
+			work = putEdit(work, e)
+			out = putEdit(out, e)
+		}
+	}
+	return out, nil
+}
+
+// putEdit replaces the edit with e's ID in list, or appends e.
+func putEdit(list []Edit, e Edit) []Edit {
+	for i := range list {
+		if list[i].ID == e.ID {
+			list[i] = e
+			return list
+		}
+	}
+	return append(list, e)
+}
+
+// curateRow is CurateAll for the row that id names.
+func curateRow(log []Contribution, edits []Edit, id string, row *Contribution, req *EditRequest, opts *LogOptions, now time.Time) ([]Edit, error) {
+	// The edit is keyed by the observation id names, not by the row's
+	// current ID: a title set through an older id of a merged row (the
+	// ShortID of another of its observations) used to be folded into the
+	// edit of the row's ID, and a later split carried it to the other
+	// post (issue 15 item 2).
+	key := editKey(row, id)
+	e := NewEdit(row, now)
+	e.ID = key
 	for _, old := range edits {
-		if old.ID == row.ID {
+		if old.ID == key {
 			e = old
 			break
 		}
 	}
-	e.Anchors = mergeStrings(e.Anchors, anchorKeys(&row))
-	e.Updated = now.UTC()
-	if err := setFields(&e, &req, &opts); err != nil {
+	// Anchors are the row as it is now, not every row the edit ever
+	// touched: stale anchors made a later --merge pull back observations
+	// a --split had set apart. While the edit holds a forced merge they
+	// stay the row as it was at the merge (the row named first, which
+	// leads the merged row) until a new merge through the edit. What a
+	// split keeps apart is kept in SplitAnchors.
+	if e.Split && e.SplitAnchors == nil {
+		e.SplitAnchors = e.Anchors // stored before SplitAnchors were
+	}
+	if len(e.MergeWith)+len(e.MergeAnchors) == 0 || len(req.Merge) > 0 {
+		e.Anchors = anchorKeys(row)
+	}
+	// A merge records the first row's curated values in e, so that they
+	// win over what was curated on the rows merged into it; the request's
+	// own fields are set after them. Updated orders the fields set: a
+	// request that sets none (a split, a merge of rows without curation)
+	// must not make the fields this edit set earlier look newer than those
+	// other edits set since.
+	kept := len(req.Merge) > 0 && keepCurated(&e, row)
+	if kept || req.setsFields() {
+		e.Updated = now.UTC()
+	}
+	if err := setFields(&e, req, opts); err != nil {
 		return nil, err
 	}
 	for _, other := range req.Merge {
-		if err := addMerge(&e, log, &row, other); err != nil {
+		if err := addMerge(&e, log, row, other); err != nil {
 			return nil, err
 		}
+		e.Merged = now.UTC()
 	}
 	if !req.Split {
 		return []Edit{e}, nil
@@ -182,8 +177,47 @@ func Curate(log []Contribution, edits []Edit, id string, req EditRequest, opts L
 	if len(row.Observations) < 2 {
 		return nil, fmt.Errorf("%w: contribution %s holds one observation; there is nothing to split", ErrInvalidEdit, row.ID)
 	}
-	e.Split, e.MergeWith, e.MergeAnchors = true, nil, nil
-	return append([]Edit{e}, unmergeRow(edits, &row)...), nil
+	e.Split, e.MergeWith, e.MergeAnchors, e.Merged = true, nil, nil, time.Time{}
+	e.Anchors = anchorKeys(row)
+	e.SplitAnchors = mergeStrings(e.SplitAnchors, e.Anchors)
+	return append([]Edit{e}, unmergeRow(edits, row, e.ID)...), nil
+}
+
+// keepCurated records in e the values row shows that were curated, the
+// fields e does not set itself, and reports whether it recorded any.
+func keepCurated(e *Edit, row *Contribution) bool {
+	kept := false
+	keep := func(field string, set func()) {
+		if slices.Contains(row.Curated, field) {
+			set()
+			kept = true
+		}
+	}
+	keep("excluded", func() { e.Exclude = ptr(row.Excluded) })
+	keep("activity_type", func() { e.ActivityType = ptr(row.ActivityType) })
+	keep("title", func() { e.Title = ptr(row.Title) })
+	keep("date", func() { e.Date = ptr(row.Date) })
+	keep("role", func() { e.Role = ptr(row.Role) })
+	keep("primary_area", func() { e.Area = ptr(row.PrimaryArea) })
+	keep("reach", func() { e.Reach = ptr(row.Reach) })
+	keep("quantity", func() { e.Quantity = ptr(row.Quantity) })
+	keep("url", func() { e.URL = ptr(row.URL) })
+	keep("description", func() { e.Description = ptr(row.Description) })
+	keep("target_audience", func() { e.TargetAudience = slices.Clone(row.TargetAudience) })
+	keep("additional_areas", func() { e.AdditionalAreas = slices.Clone(row.AdditionalAreas) })
+	return kept
+}
+
+// editKey is the id an edit made through id is kept under: the ShortID of
+// the row's observation that id names (the row's ID names its anchor).
+func editKey(row *Contribution, id string) string {
+	id = strings.ToLower(strings.TrimSpace(id))
+	for _, r := range row.Observations {
+		if ShortID(ObservationKey(r.Source, r.NativeID)) == id {
+			return id
+		}
+	}
+	return row.ID
 }
 
 func addMerge(e *Edit, log []Contribution, row *Contribution, id string) error {
@@ -196,14 +230,16 @@ func addMerge(e *Edit, log []Contribution, row *Contribution, id string) error {
 	}
 	e.MergeWith = mergeStrings(e.MergeWith, []string{other.ID})
 	e.MergeAnchors = mergeStrings(e.MergeAnchors, anchorKeys(&other))
-	e.Split = false // merging again undoes an earlier split
+	// An earlier split stays: the forced merge joins the two rows across
+	// it, and the observations it set apart stay apart (clearing it
+	// joined them back by the rules).
 	return nil
 }
 
-// unmergeRow returns the other edits whose forced merges pulled
-// observations into row, with those merges removed, so that a split
-// undoes them. Their Updated is kept: no field of theirs changed.
-func unmergeRow(edits []Edit, row *Contribution) []Edit {
+// unmergeRow returns the other edits (not self, the splitting one) whose
+// forced merges pulled observations into row, with those merges removed,
+// so that a split undoes them. Their Updated is kept: no field of theirs changed.
+func unmergeRow(edits []Edit, row *Contribution, self string) []Edit {
 	keys := map[string]bool{}
 	ids := map[string]bool{row.ID: true}
 	for _, k := range anchorKeys(row) {
@@ -212,7 +248,7 @@ func unmergeRow(edits []Edit, row *Contribution) []Edit {
 	}
 	var out []Edit
 	for _, e := range edits {
-		if e.ID == row.ID || len(e.MergeWith)+len(e.MergeAnchors) == 0 {
+		if e.ID == self || len(e.MergeWith)+len(e.MergeAnchors) == 0 {
 			continue
 		}
 		inRow := ids[e.ID]
@@ -228,6 +264,9 @@ func unmergeRow(edits []Edit, row *Contribution) []Edit {
 		}
 		if len(mw) != len(e.MergeWith) || len(ma) != len(e.MergeAnchors) {
 			e.MergeWith, e.MergeAnchors = mw, ma
+			if len(mw)+len(ma) == 0 {
+				e.Merged = time.Time{}
+			}
 			out = append(out, e)
 		}
 	}
@@ -254,85 +293,6 @@ func dropStrings(list []string, drop map[string]bool) []string {
 		}
 	}
 	return out
-}
-
-// setFields validates req's field values and sets them on e. An empty
-// string clears the curated value; --include clears --exclude (a
-// harvested row is never excluded).
-func setFields(e *Edit, req *EditRequest, opts *LogOptions) error {
-	if req.Exclude != nil {
-		e.Exclude = nil
-		if *req.Exclude {
-			e.Exclude = ptr(true)
-		}
-	}
-	if req.ActivityType != nil {
-		e.ActivityType = nil
-		if v := CleanText(*req.ActivityType); v != "" {
-			name, err := opts.vocabulary().Resolve(v)
-			if err != nil {
-				return fmt.Errorf("%w: type: %w", ErrInvalidEdit, err)
-			}
-			e.ActivityType = &name
-		}
-	}
-	if req.Date != nil {
-		e.Date = nil
-		if v := strings.TrimSpace(*req.Date); v != "" {
-			if !validDate(v) {
-				return fmt.Errorf("%w: date %q: want a calendar date as YYYY-MM-DD", ErrInvalidEdit, v)
-			}
-			e.Date = &v
-		}
-	}
-	e.Title = setText(e.Title, req.Title)
-	e.Role = setText(e.Role, req.Role)
-	e.Area = setText(e.Area, req.Area)
-	if e.Area != nil && req.Area != nil {
-		e.Area = ptr(areaName(opts.Areas, *e.Area))
-	}
-	if req.Reach != nil {
-		if *req.Reach < 0 {
-			return fmt.Errorf("%w: reach %d: want 0 or more", ErrInvalidEdit, *req.Reach)
-		}
-		e.Reach = ptr(*req.Reach)
-	}
-	if req.Quantity != nil {
-		if *req.Quantity < 1 {
-			return fmt.Errorf("%w: quantity %d: want 1 or more", ErrInvalidEdit, *req.Quantity)
-		}
-		e.Quantity = ptr(*req.Quantity)
-	}
-	return nil
-}
-
-// setText returns the curated text after a request: unchanged when not
-// requested, nil for an empty request (clear), else the cleaned text.
-func setText(cur, req *string) *string {
-	if req == nil {
-		return cur
-	}
-	if v := CleanText(*req); v != "" {
-		return &v
-	}
-	return nil
-}
-
-// areaName spells name like the config's area it names, if any, so that
-// "identity & access" tags the same area as the keywords do.
-func areaName(areas []Area, name string) string {
-	for _, a := range areas {
-		if strings.EqualFold(strings.TrimSpace(a.Name), name) {
-			return a.Name
-		}
-	}
-	return name
-}
-
-// validDate reports whether s is a real calendar date as YYYY-MM-DD.
-func validDate(s string) bool {
-	t, err := time.Parse(DateLayout, s)
-	return err == nil && t.Format(DateLayout) == s
 }
 
 func (o *LogOptions) vocabulary() *Vocabulary {

@@ -127,12 +127,13 @@ func TestCurateMergeAndSplit(t *testing.T) {
 	if r := rowWith(t, log, "sz\x003"); r.Title != "Talk, split" {
 		t.Errorf("split row = %+v", r)
 	}
-	// Merging again undoes the split.
+	// Merging again joins the two rows across the split, which stays
+	// (what else the rules would join stays apart).
 	again, err := Curate(log, split, talk.ID, EditRequest{Merge: []string{video.ID}}, opts, editTime.Add(2*time.Hour))
 	if err != nil {
 		t.Fatalf("merge again: %v", err)
 	}
-	if again[0].Split || !reflect.DeepEqual(again[0].MergeWith, []string{video.ID}) || *again[0].Title != "Talk, split" {
+	if !again[0].Split || !reflect.DeepEqual(again[0].MergeWith, []string{video.ID}) || *again[0].Title != "Talk, split" {
 		t.Errorf("merge after split = %+v", again[0])
 	}
 	log = BuildLog(obs, []Edit{again[0], split[1]}, opts)
@@ -172,6 +173,13 @@ func TestEditRequestSetField(t *testing.T) {
 		{[][2]string{{"reach", "lots"}}, EditRequest{}, `reach "lots": expected a whole number`},
 		{[][2]string{{"merge", " b2"}, {"merge", "c3 "}, {"split", ""}}, EditRequest{Merge: []string{"b2", "c3"}, Split: true}, ""},
 		{[][2]string{{"colour", "red"}}, EditRequest{}, `unknown field "colour"`},
+		{[][2]string{{"url", " https://priya.dev/zt "}, {"description", "About"}, {"audience", "IT Pro"}, {"audience", " Devs "},
+			{"additional-area", "Security"}}, EditRequest{URL: s("https://priya.dev/zt"), Description: s("About"),
+			TargetAudience: []string{"IT Pro", "Devs"}, AdditionalAreas: []string{"Security"}}, ""},
+		{[][2]string{{"url", ""}, {"audience", ""}, {"additional-area", ""}}, EditRequest{URL: s(""), TargetAudience: []string{},
+			AdditionalAreas: []string{}}, ""},
+		{[][2]string{{"url", "mailto:p@example.com"}}, EditRequest{}, `url "mailto:p@example.com": want an http:// or https:// address`},
+		{[][2]string{{"url", "https://exa mple.com"}}, EditRequest{}, `url "https://exa mple.com": a URL has no spaces or control characters`},
 	}
 	for _, tt := range tests {
 		var got EditRequest

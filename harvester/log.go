@@ -41,7 +41,8 @@ type LogOptions struct {
 //     declared canonical, same work at the same time, the same talk in two
 //     listings — and by the edits' forced merges and splits;
 //  2. each cluster becomes one row (mergeRow): earliest date, the best
-//     member's URL, title and description, every other URL and source;
+//     member's URL, title and description (after a forced merge, the
+//     row named first leads), every other URL and source;
 //  3. field edits win over harvested values, then rows are tagged with
 //     technology areas and given their role.
 //
@@ -76,11 +77,12 @@ func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution 
 	items := newItems(obs, &opts)
 	ix := newIndex(items, edits)
 	groups := partition(len(items), ruleEdges(items), edits, ix).groups()
+	lead := mergeLeads(len(items), edits, ix)
 	rows := make([]row, len(groups))
 	rowOf := make([]int, len(items))
 	inParallel(len(groups), func(lo, hi int) {
 		for g := lo; g < hi; g++ {
-			mergeRow(&rows[g], groups[g], items, &opts)
+			mergeRow(&rows[g], groups[g], items, &opts, lead)
 			for _, i := range groups[g] {
 				rowOf[i] = g
 			}

@@ -12,7 +12,8 @@ import (
 // has.
 //
 // Errors: Edit wraps ErrNotFound for an unknown id and ErrInvalidEdit for
-// a request that cannot be applied; the other methods return what went
+// a request that cannot be applied, Forget ErrNotFound for an unknown
+// source; the other methods return what went
 // wrong reading or writing the log, or reaching the daemon.
 type LogService interface {
 	// Log calls fn for every row of the log that passes f, oldest first.
@@ -20,10 +21,15 @@ type LogService interface {
 	// Export writes the rows that pass f to w as `contriblog export`
 	// writes them in format (csv, json or md).
 	Export(ctx context.Context, format string, f Filter, w io.Writer) error
-	// Edit applies one curation request to the row id, rebuilds the log
-	// and returns the row that now holds the contribution (a split or a
-	// merge may have given it another id).
-	Edit(ctx context.Context, id string, req EditRequest) (Contribution, error)
+	// Edit applies one curation request to each row that ids name (see
+	// CurateAll), rebuilds the log and returns the rows that now hold the
+	// edited rows' observations, in log order: one per row edited, the
+	// merged row after a merge, every part after a split.
+	Edit(ctx context.Context, ids []string, req EditRequest) ([]Contribution, error)
+	// Forget reports what forgetting the source removes (see Forget) and,
+	// with apply, removes it and rebuilds the log. An unknown source is
+	// an error wrapping ErrNotFound that names the known ones.
+	Forget(ctx context.Context, source string, apply bool) (ForgetReport, error)
 	// Harvest runs one pass over the sources req names (every enabled
 	// one when none), reading them in full when req.Refetch is set, and
 	// returns its report. A pass that ran, even if it failed as a whole,

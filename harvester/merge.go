@@ -42,15 +42,20 @@ func isSyndicated(canon, family string) bool {
 	return family == FamilyWriting && (match("youtube.com") || match("youtu.be"))
 }
 
-// ranked orders a cluster's members best first: highest source priority,
-// then a real URL off the syndication hosts, then the earliest date
-// (undated last), then the smallest key.
-func ranked(members []int, items []item, prio map[string]int) []int {
+// ranked orders a cluster's members best first: the members of the row
+// named first by the latest forced merge (see leads; nil when no edit
+// merges), then highest source priority, then a real URL off the
+// syndication hosts, then the earliest date (undated last), then the
+// smallest key.
+func ranked(members []int, items []item, prio map[string]int, lead *leads) []int {
 	out := append([]int(nil), members...)
 	if len(out) < 2 {
 		return out
 	}
 	slices.SortFunc(out, func(x, y int) int {
+		if c := lead.compare(x, y); c != 0 {
+			return c
+		}
 		a, b := &items[x], &items[y]
 		if pa, pb := prio[a.o.Source], prio[b.o.Source]; pa != pb {
 			return cmp.Compare(pb, pa)
@@ -84,8 +89,8 @@ func anchorOf(members []int, items []item) int {
 // issue 5 item 4) in r, where it stays: a row is hundreds of bytes, and a
 // log has a row for most observations. Areas are tagged later, after
 // curation.
-func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
-	order := ranked(members, items, opts.Priority)
+func mergeRow(r *row, members []int, items []item, opts *LogOptions, lead *leads) {
+	order := ranked(members, items, opts.Priority, lead)
 	w := items[order[0]].o
 	c := &r.c
 	*c = Contribution{ID: items[anchorOf(members, items)].sid, Person: w.Person, ActivityType: w.ActivityType,
@@ -125,6 +130,13 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions) {
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.NativeID, b.NativeID))
 	})
 	c.URL, c.OtherURLs = pickURLs(order, items)
+	if k := lead.leading(order); k < len(order) {
+		// After a forced merge the URL is the leading row's own, never a
+		// link that only the other row's members declare.
+		if u, _ := pickURLs(order[:k], items); u != "" && u != c.URL {
+			setURL(c, u)
+		}
+	}
 	c.TargetAudience = audience(order, items, opts)
 	r.explicitRole, r.members = explicitRole(order, items), order
 }

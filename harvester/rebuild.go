@@ -92,10 +92,11 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 
 // logFormat names what BuildLog computes; change it when BuildLog's output
 // for the same inputs changes, so that stored logs are rebuilt even by a
-// build without version control information. log/3: stores record
-// LogState's Excluded and Persons when they store a log, and rows carry
-// no listing URL (issue 15), so a log stored before is stored again once.
-const logFormat = "log/3"
+// build without version control information. log/4: stores record
+// LogState's Excluded and Persons when they store a log, rows carry no
+// listing URL, and a forced merge is led by the row named first (issue
+// 15), so a log stored before is stored again once.
+const logFormat = "log/4"
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.

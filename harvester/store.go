@@ -79,6 +79,15 @@ type Store interface {
 	// state without a Name is refused.
 	SaveState(ctx context.Context, state SourceState) error
 
+	// ForgetSource removes every observation of the named source (its
+	// description and seen times too) and the source's state, in one
+	// transaction, and returns how many observations it removed. Edits and
+	// the stored log are left alone: the caller rebuilds the log. The
+	// revision moves when an observation was removed. A source the store
+	// knows nothing of removes nothing and is no error; an empty name is
+	// refused.
+	ForgetSource(ctx context.Context, name string) (int, error)
+
 	// ForEachObservation calls fn for every stored observation, in the
 	// order of their keys (ObservationKey, as bytes; a store may put a key
 	// over 1 KiB after the others of its source), each a copy that fn may
@@ -167,7 +176,8 @@ type LogState struct {
 	Persons []string
 	// Revision is a number that changes whenever what the log is built
 	// from changes: SaveBatches with at least one observation (an
-	// unchanged one still moves its LastSeen), SaveEdit. It never changes
+	// unchanged one still moves its LastSeen), SaveEdit, ForgetSource that
+	// removed an observation. It never changes
 	// for source states alone (SaveFailure, SaveState, SaveBatches of
 	// empty or NotModified batches) nor for StoreLog.
 	Revision uint64

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/contriblog/contriblog/harvester"
 )
 
@@ -72,5 +74,40 @@ func TestEditsSurviveHarvestAndRebuild(t *testing.T) {
 	got, err := db.Edits(ctx)
 	if err != nil || len(got) != 1 || !*got[0].Exclude {
 		t.Errorf("edits after a harvest and a rebuild: %+v %v", got, err)
+	}
+}
+
+// An edit stored before the fields of issue 15 (url, description,
+// audience, additional areas, split anchors, merged) decodes with them
+// unset, and one with them round-trips.
+func TestEditCodecOldAndNewFields(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	old := `{"id":"aaaaaaaaaa","anchors":["blog\u0000x","devto\u0000y"],"title":"Kept","merge_with":["bbbbbbbbbb"],` +
+		`"merge_anchors":["gh\u0000z"],"split":true,"updated":"2026-01-02T03:04:05Z"}`
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEdits).Put([]byte("aaaaaaaaaa"), []byte(old))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Edits(ctx)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("edits %+v, %v", got, err)
+	}
+	e := got[0]
+	if *e.Title != "Kept" || !e.Split || e.URL != nil || e.Description != nil || e.TargetAudience != nil ||
+		e.AdditionalAreas != nil || e.SplitAnchors != nil || !e.Merged.IsZero() || len(e.Anchors) != 2 {
+		t.Errorf("old edit decoded as %+v", e)
+	}
+	e.URL, e.Description = ptr("https://priya.dev/zt"), ptr("About zero trust")
+	e.TargetAudience, e.AdditionalAreas = []string{"IT Pro"}, []string{"Security"}
+	e.SplitAnchors, e.Merged = []string{"blog\x00x"}, pass(3)
+	if err := db.SaveEdit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Edits(ctx); err != nil || !reflect.DeepEqual(got[0].TargetAudience, e.TargetAudience) ||
+		*got[0].URL != *e.URL || *got[0].Description != *e.Description || !got[0].Merged.Equal(e.Merged) ||
+		!reflect.DeepEqual(got[0].SplitAnchors, e.SplitAnchors) || !reflect.DeepEqual(got[0].AdditionalAreas, e.AdditionalAreas) {
+		t.Errorf("round trip: %+v, %v; want %+v", got, err, e)
 	}
 }

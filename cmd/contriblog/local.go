@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"syscall"
 	"time"
 
@@ -175,17 +174,50 @@ func (l *localLog) Harvest(ctx context.Context, req harvester.HarvestRequest) (*
 	return h.Harvest(ctx, req)
 }
 
-// Edit stores the edit, rebuilds the log and finds the row that now
-// holds the contribution.
-func (l *localLog) Edit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-	before, err := curate(ctx, l.db, logOptions(l.cfg), id, req, l.m.Now())
+// Edit stores the edit, rebuilds the log and finds the rows that now
+// hold the edited contributions.
+func (l *localLog) Edit(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+	opts := logOptions(l.cfg)
+	// Edits are made on the log as the person sees it: a log left stale
+	// (a harvest killed before its rebuild) is rebuilt first.
+	if _, _, err := harvester.RebuildLog(ctx, l.db, opts); err != nil {
+		return nil, fmt.Errorf("rebuild log: %w", err)
+	}
+	before, err := curate(ctx, l.db, opts, ids, req, l.m.Now())
 	if err != nil {
-		return harvester.Contribution{}, err
+		return nil, err
 	}
-	if _, _, err := harvester.RebuildLog(ctx, l.db, logOptions(l.cfg)); err != nil {
-		return harvester.Contribution{}, fmt.Errorf("rebuild log: %w", err)
+	if _, _, err := harvester.RebuildLog(ctx, l.db, opts); err != nil {
+		return nil, fmt.Errorf("rebuild log: %w", err)
 	}
-	return findRow(ctx, l.db, before)
+	return harvester.RowsHolding(ctx, l.db, before)
+}
+
+// Forget reports what forgetting source removes and, with apply, removes
+// it and rebuilds the log.
+func (l *localLog) Forget(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
+	opts := logOptions(l.cfg)
+	// The report counts the rows of the log as it stands.
+	if _, _, err := harvester.RebuildLog(ctx, l.db, opts); err != nil {
+		return harvester.ForgetReport{}, fmt.Errorf("rebuild log: %w", err)
+	}
+	rep, err := harvester.Forget(ctx, l.db, source, sourceNames(l.cfg), apply)
+	if err != nil || !apply {
+		return rep, err
+	}
+	if _, _, err := harvester.RebuildLog(ctx, l.db, opts); err != nil {
+		return rep, fmt.Errorf("the source was forgotten, but rebuilding the log failed (the next command rebuilds it): %w", err)
+	}
+	return rep, nil
+}
+
+// sourceNames are the names of the config's sources.
+func sourceNames(cfg *config.Config) []string {
+	out := make([]string, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		out = append(out, s.Name)
+	}
+	return out
 }
 
 // Sources returns the stored state of every source.
@@ -213,53 +245,35 @@ func (l *localLog) Close() error {
 	return l.db.Close()
 }
 
-// curate stores one edit request on contribution id (the edits
-// harvester.Curate computes) and returns the row as it was. The caller
-// rebuilds the log: the local service at once, the daemon in step with
-// its passes.
-func curate(ctx context.Context, st harvester.Store, opts harvester.LogOptions, id string, req harvester.EditRequest, now time.Time) (harvester.Contribution, error) {
+// curate stores one edit request on the contributions ids (the edits
+// harvester.CurateAll computes) and returns the rows as they were. The
+// caller rebuilds the log: the local service at once, the daemon in step
+// with its passes.
+func curate(ctx context.Context, st harvester.Store, opts harvester.LogOptions, ids []string, req harvester.EditRequest, now time.Time) ([]harvester.Contribution, error) {
 	var log []harvester.Contribution
 	if err := st.ForEachContribution(ctx, func(c *harvester.Contribution) error {
 		log = append(log, *c)
 		return nil
 	}); err != nil {
-		return harvester.Contribution{}, fmt.Errorf("read the log: %w", err)
+		return nil, fmt.Errorf("read the log: %w", err)
 	}
 	edits, err := st.Edits(ctx)
 	if err != nil {
-		return harvester.Contribution{}, fmt.Errorf("read edits: %w", err)
+		return nil, fmt.Errorf("read edits: %w", err)
 	}
-	out, err := harvester.Curate(log, edits, id, req, opts, now)
+	out, err := harvester.CurateAll(log, edits, ids, req, opts, now)
 	if err != nil {
-		return harvester.Contribution{}, err
+		return nil, err
 	}
 	for _, e := range out {
 		if err := st.SaveEdit(ctx, e); err != nil {
-			return harvester.Contribution{}, fmt.Errorf("save edit of %s: %w", e.ID, err)
+			return nil, fmt.Errorf("save edit of %s: %w", e.ID, err)
 		}
 	}
-	row, _ := harvester.FindContribution(log, id)
-	return row, nil
-}
-
-// findRow returns the log row that now holds the first observation of
-// the row as it was before the edit: a split or merge may give it a new id.
-func findRow(ctx context.Context, st harvester.Store, before harvester.Contribution) (harvester.Contribution, error) {
-	if row, err := st.Contribution(ctx, before.ID); err == nil {
-		return row, nil
+	before := make([]harvester.Contribution, 0, len(ids))
+	for _, id := range ids {
+		row, _ := harvester.FindContribution(log, id)
+		before = append(before, row)
 	}
-	var log []harvester.Contribution
-	err := st.ForEachContribution(ctx, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	})
-	if err != nil {
-		return harvester.Contribution{}, err
-	}
-	for _, o := range before.Observations {
-		if row, ok := harvester.FindContribution(log, harvester.ShortID(harvester.ObservationKey(o.Source, o.NativeID))); ok {
-			return row, nil
-		}
-	}
-	return harvester.Contribution{}, fmt.Errorf("contribution %s is no longer in the log", strings.ToLower(before.ID))
+	return before, nil
 }

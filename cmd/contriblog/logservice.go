@@ -25,7 +25,7 @@ const (
 	// readAccess is a shared lock: list, export, sources and backup, which
 	// other readers may run beside.
 	readAccess access = iota
-	// writeAccess is the lock for writing: edit and harvest.
+	// writeAccess is the lock for writing: edit, forget and harvest.
 	writeAccess
 )
 
@@ -85,9 +85,14 @@ func (h heldLog) Export(ctx context.Context, format string, f harvester.Filter, 
 	return h.explain(h.c.Export(ctx, format, f, w))
 }
 
-func (h heldLog) Edit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-	row, err := h.c.Edit(ctx, id, req)
-	return row, h.explain(err)
+func (h heldLog) Edit(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+	rows, err := h.c.Edit(ctx, ids, req)
+	return rows, h.explain(err)
+}
+
+func (h heldLog) Forget(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
+	rep, err := h.c.Forget(ctx, source, apply)
+	return rep, h.explain(err)
 }
 
 func (h heldLog) Harvest(ctx context.Context, req harvester.HarvestRequest) (*harvester.Pass, error) {

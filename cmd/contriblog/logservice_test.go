@@ -23,7 +23,7 @@ import (
 // logCommands are the files of the commands that use the log: each gets
 // its harvester.LogService from openLogService and never asks whether it
 // is the daemon's.
-var logCommands = []string{"harvest.go", "export.go", "sources.go", "edit.go", "backup.go"}
+var logCommands = []string{"harvest.go", "export.go", "sources.go", "edit.go", "forget.go", "backup.go"}
 
 // TestCommandsDoNotBranchOnTheDaemon holds docs/cli.md's promise that a
 // command does the same beside a running daemon by one rule: the choice
@@ -81,6 +81,8 @@ func TestEditFlagsAreOneRequest(t *testing.T) {
 		{[]string{"--reach", "lots"}, `contriblog: --reach "lots": expected a whole number`},
 		{[]string{"--exclude", "--include"}, "contriblog: --exclude and include contradict each other"},
 		{[]string{"--split=perhaps"}, `contriblog: --split="perhaps": expected true or false`},
+		{[]string{"--url", "ftp://example.com/x"}, `contriblog: --url "ftp://example.com/x": want an http:// or https:// address`},
+		{[]string{"--url", "https://"}, `contriblog: --url "https://": the address has no host`},
 	} {
 		code, _, stderr := run(t, nil, append([]string{"-c", "/nonexistent/contriblog.yaml", "edit", "a1"}, tt.args...)...)
 		if code != exitUsage || strings.TrimSpace(stderr) != tt.want {
@@ -90,13 +92,16 @@ func TestEditFlagsAreOneRequest(t *testing.T) {
 	var f editFlags
 	fs := flag.NewFlagSet("edit", flag.ContinueOnError)
 	f.register(fs)
-	if err := fs.Parse([]string{"--merge", "b2", "--title", "x", "--title", "", "--merge", "c3", "--exclude=false", "--include"}); err != nil {
+	if err := fs.Parse([]string{"--merge", "b2", "--title", "x", "--title", "", "--merge", "c3", "--exclude=false", "--include",
+		"--audience", "IT Pro", "--audience", " Developers ", "--additional-area", "", "--url", " https://priya.dev/zt ",
+		"--description", "About"}); err != nil {
 		t.Fatal(err)
 	}
 	req, err := f.request()
 	if err != nil || req.Title == nil || *req.Title != "" || !reflect.DeepEqual(req.Merge, []string{"b2", "c3"}) ||
-		req.Exclude == nil || *req.Exclude {
-		t.Errorf("request %+v, %v; want the last title, every merge, include", req, err)
+		req.Exclude == nil || *req.Exclude || !reflect.DeepEqual(req.TargetAudience, []string{"IT Pro", "Developers"}) ||
+		req.AdditionalAreas == nil || len(req.AdditionalAreas) != 0 || *req.URL != "https://priya.dev/zt" || *req.Description != "About" {
+		t.Errorf("request %+v, %v; want the last title, every merge and audience, include, cleared additional areas", req, err)
 	}
 }
 

@@ -102,6 +102,10 @@ type Main struct {
 	Now            func() time.Time
 	// IsTerminal reports whether stderr is a terminal (live progress).
 	IsTerminal func() bool
+	// Stdin is where `forget` reads a person's confirmation, when
+	// StdinIsTerminal says a person is there to give one.
+	Stdin           io.Reader
+	StdinIsTerminal func() bool
 
 	g      globalFlags
 	logger *slog.Logger
@@ -117,11 +121,13 @@ type Main struct {
 // NewMain returns a Main wired to the process's environment.
 func NewMain() *Main {
 	return &Main{
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		Now:        time.Now,
-		IsTerminal: func() bool { return isTerminal(os.Stderr) },
+		Stdout:          os.Stdout,
+		Stderr:          os.Stderr,
+		Getenv:          os.Getenv,
+		Now:             time.Now,
+		IsTerminal:      func() bool { return isTerminal(os.Stderr) },
+		Stdin:           os.Stdin,
+		StdinIsTerminal: func() bool { return isTTY(os.Stdin) },
 	}
 }
 
@@ -206,7 +212,8 @@ func init() {
 		"export":   {"write the contribution log as csv, json or md", (*Main).runExport},
 		"list":     {"show the contribution log as a table", (*Main).runList},
 		"sources":  {"show every configured source and its state", (*Main).runSources},
-		"edit":     {"curate one contribution (exclude, retitle, merge, ...)", (*Main).runEdit},
+		"edit":     {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
+		"forget":   {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
 		"validate": {"check the config and the database, then exit", (*Main).runValidate},
 		"backup":   {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
 		"restore":  {"replace the database with a checked copy of a backup FILE, keeping the old one aside", (*Main).runRestore},

@@ -55,6 +55,7 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 		Store:     db,
 		Backup:    db.Backup,
 		Edit:      m.editFunc(db, h.Log),
+		Forget:    forgetFunc(db, cfg),
 		Rebuild:   rebuildFunc(db, h.Log),
 		Logger:    m.logger,
 		Now:       m.Now,
@@ -103,7 +104,7 @@ func (m *Main) reloadDaemon(ctx context.Context, d *daemon.Daemon, db *store.DB,
 	}
 	h.Store = db
 	rep, err := d.Reload(ctx, daemon.Reload{Config: daemonConfig(cfg), Harvester: h,
-		Edit: m.editFunc(db, h.Log), Rebuild: rebuildFunc(db, h.Log)})
+		Edit: m.editFunc(db, h.Log), Forget: forgetFunc(db, cfg), Rebuild: rebuildFunc(db, h.Log)})
 	if err != nil {
 		failed(err)
 		return
@@ -134,12 +135,20 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 
 // editFunc stores one edit as the daemon asks (POST /edit/{id}).
 func (m *Main) editFunc(db *store.DB, opts harvester.LogOptions) daemon.EditFunc {
-	return func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-		row, err := curate(ctx, db, opts, id, req, m.Now())
+	return func(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+		rows, err := curate(ctx, db, opts, ids, req, m.Now())
 		if errors.Is(err, harvester.ErrInvalidEdit) {
 			err = daemon.Invalid(err)
 		}
-		return row, err
+		return rows, err
+	}
+}
+
+// forgetFunc forgets a source as the daemon asks (POST /forget); the
+// names it knows are cfg's sources and the database's.
+func forgetFunc(db *store.DB, cfg *config.Config) daemon.ForgetFunc {
+	return func(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
+		return harvester.Forget(ctx, db, source, sourceNames(cfg), apply)
 	}
 }
 

@@ -99,8 +99,10 @@ var revisionCases = []testCase{
 				_, err := s.StoreLog(ctx, []harvester.Contribution{row("a", "2026-01-01")}, "s")
 				return err
 			}, false},
+			{"forgetting a source without observations", func() error { _, err := s.ForgetSource(ctx, "nobody"); return err }, false},
 			{"an edit", func() error { return s.SaveEdit(ctx, harvester.Edit{ID: "a", Updated: pass(7)}) }, true},
 			{"the same edit again", func() error { return s.SaveEdit(ctx, harvester.Edit{ID: "a", Updated: pass(7)}) }, true},
+			{"forgetting a source", func() error { _, err := s.ForgetSource(ctx, "blog"); return err }, true},
 		}
 		for _, step := range steps {
 			before := logState(t, s).Revision
@@ -145,6 +147,7 @@ var commonCases = []testCase{
 				return s.ForEachContribution(ctx, func(*harvester.Contribution) error { return nil })
 			},
 			"Contribution": func() error { _, err := s.Contribution(ctx, "a"); return err },
+			"ForgetSource": func() error { _, err := s.ForgetSource(ctx, "blog"); return err },
 		}
 		before := snapshot(t, s)
 		for name, call := range calls {

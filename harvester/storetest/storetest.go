@@ -26,7 +26,7 @@ type testCase struct {
 // cases returns every case of the suite, in the order Run runs them.
 func cases() []testCase {
 	var all []testCase
-	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, logCases, revisionCases, commonCases} {
+	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, forgetCases, logCases, revisionCases, commonCases} {
 		all = append(all, part...)
 	}
 	return all
@@ -195,7 +195,7 @@ func utc[T any](v T) T {
 		}
 		return any(x).(T)
 	case harvester.Edit:
-		x.Updated = x.Updated.UTC()
+		x.Updated, x.Merged = x.Updated.UTC(), x.Merged.UTC()
 		return any(x).(T)
 	case harvester.Contribution:
 		x.Observations = slices.Clone(x.Observations)

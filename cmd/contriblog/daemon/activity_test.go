@@ -50,11 +50,12 @@ func TestAPanicInAnEditIsA500AndTheDaemonGoesOn(t *testing.T) {
 			// hang, its shutdown gives up after ShutdownTimeout where
 			// httptest's Close would wait for ever.
 			d := &Daemon{Config: Config{Schedule: "@every 1h", Listen: "127.0.0.1:0"}, Harvester: h, Store: st, Logger: testLogger(logs),
-				Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
+				Edit: func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+					id := ids[0]
 					if edits.Add(1) == 1 && where == "edit" {
 						panic("curation bug: secret detail")
 					}
-					return st.Contribution(ctx, id)
+					return oneRow(st.Contribution(ctx, id))
 				},
 				Rebuild: func(context.Context) error {
 					if rebuilds.Add(1) == 1 && where == "rebuild" {
@@ -149,11 +150,12 @@ func TestHealthzReportsWorkStuckPastItsBound(t *testing.T) {
 			}}
 			d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
 				PassStuckAfter: time.Millisecond, EditStuckAfter: time.Millisecond,
-				Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
+				Edit: func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+					id := ids[0]
 					if what == "edit" {
 						wait(ctx)
 					}
-					return st.Contribution(ctx, id)
+					return oneRow(st.Contribution(ctx, id))
 				},
 				Rebuild: func(context.Context) error { return nil }}
 			start(t, d)

@@ -31,8 +31,9 @@ func TestAnExportToAFIFOWithNoReaderFailsAndTheDaemonGoesOn(t *testing.T) {
 		return &harvester.Pass{LogChanged: true}, nil
 	}}
 	d := &Daemon{Config: Config{Schedule: "@every 1h", ExportPath: path}, Harvester: h, Store: st, Logger: testLogger(logs),
-		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
-			return st.Contribution(ctx, id)
+		Edit: func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+			id := ids[0]
+			return oneRow(st.Contribution(ctx, id))
 		},
 		Rebuild: func(context.Context) error { return nil }}
 	start(t, d)

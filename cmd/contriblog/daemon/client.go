@@ -67,7 +67,7 @@ func newClient() *http.Client {
 
 // Client is the daemon's HTTP API seen from a command: the
 // harvester.LogService that `export`, `list`, `sources`, `edit`,
-// `harvest` and `backup` use while a daemon holds the database. It keeps
+// `forget`, `harvest` and `backup` use while a daemon holds the database. It keeps
 // no connection open; Close does nothing.
 type Client struct {
 	Listen string // the daemon's listen address, as the config gives it
@@ -138,25 +138,50 @@ func (c *Client) Sources(ctx context.Context) ([]harvester.SourceState, error) {
 	return out, nil
 }
 
-// Edit asks the daemon to apply req to contribution id, and returns the
-// edited row. A 404 error matches harvester.ErrNotFound, a 400
-// harvester.ErrInvalidEdit and ErrInvalid.
-func (c *Client) Edit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
-	var row harvester.Contribution
+// Edit asks the daemon to apply req to the contributions ids, and
+// returns the rows that now hold them (every part of a split). A 404
+// error matches harvester.ErrNotFound, a 400 harvester.ErrInvalidEdit and
+// ErrInvalid.
+func (c *Client) Edit(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+	var rows []harvester.Contribution
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
-	resp, addr, err := c.do(ctx, http.MethodPost, "/edit/"+url.PathEscape(id), editForm(req))
+	form := editForm(req)
+	form["id"] = append([]string(nil), ids...)
+	resp, addr, err := c.do(ctx, http.MethodPost, "/edit", form)
 	if errors.Is(err, ErrInvalid) {
-		return row, invalidEditError{err}
+		return nil, invalidEditError{err}
 	}
 	if err != nil {
-		return row, err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(&row); err != nil {
-		return row, fmt.Errorf("read the edited row from the daemon at %s: %w", addr, err)
+	if err := json.NewDecoder(resp.Body).Decode(&rows); err != nil {
+		return nil, fmt.Errorf("read the edited rows from the daemon at %s: %w", addr, err)
 	}
-	return row, nil
+	return rows, nil
+}
+
+// Forget asks the daemon what forgetting the source removes and, with
+// apply, to remove it. A 404 error (an unknown source, the daemon's
+// message naming the known ones) matches harvester.ErrNotFound.
+func (c *Client) Forget(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
+	var rep harvester.ForgetReport
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	form := url.Values{"source": {source}}
+	if apply {
+		form.Set("apply", "1")
+	}
+	resp, addr, err := c.do(ctx, http.MethodPost, "/forget", form)
+	if err != nil {
+		return rep, err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&rep); err != nil {
+		return rep, fmt.Errorf("read the forget report from the daemon at %s: %w", addr, err)
+	}
+	return rep, nil
 }
 
 // invalidEditError is the daemon's refusal of an edit request (a

@@ -16,7 +16,7 @@ import (
 
 // clientDaemon is a daemon with a token listening on a loopback port the
 // system picks, as `contriblog run` would.
-func clientDaemon(t *testing.T) (listen string, st *memstore.Store) {
+func clientDaemon(t *testing.T, hooks ...func(*Daemon)) (listen string, st *memstore.Store) {
 	t.Helper()
 	st = memstore.New()
 	st.Log = sampleLog()
@@ -27,13 +27,24 @@ func clientDaemon(t *testing.T) (listen string, st *memstore.Store) {
 			return &harvester.Pass{Rows: 4, Results: []harvester.Result{{Source: "a", New: 1}}}, nil
 		}},
 		Store: st, Logger: testLogger(&logBuffer{}),
-		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
-			if id == "zz" {
-				return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
+		Edit: func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+			var out []harvester.Contribution
+			for _, id := range ids {
+				if id == "zz" {
+					return nil, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
+				}
+				c, err := st.Contribution(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, c)
 			}
-			return st.Contribution(ctx, id)
+			return out, nil
 		},
 		Rebuild: func(context.Context) error { return nil },
+	}
+	for _, h := range hooks {
+		h(d)
 	}
 	start(t, d)
 	// Dial the port through the unspecified address, as a config with
@@ -66,15 +77,15 @@ func TestClientReadsThroughTheDaemon(t *testing.T) {
 		t.Errorf("sources: %+v, %v", states, err)
 	}
 	role := "Keynote"
-	row, err := c.Edit(ctx, "b2", harvester.EditRequest{Role: &role})
-	if err != nil || row.ID != "b2" {
-		t.Errorf("edit: %+v, %v", row, err)
+	got, err := c.Edit(ctx, []string{"b2"}, harvester.EditRequest{Role: &role})
+	if err != nil || len(got) != 1 || got[0].ID != "b2" {
+		t.Errorf("edit: %+v, %v", got, err)
 	}
-	if _, err := c.Edit(ctx, "zz", harvester.EditRequest{Role: &role}); !errors.Is(err, harvester.ErrNotFound) {
+	if _, err := c.Edit(ctx, []string{"zz"}, harvester.EditRequest{Role: &role}); !errors.Is(err, harvester.ErrNotFound) {
 		t.Errorf("edit of an unknown id: %v; want ErrNotFound", err)
 	}
 	var re *RemoteError
-	if _, err := c.Edit(ctx, "b2", harvester.EditRequest{}); !errors.Is(err, harvester.ErrInvalidEdit) ||
+	if _, err := c.Edit(ctx, []string{"b2"}, harvester.EditRequest{}); !errors.Is(err, harvester.ErrInvalidEdit) ||
 		!errors.Is(err, ErrInvalid) || !errors.As(err, &re) || !strings.Contains(err.Error(), "nothing to change") {
 		t.Errorf("empty edit: %v; want ErrInvalidEdit from the daemon's refusal", err)
 	}
@@ -93,6 +104,9 @@ func TestEditFormRoundTrip(t *testing.T) {
 		{Exclude: &ex, Title: s(""), Date: s("2026-03-01"), Reach: &reach, Quantity: &qty},
 		{ActivityType: s("Blog"), Role: s("Keynote"), Area: s("Go"), Merge: []string{"b2", "c3"}},
 		{Split: true},
+		{URL: s("https://priya.dev/zt"), Description: s("About zero trust"), TargetAudience: []string{"IT Pro", "Developer"},
+			AdditionalAreas: []string{"Security"}},
+		{URL: s(""), Description: s(""), TargetAudience: []string{}, AdditionalAreas: []string{}},
 	}
 	for _, want := range tests {
 		got, err := decodeEdit(editForm(want))

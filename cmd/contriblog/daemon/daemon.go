@@ -112,12 +112,19 @@ type Harvester interface {
 
 var _ Harvester = (*harvester.Harvester)(nil)
 
-// EditFunc stores one curation edit of contribution id (POST /edit/{id}'s
-// form, decoded) and returns the contribution as it was before the edit.
+// EditFunc stores one curation edit of the contributions ids (POST
+// /edit's or /edit/{id}'s form, decoded) and returns the contributions as
+// they were before the edit.
 // It must not rebuild the log (the daemon does, in step with its passes).
 // It returns errors wrapping harvester.ErrNotFound for an unknown id and
 // Invalid(err) for a bad value; anything else is a server error.
-type EditFunc func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error)
+type EditFunc func(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error)
+
+// ForgetFunc reports what forgetting a source removes and, with apply,
+// removes it (harvester.Forget). It must not rebuild the log (the daemon
+// does, in step with its passes). It returns errors wrapping
+// harvester.ErrNotFound for an unknown source.
+type ForgetFunc func(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error)
 
 // Daemon is `contriblog run`. Set the fields, then call Run once.
 type Daemon struct {
@@ -130,6 +137,8 @@ type Daemon struct {
 	// pass's LogOptions).
 	Edit    EditFunc
 	Rebuild func(ctx context.Context) error
+	// Forget serves POST /forget; nil answers 501.
+	Forget ForgetFunc
 	// Backup writes a consistent copy of the open database to path,
 	// replacing it atomically (store.DB.Backup). It serves the daily
 	// backups and POST /backup; nil means neither.
@@ -231,7 +240,7 @@ func (d *Daemon) init() {
 		if d.ExportTimeout <= 0 {
 			d.ExportTimeout = DefaultExportTimeout
 		}
-		d.cur.Store(&settings{Config: d.Config, harvester: d.Harvester, edit: d.Edit, rebuild: d.Rebuild})
+		d.cur.Store(&settings{Config: d.Config, harvester: d.Harvester, edit: d.Edit, forget: d.Forget, rebuild: d.Rebuild})
 		d.q = newQueue()
 		d.auth = newAuthLimiter(d.Logger, d.Now, d.authSleep)
 		d.metrics = newMetrics(d.Config.Sources)
@@ -269,6 +278,7 @@ type settings struct {
 	Config
 	harvester Harvester
 	edit      EditFunc
+	forget    ForgetFunc
 	rebuild   func(ctx context.Context) error
 }
 

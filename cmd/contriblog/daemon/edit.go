@@ -16,8 +16,48 @@ import (
 const editTimeout = 30 * time.Second
 
 // serveEdit answers POST /edit/{id} with the edited row of the rebuilt log
-// (JSON, the export's keys with excluded).
+// (JSON, the export's keys with excluded): the row that now holds the
+// contribution.
 func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
+	d.serveEditRows(w, r, []string{r.PathValue("id")}, func(ctx context.Context, before, _ []harvester.Contribution) (any, error) {
+		row, err := findRow(ctx, d.Store, before[0])
+		return jsonRow(&row), err
+	})
+}
+
+// jsonRow is a row as every answer of the API gives it: the JSON export's
+// object, excluded key included (null for an unknown reach, [] for no
+// items).
+func jsonRow(c *harvester.Contribution) any { return export.JSONRow(c, export.Options{All: true}) }
+
+// serveEditMany answers POST /edit (form: id, repeatable, and the edit's
+// fields) with every row that now holds an edited row's observations, in
+// log order (JSON array): all the parts of a split.
+func (d *Daemon) serveEditMany(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	ids := r.PostForm["id"]
+	delete(r.PostForm, "id")
+	if len(ids) == 0 {
+		httpError(w, "no contribution: send the form field id (repeatable)", http.StatusBadRequest)
+		return
+	}
+	d.serveEditRows(w, r, ids, func(_ context.Context, _, rows []harvester.Contribution) (any, error) {
+		out := make([]any, len(rows))
+		for i := range rows {
+			out[i] = jsonRow(&rows[i])
+		}
+		return out, nil
+	})
+}
+
+// serveEditRows decodes the edit's form, applies it to ids and answers
+// with what answer makes of the rows before and after.
+func (d *Daemon) serveEditRows(w http.ResponseWriter, r *http.Request, ids []string,
+	answer func(ctx context.Context, before, rows []harvester.Contribution) (any, error)) {
 	if lv := d.live(); lv.edit == nil || lv.rebuild == nil {
 		http.Error(w, "this daemon does not accept edits", http.StatusNotImplemented)
 		return
@@ -34,7 +74,11 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), editTimeout)
 	defer cancel()
-	row, err := d.applyEdit(ctx, r.PathValue("id"), req)
+	var out any
+	before, rows, err := d.applyEdit(ctx, ids, req)
+	if err == nil {
+		out, err = answer(ctx, before, rows)
+	}
 	switch {
 	case errors.Is(err, harvester.ErrNotFound):
 		httpError(w, err.Error(), http.StatusNotFound)
@@ -45,52 +89,59 @@ func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
 		// for the log, not for the client.
 		http.Error(w, "internal error while applying the edit; the daemon's log has the details", http.StatusInternalServerError)
 	case err != nil:
-		d.Logger.Error("edit failed", "id", r.PathValue("id"), "err", err)
+		d.Logger.Error("edit failed", "ids", ids, "err", err)
 		httpError(w, err.Error(), http.StatusInternalServerError)
 	default:
-		// The JSON export's object, excluded key included: null for an
-		// unknown reach and [] for no items, as every answer of the API.
-		writeJSON(w, http.StatusOK, export.JSONRow(&row, export.Options{All: true}))
+		writeJSON(w, http.StatusOK, out)
 	}
 }
 
 // applyEdit stores the edit, rebuilds the log and rewrites the export,
-// and returns the row that now holds the contribution. A panic on the way
-// becomes an error wrapping errInternal; /healthz reports an edit that
-// runs past EditStuckAfter.
-func (d *Daemon) applyEdit(ctx context.Context, id string, req harvester.EditRequest) (row harvester.Contribution, err error) {
+// and returns the rows as they were and the rows that now hold them. A
+// panic on the way becomes an error wrapping errInternal; /healthz
+// reports an edit that runs past EditStuckAfter.
+func (d *Daemon) applyEdit(ctx context.Context, ids []string, req harvester.EditRequest) (before, rows []harvester.Contribution, err error) {
 	defer d.edits.begin(d.now())()
 	defer func() {
 		if r := recover(); r != nil {
-			row, err = harvester.Contribution{}, panicError(d.Logger.With("id", id), "edit", r)
+			before, rows, err = nil, nil, panicError(d.Logger.With("ids", ids), "edit", r)
 		}
 	}()
-	before, err := d.storeEdit(ctx, id, req)
+	err = d.underRebuild(ctx, func(lv *settings) error {
+		var err error
+		before, err = lv.edit(ctx, ids, req)
+		return err
+	})
 	if err != nil {
-		return harvester.Contribution{}, err
+		return nil, nil, err
 	}
 	d.markExportDirty()
 	d.autoExport(ctx)
-	return findRow(ctx, d.Store, before)
+	rows, err = harvester.RowsHolding(ctx, d.Store, before)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the edit was saved, but %w", err)
+	}
+	return before, rows, nil
 }
 
-// storeEdit stores the edit and rebuilds the log, holding rebuildMu so
-// that a pass that ends meanwhile rebuilds again (see rebuildAfterEdits).
-// The lock is released by defer: a panic in Edit or Rebuild must not
-// leave every later edit and pass waiting for it.
-func (d *Daemon) storeEdit(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
+// underRebuild runs change (which stores an edit or forgets a source)
+// and rebuilds the log, holding rebuildMu so that a pass that ends
+// meanwhile rebuilds again (see rebuildAfterEdits). The lock is released
+// by defer: a panic in change or Rebuild must not leave every later edit
+// and pass waiting for it.
+func (d *Daemon) underRebuild(ctx context.Context, change func(*settings) error) error {
 	d.rebuildMu.Lock()
 	defer d.rebuildMu.Unlock()
 	d.editGen++
+	// One snapshot for both: a reload meanwhile does not mix two configs.
 	lv := d.live()
-	before, err := lv.edit(ctx, id, req)
-	if err != nil {
-		return before, err
+	if err := change(lv); err != nil {
+		return err
 	}
 	if err := lv.rebuild(ctx); err != nil {
-		return before, fmt.Errorf("rebuild the log: %w", err)
+		return fmt.Errorf("rebuild the log: %w", err)
 	}
-	return before, nil
+	return nil
 }
 
 // findRow returns the log row that now holds c: the row with c's id, or

@@ -20,17 +20,18 @@ func TestEditEndpoint(t *testing.T) {
 	var mu sync.Mutex
 	var gotReq harvester.EditRequest
 	var rebuilds atomic.Int32
-	edit := func(ctx context.Context, id string, req harvester.EditRequest) (harvester.Contribution, error) {
+	edit := func(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {
+		id := ids[0]
 		if id == "missing" {
-			return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
+			return nil, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 		}
 		if req.Date != nil && *req.Date == "yesterday" {
-			return harvester.Contribution{}, Invalid(errors.New(`--date "yesterday": expected YYYY-MM-DD`))
+			return nil, Invalid(errors.New(`--date "yesterday": expected YYYY-MM-DD`))
 		}
 		mu.Lock()
 		gotReq = req
 		mu.Unlock()
-		return st.Contribution(ctx, id)
+		return oneRow(st.Contribution(ctx, id))
 	}
 	rebuild := func(ctx context.Context) error {
 		rebuilds.Add(1)
@@ -91,8 +92,9 @@ func TestAnEditDuringAPassIsRebuiltAfterIt(t *testing.T) {
 	st.Log = sampleLog()
 	var rebuilds atomic.Int32
 	d := &Daemon{Config: Config{Schedule: "@every 1h"}, Harvester: h, Store: st, Logger: testLogger(&logBuffer{}),
-		Edit: func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
-			return st.Contribution(ctx, id)
+		Edit: func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+			id := ids[0]
+			return oneRow(st.Contribution(ctx, id))
 		},
 		Rebuild: func(context.Context) error { rebuilds.Add(1); return nil }}
 	start(t, d)

@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/contriblog/contriblog/harvester"
@@ -15,8 +16,10 @@ import (
 // EditFields are the form fields POST /edit/{id} accepts, each the
 // `contriblog edit` flag of the same name: exclude, include and split are
 // booleans ("1", "true"; a bare field is true); type, title, date
-// (YYYY-MM-DD), role and area are text; reach and quantity whole numbers;
-// merge the id of a contribution to merge into this one (repeatable).
+// (YYYY-MM-DD), role, area, url (http or https) and description are
+// text; audience and additional-area are repeatable ("" alone clears);
+// reach and quantity whole numbers; merge the id of a contribution to
+// merge into this one (repeatable).
 var EditFields = harvester.EditFields
 
 // editForm encodes req as the form POST /edit/{id} takes. Only what req
@@ -33,9 +36,19 @@ func editForm(req harvester.EditRequest) url.Values {
 	for _, f := range []struct {
 		name string
 		v    *string
-	}{{"type", req.ActivityType}, {"title", req.Title}, {"date", req.Date}, {"role", req.Role}, {"area", req.Area}} {
+	}{{"type", req.ActivityType}, {"title", req.Title}, {"date", req.Date}, {"role", req.Role}, {"area", req.Area},
+		{"url", req.URL}, {"description", req.Description}} {
 		if f.v != nil {
 			form.Set(f.name, *f.v)
+		}
+	}
+	for name, list := range map[string][]string{"audience": req.TargetAudience, "additional-area": req.AdditionalAreas} {
+		switch {
+		case list == nil:
+		case len(list) == 0:
+			form.Set(name, "") // clear
+		default:
+			form[name] = append([]string(nil), list...)
 		}
 	}
 	if req.Reach != nil {
@@ -54,7 +67,8 @@ func editForm(req harvester.EditRequest) url.Values {
 }
 
 // decodeEdit reads POST /edit/{id}'s form into an edit request. Every
-// field but merge may be given once; an unknown field is refused.
+// field but merge, audience and additional-area may be given once; an
+// unknown field is refused.
 func decodeEdit(form url.Values) (harvester.EditRequest, error) {
 	var req harvester.EditRequest
 	if err := onlyKeys(form, EditFields...); err != nil {
@@ -66,7 +80,7 @@ func decodeEdit(form url.Values) (harvester.EditRequest, error) {
 	// In EditFields' order, so that of several mistakes the same one is
 	// reported every time.
 	for _, k := range EditFields {
-		if n := len(form[k]); n > 1 && k != "merge" {
+		if n := len(form[k]); n > 1 && !slices.Contains(harvester.RepeatableEditFields, k) {
 			return req, fmt.Errorf("%s given %d times", k, n)
 		}
 	}

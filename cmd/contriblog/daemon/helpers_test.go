@@ -198,3 +198,19 @@ func setEdit(d *Daemon, edit EditFunc, rebuild func(context.Context) error) {
 	s.edit, s.rebuild = edit, rebuild
 	d.cur.Store(&s)
 }
+
+// setForget gives a started daemon its Forget and Rebuild hooks, as a
+// reload would.
+func setForget(d *Daemon, forget ForgetFunc, rebuild func(context.Context) error) {
+	s := *d.live()
+	s.forget, s.rebuild = forget, rebuild
+	d.cur.Store(&s)
+}
+
+// oneRow is a store's row as an Edit hook returns it.
+func oneRow(c harvester.Contribution, err error) ([]harvester.Contribution, error) {
+	if err != nil {
+		return nil, err
+	}
+	return []harvester.Contribution{c}, nil
+}

@@ -26,6 +26,8 @@ const maxBody = 64 << 10
 //	GET  /metrics                  Prometheus text format
 //	POST /harvest                  queue a pass; form: source (repeatable), wait=1 to answer with its results
 //	POST /edit/{id}                curate a contribution; form fields as `contriblog edit` flags
+//	POST /edit                     curate several: form id (repeatable) and the same fields; every row after it
+//	POST /forget                   form: source, apply=1 to remove its observations (else a preview)
 //	POST /backup                   copy the database; form: path (absolute; "" for a timestamped file in BackupDir)
 //
 // With Config.ListenToken set, every request needs "Authorization: Bearer
@@ -45,6 +47,8 @@ func NewHandler(d *Daemon) http.Handler {
 	mux.HandleFunc("GET /metrics", d.serveMetrics)
 	mux.HandleFunc("POST /harvest", d.serveHarvest)
 	mux.HandleFunc("POST /edit/{id}", d.serveEdit)
+	mux.HandleFunc("POST /edit", d.serveEditMany)
+	mux.HandleFunc("POST /forget", d.serveForget)
 	mux.HandleFunc("POST /backup", d.serveBackup)
 
 	var h http.Handler = mux
@@ -103,7 +107,9 @@ GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&
 GET  /sources
 GET  /metrics
 POST /harvest     source=NAME (repeatable)  wait=1
-POST /edit/{id}   exclude include type title date role area reach quantity merge split
+POST /edit/{id}   exclude include type title date role area url description audience additional-area reach quantity merge split
+POST /edit        id (repeatable) and the fields of /edit/{id}
+POST /forget      source=NAME  apply=1 (without: a preview)
 POST /backup      path=ABSOLUTE_PATH (or none: a timestamped file in the backup directory)
 `)
 }

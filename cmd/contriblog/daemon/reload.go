@@ -19,6 +19,7 @@ type Reload struct {
 	Config    Config
 	Harvester Harvester
 	Edit      EditFunc
+	Forget    ForgetFunc
 	Rebuild   func(ctx context.Context) error
 }
 
@@ -52,7 +53,7 @@ func (d *Daemon) Reload(ctx context.Context, r Reload) (ReloadReport, error) {
 		return rep, ErrNotRunning
 	}
 	old := d.live()
-	next := &settings{Config: withDefaults(r.Config), harvester: r.Harvester, edit: r.Edit, rebuild: r.Rebuild}
+	next := &settings{Config: withDefaults(r.Config), harvester: r.Harvester, edit: r.Edit, forget: r.Forget, rebuild: r.Rebuild}
 	if next.Listen != old.Listen {
 		rep.Kept = append(rep.Kept, "listen")
 	}

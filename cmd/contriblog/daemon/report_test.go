@@ -34,8 +34,9 @@ func TestPassReportCarriesTheLogError(t *testing.T) {
 // path) are made printable: a client shows them to a person.
 func TestErrorBodiesArePrintable(t *testing.T) {
 	d, _, _ := apiDaemon(t, Config{})
-	edit := func(ctx context.Context, id string, _ harvester.EditRequest) (harvester.Contribution, error) {
-		return harvester.Contribution{}, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
+	edit := func(ctx context.Context, ids []string, _ harvester.EditRequest) ([]harvester.Contribution, error) {
+		id := ids[0]
+		return nil, fmt.Errorf("contribution %s: %w", id, harvester.ErrNotFound)
 	}
 	rebuild := func(context.Context) error { return nil }
 	setEdit(d, edit, rebuild)
