@@ -112,17 +112,3 @@ type notFoundError struct{ msg string }
 
 func (e *notFoundError) Error() string        { return e.msg }
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
-
-// SuggestName is the name of names nearest to s (case-insensitive), if it
-// is a likely typo of it: at most 2 edits, and at most half its length;
-// "" when none is.
-func SuggestName(s string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		d := EditDistance(strings.ToLower(s), strings.ToLower(n))
-		if d < bestD && d*2 <= len([]rune(n)) {
-			best, bestD = n, d
-		}
-	}
-	return best
-}

@@ -110,9 +110,27 @@ func JoinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(keep, sep)
 }
 
-// EditDistance is the Levenshtein distance between a and b in runes, for
-// "did you mean" suggestions. Only the first 100 runes of each count, so
-// that text from a hostile document cannot make it expensive.
+// SuggestName is the name of names nearest to s (case-insensitive), if it
+// is a likely typo of it: at most 2 edits, and at most half its length;
+// "" when none is. Every "did you mean" of the program uses it: commands,
+// flags, config keys, sources, persons.
+func SuggestName(s string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		d := EditDistance(strings.ToLower(s), strings.ToLower(n))
+		if d < bestD && d*2 <= len([]rune(n)) {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// EditDistance is the edit distance between a and b in runes, for "did
+// you mean" suggestions: insertions, deletions, substitutions and
+// transpositions of neighbours ("lsit" is one edit from "list", as a
+// person sees it), each counted once (optimal string alignment). Only the
+// first 100 runes of each count, so that text from a hostile document
+// cannot make it expensive.
 func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) > 100 {
@@ -121,6 +139,8 @@ func EditDistance(a, b string) int {
 	if len(rb) > 100 {
 		rb = rb[:100]
 	}
+	// Three rows: the one before the previous is for transpositions.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -134,8 +154,11 @@ func EditDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

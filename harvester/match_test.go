@@ -62,10 +62,24 @@ func TestEditDistance(t *testing.T) {
 		a, b string
 		want int
 	}{
-		{"", "", 0}, {"title", "titel", 2}, {"date", "data", 1}, {"zoë", "zoe", 1}, {"", "abc", 3},
+		{"", "", 0}, {"title", "titel", 1}, {"date", "data", 1}, {"zoë", "zoe", 1}, {"", "abc", 3},
+		{"lsit", "list", 1}, {"exprot", "export", 1}, {"ca", "abc", 3}, {"sorce", "source", 1},
 	} {
 		if got := EditDistance(tt.a, tt.b); got != tt.want {
 			t.Errorf("EditDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestSuggestName(t *testing.T) {
+	names := []string{"title", "date", "export", "list", "Ada Lovelace", "go"}
+	for _, tt := range []struct{ in, want string }{
+		{"titel", "title"}, {"colour", ""}, {"EXPROT", "export"}, {"lsit", "list"},
+		{"ada lovelce", "Ada Lovelace"}, {"xy", ""}, // two edits are too many for a name of two letters
+		{"", ""},
+	} {
+		if got := SuggestName(tt.in, names); got != tt.want {
+			t.Errorf("SuggestName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -50,13 +50,7 @@ func CheckPerson(name string, known ...[]string) error {
 		}
 	}
 	slices.Sort(all)
-	lower := strings.ToLower(name)
-	best, bestD := "", 3
-	for _, p := range all {
-		if d := EditDistance(lower, strings.ToLower(p)); d < bestD && d <= len([]rune(p))/2 {
-			best, bestD = p, d
-		}
-	}
+	best := SuggestName(name, all)
 	switch {
 	case best != "":
 		return fmt.Errorf("%w %q (did you mean %q?)", ErrUnknownPerson, name, best)

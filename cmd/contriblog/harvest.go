@@ -10,7 +10,6 @@ import (
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
-	"github.com/contriblog/contriblog/sources/yamldoc"
 	"github.com/contriblog/contriblog/store"
 )
 
@@ -60,7 +59,7 @@ func unknownSource(cfg *config.Config, name string) error {
 	for i, s := range cfg.Sources {
 		names[i] = s.Name
 	}
-	if near := yamldoc.Closest(name, names); near != "" {
+	if near := harvester.SuggestName(name, names); near != "" {
 		return usagef("no source named %q in %s; did you mean %q?", name, cfg.Path, near)
 	}
 	return usagef("no source named %q in %s; its sources: %s", name, cfg.Path, strings.Join(names, ", "))

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/contriblog/contriblog/sources/yamldoc"
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // globalFlagNames are the flags newFlagSet gives every command.
@@ -101,7 +101,7 @@ func flagError(fs *flag.FlagSet, err error) error {
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-		if near := yamldoc.Closest(strings.TrimLeft(name, "-"), names); near != "" {
+		if near := harvester.SuggestName(strings.TrimLeft(name, "-"), names); near != "" {
 			return usagef("%s: unknown flag %s; did you mean %s?", fs.Name(), dashed(name), dashed(near))
 		}
 		return usagef("%s: unknown flag %s%s", fs.Name(), dashed(name), hint)
@@ -131,7 +131,7 @@ func unknownCommand(name string) error {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if near := yamldoc.Closest(name, names); near != "" {
+	if near := harvester.SuggestName(name, names); near != "" {
 		return usagef("unknown command %q; did you mean `contriblog %s`?", name, near)
 	}
 	return usagef("unknown command %q; commands: %s (see `contriblog help`)", name, strings.Join(names, ", "))

@@ -3,7 +3,7 @@ package file
 import (
 	"strings"
 
-	"github.com/contriblog/contriblog/sources/yamldoc"
+	"github.com/contriblog/contriblog/harvester"
 )
 
 // entryKeys are the keys an entry takes: the JSON export's, and id.
@@ -19,8 +19,8 @@ func (r *reader) unknownKey(f field, k string) {
 	switch {
 	case contains(exportOnlyKeys, f.Key):
 		r.errorf(f.KeyNode, k, "%q belongs to the JSON export and is computed, not read from a hand-kept file: remove it", f.Key)
-	case yamldoc.Closest(f.Key, entryKeys) != "":
-		r.errorf(f.KeyNode, k, "unknown key %q (did you mean %q?)", f.Key, yamldoc.Closest(f.Key, entryKeys))
+	case harvester.SuggestName(f.Key, entryKeys) != "":
+		r.errorf(f.KeyNode, k, "unknown key %q (did you mean %q?)", f.Key, harvester.SuggestName(f.Key, entryKeys))
 	default:
 		r.errorf(f.KeyNode, k, "unknown key %q; an entry takes %s", f.Key, strings.Join(entryKeys, ", "))
 	}

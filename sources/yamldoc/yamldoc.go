@@ -13,8 +13,6 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/contriblog/contriblog/harvester"
 )
 
 // Field is one entry of a mapping: its key and its value, aliases
@@ -148,27 +146,6 @@ func mapping(n *yaml.Node, path string, report Reporter, depth int) ([]Field, bo
 		}
 	}
 	return out, true
-}
-
-// Closest returns the entry of valid nearest to s by edit distance, if it
-// is near enough to be a typo of it; else "".
-func Closest(s string, valid []string) string {
-	best, bestD := "", 3
-	for _, v := range valid {
-		if d := distance(strings.ToLower(s), v); d < bestD && d <= len(v)/2 {
-			best, bestD = v, d
-		}
-	}
-	return best
-}
-
-// distance is the edit distance between a key and a valid key. Long
-// strings are not compared: they are no typo of a key.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 3
-	}
-	return harvester.EditDistance(a, b)
 }
 
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)

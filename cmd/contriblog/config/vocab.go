@@ -95,7 +95,7 @@ func (p *parser) activityTypes(f field) []harvester.ActivityType {
 // closest valid key when there is one.
 func (p *parser) unknownKey(f field, path string, valid []string) {
 	msg := fmt.Sprintf("unknown key %q", f.Key)
-	if s := yamldoc.Closest(f.Key, valid); s != "" {
+	if s := harvester.SuggestName(f.Key, valid); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else {
 		msg += "; valid keys here: " + strings.Join(valid, ", ")
