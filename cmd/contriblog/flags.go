@@ -44,6 +44,10 @@ func splitCommand(args []string) (string, []string, error) {
 			i++ // skip the value
 		}
 		if name == "h" || name == "help" {
+			// `contriblog -h export` is export's help, as `export -h` is.
+			if cmd, _, err := splitCommand(args[i+1:]); err == nil && cmd != "" {
+				return "help", []string{cmd}, nil
+			}
 			return "help", nil, nil
 		}
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,10 +44,13 @@ func (m *Main) runHarvest(ctx context.Context, args []string) error {
 	if pass != nil {
 		printPass(m.Stdout, pass)
 	}
-	if err != nil {
+	switch {
+	case err != nil && pass != nil && pass.LogErr != nil && !errors.Is(err, context.Canceled):
+		// The log line under the table already says what failed.
+		return errSourcesFailed
+	case err != nil:
 		return err
-	}
-	if pass.Err() != nil {
+	case pass.Err() != nil:
 		return errSourcesFailed
 	}
 	return nil

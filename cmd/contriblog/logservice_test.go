@@ -113,8 +113,14 @@ func TestHarvestBesideTheDaemonSaysTheLogWasNotRebuilt(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		json.NewEncoder(w).Encode(daemon.PassReport{Rows: 12, LogError: "save batch: disk full\x1b[2J",
-			Results: []daemon.SourceReport{{Source: "blog", Type: "feed", New: 1}}})
+		rep := daemon.PassReport{Rows: 12, LogError: "save batch: disk full\x1b[2J",
+			Results: []daemon.SourceReport{{Source: "blog", Type: "feed", New: 1}}}
+		if r.FormValue("source") == "failed" {
+			// As a real daemon answers: the pass failed as a whole, for
+			// the reason the log line gives.
+			rep.Error = rep.LogError
+		}
+		json.NewEncoder(w).Encode(rep)
 	}))
 	defer srv.Close()
 	dir := t.TempDir()
@@ -133,5 +139,12 @@ func TestHarvestBesideTheDaemonSaysTheLogWasNotRebuilt(t *testing.T) {
 	want := `log: not rebuilt (save batch: disk full\x1b[2J); the stored log still holds 12 contributions from an earlier pass`
 	if code != 0 || !strings.Contains(out, want) {
 		t.Errorf("exit %d\n%s\nwant %s\n%s", code, out, want, stderr)
+	}
+	// The pass failed as a whole: exit 1, and the reason once, in the log
+	// line, not again on stderr.
+	os.WriteFile(cfgPath, []byte(cfg+"  - name: failed\n"+feedAt(srv.URL)), 0o600)
+	code, out, stderr = run(t, nil, "-c", cfgPath, "harvest", "--source", "failed")
+	if code != 1 || !strings.Contains(out, want) || strings.Contains(stderr, "disk full") {
+		t.Errorf("failed pass: exit %d\n%s\nstderr: %s", code, out, stderr)
 	}
 }

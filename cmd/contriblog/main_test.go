@@ -196,6 +196,9 @@ func TestSplitCommand(t *testing.T) {
 		{[]string{"-c", "x.yaml", "harvest", "--source", "a"}, "harvest", []string{"-c", "x.yaml", "--source", "a"}},
 		{[]string{"--db=x.db", "-v", "list"}, "list", []string{"--db=x.db", "-v"}},
 		{[]string{"edit", "abc", "--exclude"}, "edit", []string{"abc", "--exclude"}},
+		{[]string{"-h", "export"}, "help", []string{"export"}},
+		{[]string{"--help", "-c", "x.yaml", "list"}, "help", []string{"list"}},
+		{[]string{"-h"}, "help", []string{}},
 	}
 	for _, tt := range tests {
 		name, rest, err := splitCommand(tt.args)
