@@ -136,3 +136,42 @@ func decodeObservationV1(data []byte) (*harvester.Observation, error) {
 	}
 	return o, nil
 }
+
+// scrubListingURLs blanks the link of every observation stored with its
+// calendar's or Sessionize endpoint's URL (URLIsListing: what the ics and
+// sessionize sources gave an event without a page of its own before
+// issue 15). That URL is a listing, never a contribution's link, and a
+// secret one (a private calendar address) must not stay in the database.
+// The next rebuild drops it from the log's rows.
+func scrubListingURLs(tx *bolt.Tx) error {
+	obs, text := tx.Bucket(bucketObservations), tx.Bucket(bucketText)
+	if obs == nil {
+		return nil
+	}
+	return rewrite(obs, func(k, v []byte) ([]byte, error) {
+		keep := append([]byte(nil), v...)
+		o, descLen, err := decodeObservation(v)
+		if err != nil {
+			// Left as it is: reading skips an undecodable record with a
+			// warning, and `validate` reports it.
+			return keep, nil
+		}
+		if !o.URLIsListing {
+			return keep, nil
+		}
+		if o.Description, err = readDescription(tx, k, descLen); err != nil {
+			return keep, nil
+		}
+		o.URL, o.URLIsListing = "", false
+		core, desc, err := encodeObservation(o)
+		if err != nil {
+			return nil, fmt.Errorf("observation %q: %w", k, err)
+		}
+		if desc != nil && text != nil {
+			if err := text.Put(append([]byte(nil), k...), desc); err != nil {
+				return nil, err
+			}
+		}
+		return core, nil
+	})
+}

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -244,4 +246,63 @@ func TestMigrateFromSchema2(t *testing.T) {
 		t.Errorf("re-saving the migrated batch: %+v, want 3 unchanged", res)
 	}
 	mustCheck(t, db)
+}
+
+// setSchemaVersion makes the database at path claim schema version v.
+func setSchemaVersion(t *testing.T, path string, v int) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keySchemaVersion, []byte(strconv.Itoa(v)))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Schema 3 kept a calendar's URL (maybe a private address) as the link of
+// its events without a page of their own; schema 4 blanks it and keeps
+// everything else.
+func TestMigrateFromSchema3ScrubsListingURLs(t *testing.T) {
+	const secret = "https://calendar.google.com/calendar/ical/p%40example.com/private-0123456789abcdef0123456789abcdef/basic.ics"
+	path := filepath.Join(t.TempDir(), "contriblog.db")
+	b := batchOf("cal", 3)
+	b.Observations[0].URL, b.Observations[0].URLIsListing = secret, true
+	b.Observations[0].Description = "An event without a page of its own."
+	b.Observations[1].URL = "https://meetup.example/e/42"
+	db := MustOpenPath(t, path)
+	mustSave(t, db, "cal", b, pass(0))
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	setSchemaVersion(t, path, 3)
+
+	if _, err := Open(path, Options{Logger: quiet, ReadOnly: true}); !errors.Is(err, ErrOlderSchema) {
+		t.Fatalf("read-only Open of schema 3: %v; want ErrOlderSchema", err)
+	}
+	db = MustOpenPath(t, path)
+	defer db.Close()
+	mustCheck(t, db)
+	got := allObservations(t, db)
+	listing := got[b.Observations[0].Key()]
+	if listing.URL != "" || listing.URLIsListing || listing.Description != b.Observations[0].Description || listing.Title != b.Observations[0].Title {
+		t.Errorf("the listing's event after migration: %+v; want no URL and the rest kept", listing)
+	}
+	if own := got[b.Observations[1].Key()]; own.URL != "https://meetup.example/e/42" {
+		t.Errorf("an event's own page after migration: %q", own.URL)
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketObservations).ForEach(func(k, v []byte) error {
+			if bytes.Contains(v, []byte("private-0123")) {
+				t.Errorf("observation %s still holds the calendar's address", k)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

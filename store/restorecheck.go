@@ -20,7 +20,7 @@ func verifyBackup(tmp, backup string, logger *slog.Logger) error {
 	// The copy is Restore's own: its lock is free.
 	opts := Options{ReadOnly: true, Timeout: -1, Logger: logger}
 	db, err := Open(tmp, opts)
-	if errors.Is(err, errOlderSchema) {
+	if errors.Is(err, ErrOlderSchema) {
 		opts.ReadOnly = false
 		db, err = Open(tmp, opts)
 	}

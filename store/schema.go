@@ -55,6 +55,7 @@ var migrations = []migration{
 	createBuckets,        // 0 -> 1: the first schema
 	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
 	migrateDescriptions,  // 2 -> 3: descriptions apart from observations
+	scrubListingURLs,     // 3 -> 4: no calendar or Sessionize endpoint URL kept as an observation's link
 }
 
 // schemaVersion is the version this build writes and understands.
@@ -98,7 +99,7 @@ func (db *DB) prepare(readOnly bool) error {
 		return fmt.Errorf("database %s is %w: run `contriblog harvest` once to create it", db.path, errUninitialised)
 	case readOnly:
 		return fmt.Errorf("database %s uses an %w (version %d, this build writes %d): run `contriblog harvest` once to upgrade it",
-			db.path, errOlderSchema, version, schemaVersion())
+			db.path, ErrOlderSchema, version, schemaVersion())
 	}
 	return db.migrate()
 }
@@ -133,11 +134,13 @@ func (db *DB) migrate() error {
 	return nil
 }
 
-// errUninitialised and errOlderSchema say why a read-only Open could not
-// use a file it would otherwise initialise or migrate.
+// errUninitialised and ErrOlderSchema say why a read-only Open could not
+// use a file it would otherwise initialise or migrate. A reader that may
+// write opens the file for writing once, which migrates it, and then
+// reads it.
 var (
 	errUninitialised = errors.New("not initialised yet")
-	errOlderSchema   = errors.New("older schema")
+	ErrOlderSchema   = errors.New("older schema")
 )
 
 // errForeign says a bbolt file belongs to another program.

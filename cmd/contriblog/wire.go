@@ -51,6 +51,16 @@ func (m *Main) openStore(cfg *config.Config, readOnly bool) (*store.DB, error) {
 		}
 	}
 	db, err := store.Open(cfg.Database, store.Options{Timeout: lockWait(cfg), ReadOnly: readOnly, Logger: m.logger})
+	if readOnly && errors.Is(err, store.ErrOlderSchema) {
+		// Written by an older contriblog: opened for writing once, which
+		// upgrades it, then read. When that cannot be done (a daemon of
+		// the older build holds it, a read-only file system), the first
+		// error says what to do.
+		if rw, werr := store.Open(cfg.Database, store.Options{Timeout: lockWait(cfg), Logger: m.logger}); werr == nil {
+			rw.Close()
+			db, err = store.Open(cfg.Database, store.Options{Timeout: lockWait(cfg), ReadOnly: true, Logger: m.logger})
+		}
+	}
 	if isSetupError(err) {
 		// The config names a file that cannot be a database here: a
 		// mistake in how contriblog was set up, not in a run (exit 2).
