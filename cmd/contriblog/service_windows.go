@@ -41,7 +41,9 @@ func (m *Main) runAsService(ctx context.Context, args []string) (handled bool, e
 	}
 	// A service has no console: logs go to the Windows event log.
 	if l, err := s.Logger(nil); err == nil {
-		m.Stderr = eventLogWriter{l}
+		// Masked as Run masks its writers (redactOutput), which it
+		// replaces.
+		m.Stderr = &redactWriter{w: eventLogWriter{l}, secrets: m.secrets.Load}
 	}
 	if err := s.Run(); err != nil {
 		return true, fmt.Errorf("service: %w", err)

@@ -19,8 +19,8 @@ const editTimeout = 30 * time.Second
 // (JSON, the export's keys with excluded): the row that now holds the
 // contribution.
 func (d *Daemon) serveEdit(w http.ResponseWriter, r *http.Request) {
-	d.serveEditRows(w, r, []string{r.PathValue("id")}, func(ctx context.Context, before, _ []harvester.Contribution) (any, error) {
-		row, err := findRow(ctx, d.Store, before[0])
+	d.serveEditRows(w, r, []string{r.PathValue("id")}, func(_ context.Context, before, rows []harvester.Contribution) (any, error) {
+		row, err := holding(rows, before[0])
 		return jsonRow(&row), err
 	})
 }
@@ -144,31 +144,24 @@ func (d *Daemon) underRebuild(ctx context.Context, change func(*settings) error)
 	return nil
 }
 
-// findRow returns the log row that now holds c: the row with c's id, or
-// after a split or merge the row holding c's first observation.
-func findRow(ctx context.Context, st harvester.Store, c harvester.Contribution) (harvester.Contribution, error) {
-	row, err := st.Contribution(ctx, c.ID)
-	if err == nil || !errors.Is(err, harvester.ErrNotFound) || len(c.Observations) == 0 {
-		if err != nil {
-			err = fmt.Errorf("the edit was saved, but reading contribution %s failed: %w", c.ID, err)
+// holding is the row of rows (those holding the edited rows'
+// observations) that now holds c: the row with c's id, or after a split
+// or merge the row holding c's first observation.
+func holding(rows []harvester.Contribution, c harvester.Contribution) (harvester.Contribution, error) {
+	for _, r := range rows {
+		if r.ID == c.ID {
+			return r, nil
 		}
-		return row, err
 	}
-	first := c.Observations[0]
-	var found *harvester.Contribution
-	err = st.ForEachContribution(ctx, func(r *harvester.Contribution) error {
-		for _, o := range r.Observations {
-			if found == nil && o.Source == first.Source && o.NativeID == first.NativeID {
-				found = r
+	if len(c.Observations) > 0 {
+		first := c.Observations[0]
+		for _, r := range rows {
+			for _, o := range r.Observations {
+				if o.Source == first.Source && o.NativeID == first.NativeID {
+					return r, nil
+				}
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return harvester.Contribution{}, fmt.Errorf("the edit was saved, but reading the log failed: %w", err)
 	}
-	if found == nil {
-		return harvester.Contribution{}, fmt.Errorf("the edit was saved, but contribution %s is no longer in the log", c.ID)
-	}
-	return *found, nil
+	return harvester.Contribution{}, fmt.Errorf("the edit was saved, but contribution %s is no longer in the log", c.ID)
 }
