@@ -129,10 +129,20 @@ func (s *Source) Check(ctx context.Context) error {
 	return err
 }
 
+// missingError is a hand-kept file that does not exist: it matches
+// fs.ErrNotExist without repeating its words.
+type missingError struct{ path string }
+
+func (e missingError) Error() string {
+	return fmt.Sprintf("hand-kept file %s does not exist: create it (a YAML list of entries) or fix path: in the config", e.path)
+}
+
+func (e missingError) Is(target error) bool { return target == fs.ErrNotExist }
+
 // readError says what is wrong with reading the file, with a hint.
 func (s *Source) readError(err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("hand-kept file %s does not exist: create it (a YAML list of entries) or fix path: in the config: %w", s.cfg.Path, fs.ErrNotExist)
+		return missingError{s.cfg.Path}
 	}
 	var notRegular *NotRegularError
 	var tooLarge *TooLargeError
