@@ -42,6 +42,12 @@ type Contribution struct {
 	DescriptionOf string `json:"-"`
 }
 
+// CountKeys are the counts the programs' forms ask for, as Contribution.Counts,
+// hand-kept entries' `counts:` and `edit --set KEY=N` name them: views (of
+// a post or threads), sessions (a talk given several times, episodes),
+// live and on-demand views of a stream or video, and in-person attendees.
+var CountKeys = []string{"views", "sessions", "live_views", "ondemand_views", "attendees"}
+
 // ReachMetrics are the metrics that count people reached, of which the
 // largest is a row's Reach (docs/log.md#csv-columns); comments, reactions
 // and forks are not reach.
