@@ -214,6 +214,7 @@ func init() {
 		"sources":  {"show every configured source and its state", (*Main).runSources},
 		"edit":     {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
 		"forget":   {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
+		"programs": {"show the recognition programs' profiles: types, counts, limits, areas", (*Main).runPrograms},
 		"validate": {"check the config and the database, then exit", (*Main).runValidate},
 		"backup":   {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
 		"restore":  {"replace the database with a checked copy of a backup FILE, keeping the old one aside", (*Main).runRestore},

@@ -65,10 +65,10 @@ func Parse(data []byte, file string, base *Profile) (*Profile, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := yamldoc.SyntaxError(err)
-		return nil, errors.New(yamldoc.Location(file, line, "", msg))
+		return nil, &Problem{File: file, Line: line, Msg: msg}
 	}
 	if len(doc.Content) == 0 {
-		return nil, errors.New(yamldoc.Location(file, 0, "", "empty profile"))
+		return nil, &Problem{File: file, Msg: "empty profile"}
 	}
 	return ParseNode(doc.Content[0], file, "", base)
 }
@@ -145,10 +145,23 @@ var (
 	typeFields = []string{"microsoft_event"}
 )
 
+// Problem is one problem in a profile: the file, the line (0 when it has
+// none), the key path and what is wrong. Parse and ParseNode return them
+// joined (errors.Join), so that a config can report each at its place.
+type Problem struct {
+	File string
+	Line int
+	Key  string
+	Msg  string
+}
+
+// Error formats the problem as "file:line: key: msg".
+func (p *Problem) Error() string { return yamldoc.Location(p.File, p.Line, p.Key, p.Msg) }
+
 // reader collects a profile's problems.
 type reader struct {
 	file     string
-	problems []string
+	problems []error
 }
 
 func (r *reader) report(n *yaml.Node, key, format string, args ...any) {
@@ -156,15 +169,10 @@ func (r *reader) report(n *yaml.Node, key, format string, args ...any) {
 	if n = yamldoc.Resolve(n); n != nil {
 		line = n.Line
 	}
-	r.problems = append(r.problems, yamldoc.Location(r.file, line, key, fmt.Sprintf(format, args...)))
+	r.problems = append(r.problems, &Problem{File: r.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (r *reader) err() error {
-	if len(r.problems) == 0 {
-		return nil
-	}
-	return errors.New(strings.Join(r.problems, "\n"))
-}
+func (r *reader) err() error { return errors.Join(r.problems...) }
 
 func (r *reader) unknown(f yamldoc.Field, key string, valid []string) {
 	if s := harvester.SuggestName(f.Key, valid); s != "" {

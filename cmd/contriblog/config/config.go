@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/program"
 )
 
 // Defaults that the config file may override.
@@ -60,6 +61,13 @@ type Config struct {
 	ActivityTypes []harvester.ActivityType // the config's activity_types, in file order
 	Vocabulary    *harvester.Vocabulary    // the defaults with ActivityTypes applied
 	Sources       []Source                 // in file order
+
+	// Program is the program (program:) that export, check and the other
+	// program-aware commands use when they are not told; "" for none: the
+	// general log. Programs are the built-in profiles with the config's
+	// programs: applied (docs/programs.md).
+	Program  string
+	Programs map[string]*program.Profile
 
 	// Secrets are the config's secrets — tokens, the secret parts of its
 	// URLs, the values it took from ${VAR} — that whatever contriblog

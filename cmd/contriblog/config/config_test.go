@@ -87,6 +87,10 @@ func compareConfig(t *testing.T, got, want *Config) {
 	g.Timezone, w.Timezone, g.Since, w.Since = nil, nil, time.Time{}, time.Time{}
 	g.Vocabulary, w.Vocabulary, g.Sources, w.Sources = nil, nil, nil, nil
 	g.Secrets, w.Secrets = nil, nil // secrets_test.go
+	if want.Programs == nil && !reflect.DeepEqual(got.ProgramNames(), []string{"gde", "mvp", "stars"}) {
+		t.Errorf("Programs = %v, want the built-in ones", got.ProgramNames())
+	}
+	g.Programs, w.Programs = nil, nil // programs_test.go
 	if !reflect.DeepEqual(g, w) {
 		t.Errorf("config:\n got %#v\nwant %#v", g, w)
 	}

@@ -14,7 +14,7 @@ import (
 
 // topKeys are the keys of the config's top level, in contract order.
 var topKeys = []string{"person", "database", "since", "timezone", "schedule", "export",
-	"backup", "listen", "listen_token", "areas", "activity_types", "sources"}
+	"backup", "listen", "listen_token", "areas", "activity_types", "program", "programs", "sources"}
 
 // config reads the top level into cfg. Keys are read in dependency order
 // (timezone before since, activity_types before sources), not file order;
@@ -61,6 +61,7 @@ func (p *parser) config(root *yaml.Node, cfg *Config) {
 	if f, ok := top["areas"]; ok {
 		cfg.Areas = p.areas(f)
 	}
+	p.programs(top, cfg)
 	if f, ok := top["activity_types"]; ok {
 		cfg.ActivityTypes = p.activityTypes(f)
 	}
