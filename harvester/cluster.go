@@ -20,6 +20,7 @@ type item struct {
 	title    string // NormalizeTitle with the observation's feed title
 	specific bool   // titleQualifies(title)
 	family   string
+	kind     string // Observation.Kind, for code only: rule 3 never joins two kinds
 	person   string // folded, so that "priya raman" is "Priya Raman"
 	day      string // YYYY-MM-DD in the person's zone, "" when undated
 	dayNum   int64  // day as days since 1970
@@ -108,6 +109,9 @@ func (m *memo) item(o *Observation, key string) item {
 	}
 	it := item{o: o, key: key, sid: ShortID(key), family: fam, person: m.fold(o.Person),
 		speaking: fam == FamilySpeaking}
+	if fam == FamilyCode {
+		it.kind = o.Kind(m.opts.Vocabulary)
+	}
 	it.display = displayTitle(o.Title, m.fold(o.FeedTitle))
 	it.title = foldTitle(it.display)
 	it.specific = titleQualifies(it.title)
@@ -169,16 +173,18 @@ func ruleEdges(items []item) [][2]int {
 // equal and specific, from different sources, dated at most a week apart
 // (rule 3); talks must be on the same day, since the same talk a few days
 // later is another event. One source listing one title twice lists two
-// works ("Fix typo in docs", a monthly meetup).
+// works ("Fix typo in docs", a monthly meetup). Code contributions join
+// only their own kind: a pull request and the issue it fixes often share
+// a title, and one person's two GitHub logins are two sources.
 func titleEdges(items []item, es *edgeSet) {
-	type work struct{ person, family, title string }
+	type work struct{ person, family, kind, title string }
 	buckets := make(map[work][]int, len(items))
 	for i := range items {
 		it := &items[i]
 		if it.day == "" || !it.specific {
 			continue
 		}
-		k := work{it.person, it.family, it.title}
+		k := work{it.person, it.family, it.kind, it.title}
 		buckets[k] = append(buckets[k], i)
 	}
 	for _, b := range buckets {

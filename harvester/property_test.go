@@ -51,6 +51,11 @@ func randomObs(r *rand.Rand, n int) []Observation {
 		if r.Intn(8) == 0 {
 			o.Role = "Panelist"
 		}
+		if o.ActivityType == TypeOpenSource {
+			if k := []string{"pull_request", "issue", "release", ""}[r.Intn(4)]; k != "" {
+				o.Meta = map[string]string{"kind": k}
+			}
+		}
 		obs[i] = o
 	}
 	return obs
@@ -145,7 +150,7 @@ func TestRuleEdgesMatchPairwise(t *testing.T) {
 }
 
 func sameWork(a, b *item) bool {
-	if a.o.Source == b.o.Source || a.person != b.person || a.family != b.family || a.title != b.title ||
+	if a.o.Source == b.o.Source || a.person != b.person || a.family != b.family || a.kind != b.kind || a.title != b.title ||
 		a.day == "" || b.day == "" || !titleQualifies(a.title) {
 		return false
 	}

@@ -214,16 +214,29 @@ func (p *pass) releaseObservation(r *gh.Repository, rel *gh.RepositoryRelease) (
 	return o, true
 }
 
-// releaseTitle is "owner/repo v1.2: name", without repeating a name that is
-// only the tag again.
+// releaseTitle is "owner/repo v1.2: name", saying the tag once: a name
+// that begins with the tag ("v1.2: Deployment Stacks", "v1.2 - …",
+// "owner/repo v1.2 …") loses it, and a name that is only the tag adds
+// nothing.
 func releaseTitle(repo, tag, name string) string {
-	switch {
-	case tag == "":
-		return repo + " " + name
-	case name == "" || strings.EqualFold(name, tag) || strings.EqualFold(name, repo+" "+tag):
+	if tag == "" {
+		return strings.TrimSpace(repo + " " + name)
+	}
+	rest := name
+	for _, prefix := range []string{repo + " " + tag, tag} {
+		if len(rest) >= len(prefix) && strings.EqualFold(rest[:len(prefix)], prefix) {
+			rest = rest[len(prefix):]
+			break
+		}
+	}
+	if rest != name && rest != "" && !strings.ContainsRune(" :-–—|/(", []rune(rest)[0]) {
+		rest = name // "v1.20" is no "v1.2" followed by a name
+	}
+	rest = strings.TrimLeft(rest, " :-–—|/")
+	if rest == "" {
 		return repo + " " + tag
 	}
-	return repo + " " + tag + ": " + name
+	return repo + " " + tag + ": " + rest
 }
 
 // observation starts an observation with what every kind shares.
