@@ -105,6 +105,17 @@ type Store interface {
 	// without an ID is refused.
 	SaveEdit(ctx context.Context, e Edit) error
 
+	// Submissions returns every submission record, ordered by program
+	// and ID.
+	Submissions(ctx context.Context) ([]Submission, error)
+	// SaveSubmissions stores subs in one transaction, each replacing the
+	// record of its Program and ID; a record Submission.Check refuses
+	// makes it store nothing. Records change no log: the revision stays.
+	SaveSubmissions(ctx context.Context, subs []Submission) error
+	// DeleteSubmissions removes program's records of ids, in one
+	// transaction, and returns how many there were.
+	DeleteSubmissions(ctx context.Context, program string, ids []string) (int, error)
+
 	// StoreLog replaces the computed log with log and records stamp with
 	// it (an empty stamp marks a log no rebuild stamped, which the next
 	// RebuildLog replaces). When log is exactly the log last stored (the

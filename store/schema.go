@@ -35,10 +35,13 @@ var (
 	bucketLog = []byte("log")
 	// bucketLogID maps a contribution id to its key in bucketLog.
 	bucketLogID = []byte("logid")
+	// bucketSubmissions maps program + "\x00" + contribution id to a
+	// harvester.Submission (JSON): what is already in a program's portal.
+	bucketSubmissions = []byte("submissions")
 )
 
 // allBuckets are created at Open, in every schema version.
-var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketText, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID}
+var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketText, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID, bucketSubmissions}
 
 // keySchemaVersion is the meta key of the schema version, a decimal
 // string so that `bbolt get` shows it as it is.
@@ -56,6 +59,7 @@ var migrations = []migration{
 	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
 	migrateDescriptions,  // 2 -> 3: descriptions apart from observations
 	scrubListingURLs,     // 3 -> 4: no calendar or Sessionize endpoint URL kept as an observation's link
+	createBuckets,        // 4 -> 5: submission records
 }
 
 // schemaVersion is the version this build writes and understands.

@@ -36,11 +36,12 @@ type Store struct {
 
 	mu     sync.Mutex
 	edits  map[string]harvester.Edit
-	stamp  string                  // the log's, as StoreLog recorded it
-	given  string                  // fingerprint of the log last given to StoreLog, in its order
-	rev    uint64                  // bumped by every change to observations or edits
-	saved  []harvester.SourceState // every SaveState, in order
-	broken error                   // returned by every read when set
+	subs   map[string]harvester.Submission // by program + "\x00" + id
+	stamp  string                          // the log's, as StoreLog recorded it
+	given  string                          // fingerprint of the log last given to StoreLog, in its order
+	rev    uint64                          // bumped by every change to observations or edits
+	saved  []harvester.SourceState         // every SaveState, in order
+	broken error                           // returned by every read when set
 }
 
 var _ harvester.Store = (*Store)(nil)
@@ -48,7 +49,7 @@ var _ harvester.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{Obs: map[string]harvester.Observation{}, States: map[string]harvester.SourceState{},
-		edits: map[string]harvester.Edit{}}
+		edits: map[string]harvester.Edit{}, subs: map[string]harvester.Submission{}}
 }
 
 // Locked runs fn with the store locked, for tests that change its

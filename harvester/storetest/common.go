@@ -100,6 +100,9 @@ var revisionCases = []testCase{
 				return err
 			}, false},
 			{"forgetting a source without observations", func() error { _, err := s.ForgetSource(ctx, "nobody"); return err }, false},
+			{"a submission record", func() error {
+				return s.SaveSubmissions(ctx, []harvester.Submission{{Program: "mvp", ID: "a", How: harvester.SubmittedMarked}})
+			}, false},
 			{"an edit", func() error { return s.SaveEdit(ctx, harvester.Edit{ID: "a", Updated: pass(7)}) }, true},
 			{"the same edit again", func() error { return s.SaveEdit(ctx, harvester.Edit{ID: "a", Updated: pass(7)}) }, true},
 			{"forgetting a source", func() error { _, err := s.ForgetSource(ctx, "blog"); return err }, true},
@@ -148,6 +151,11 @@ var commonCases = []testCase{
 			},
 			"Contribution": func() error { _, err := s.Contribution(ctx, "a"); return err },
 			"ForgetSource": func() error { _, err := s.ForgetSource(ctx, "blog"); return err },
+			"Submissions":  func() error { _, err := s.Submissions(ctx); return err },
+			"SaveSubmissions": func() error {
+				return s.SaveSubmissions(ctx, []harvester.Submission{{Program: "mvp", ID: "a", How: harvester.SubmittedMarked}})
+			},
+			"DeleteSubmissions": func() error { _, err := s.DeleteSubmissions(ctx, "mvp", []string{"a"}); return err },
 		}
 		before := snapshot(t, s)
 		for name, call := range calls {

@@ -26,7 +26,7 @@ type testCase struct {
 // cases returns every case of the suite, in the order Run runs them.
 func cases() []testCase {
 	var all []testCase
-	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, forgetCases, logCases, revisionCases, commonCases} {
+	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, submissionCases, forgetCases, logCases, revisionCases, commonCases} {
 		all = append(all, part...)
 	}
 	return all
