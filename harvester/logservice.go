@@ -35,6 +35,19 @@ type LogService interface {
 	// returns its report. A pass that ran, even if it failed as a whole,
 	// comes back with its report and the error.
 	Harvest(ctx context.Context, req HarvestRequest) (*Pass, error)
+	// Submissions returns every submission record: which rows are in
+	// which program's portal (Store.Submissions).
+	Submissions(ctx context.Context) ([]Submission, error)
+	// SaveSubmissions stores records in one transaction, each replacing
+	// the record of its program and row (Store.SaveSubmissions).
+	SaveSubmissions(ctx context.Context, subs []Submission) error
+	// DeleteSubmissions removes program's records of the rows ids and
+	// returns how many there were.
+	DeleteSubmissions(ctx context.Context, program string, ids []string) (int, error)
+	// AddEntries stores obs as one batch of the hand-kept source named
+	// source — one no config names, such as the "mvp-portal" entries
+	// `submitted import --add-missing` adds — and rebuilds the log.
+	AddEntries(ctx context.Context, source string, obs []Observation) error
 	// Sources returns the state of every source the log has seen.
 	Sources(ctx context.Context) ([]SourceState, error)
 	// Backup writes a consistent copy of the database to path, an absolute

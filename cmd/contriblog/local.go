@@ -211,6 +211,47 @@ func (l *localLog) Forget(ctx context.Context, source string, apply bool) (harve
 	return rep, nil
 }
 
+// Submissions returns every stored submission record.
+func (l *localLog) Submissions(ctx context.Context) ([]harvester.Submission, error) {
+	return l.db.Submissions(ctx)
+}
+
+// SaveSubmissions stores records in one transaction.
+func (l *localLog) SaveSubmissions(ctx context.Context, subs []harvester.Submission) error {
+	return l.db.SaveSubmissions(ctx, subs)
+}
+
+// DeleteSubmissions removes program's records of ids.
+func (l *localLog) DeleteSubmissions(ctx context.Context, program string, ids []string) (int, error) {
+	return l.db.DeleteSubmissions(ctx, program, ids)
+}
+
+// AddEntries stores obs as a batch of the hand-kept source and rebuilds
+// the log.
+func (l *localLog) AddEntries(ctx context.Context, source string, obs []harvester.Observation) error {
+	if err := addEntries(ctx, l.db, source, obs, l.m.Now()); err != nil {
+		return err
+	}
+	if _, _, err := harvester.RebuildLog(ctx, l.db, logOptions(l.cfg)); err != nil {
+		return fmt.Errorf("rebuild log: %w", err)
+	}
+	return nil
+}
+
+// addEntries saves obs as one batch of source, a hand-kept source the
+// config does not name (its state says type file).
+func addEntries(ctx context.Context, st harvester.Store, source string, obs []harvester.Observation, now time.Time) error {
+	if source == "" {
+		return errors.New("add entries: no source name")
+	}
+	item := harvester.BatchItem{State: harvester.SourceState{Name: source, Type: "file"},
+		Batch: &harvester.Batch{Observations: obs}, Pass: now}
+	if _, err := st.SaveBatches(ctx, []harvester.BatchItem{item}); err != nil {
+		return fmt.Errorf("add entries to %s: %w", source, err)
+	}
+	return nil
+}
+
 // sourceNames are the names of the config's sources.
 func sourceNames(cfg *config.Config) []string {
 	out := make([]string, 0, len(cfg.Sources))

@@ -104,6 +104,24 @@ func (h heldLog) Harvest(ctx context.Context, req harvester.HarvestRequest) (*ha
 	return nil, h.explain(err)
 }
 
+func (h heldLog) Submissions(ctx context.Context) ([]harvester.Submission, error) {
+	subs, err := h.c.Submissions(ctx)
+	return subs, h.explain(err)
+}
+
+func (h heldLog) SaveSubmissions(ctx context.Context, subs []harvester.Submission) error {
+	return h.explain(h.c.SaveSubmissions(ctx, subs))
+}
+
+func (h heldLog) DeleteSubmissions(ctx context.Context, program string, ids []string) (int, error) {
+	n, err := h.c.DeleteSubmissions(ctx, program, ids)
+	return n, h.explain(err)
+}
+
+func (h heldLog) AddEntries(ctx context.Context, source string, obs []harvester.Observation) error {
+	return h.explain(h.c.AddEntries(ctx, source, obs))
+}
+
 func (h heldLog) Sources(ctx context.Context) ([]harvester.SourceState, error) {
 	states, err := h.c.Sources(ctx)
 	return states, h.explain(err)

@@ -207,21 +207,22 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"harvest":  {"one pass over every enabled source (or --source NAME), then exit", (*Main).runHarvest},
-		"run":      {"the daemon: harvest on the config's schedule until stopped", (*Main).runDaemon},
-		"export":   {"write the contribution log as csv, json or md", (*Main).runExport},
-		"list":     {"show the contribution log as a table", (*Main).runList},
-		"sources":  {"show every configured source and its state", (*Main).runSources},
-		"edit":     {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
-		"forget":   {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
-		"programs": {"show the recognition programs' profiles: types, counts, limits, areas", (*Main).runPrograms},
-		"validate": {"check the config and the database, then exit", (*Main).runValidate},
-		"backup":   {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
-		"restore":  {"replace the database with a checked copy of a backup FILE, keeping the old one aside", (*Main).runRestore},
-		"service":  {"install|uninstall|start|stop|status the OS service that runs `run`", (*Main).runService},
-		"demo":     {"run the whole pipeline against bundled sample sources", (*Main).runDemo},
-		"version":  {"print version, commit and Go version", (*Main).runVersion},
-		"help":     {"show this help", (*Main).runHelp},
+		"harvest":   {"one pass over every enabled source (or --source NAME), then exit", (*Main).runHarvest},
+		"run":       {"the daemon: harvest on the config's schedule until stopped", (*Main).runDaemon},
+		"export":    {"write the contribution log as csv, json or md", (*Main).runExport},
+		"list":      {"show the contribution log as a table", (*Main).runList},
+		"sources":   {"show every configured source and its state", (*Main).runSources},
+		"edit":      {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
+		"forget":    {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
+		"programs":  {"show the recognition programs' profiles: types, counts, limits, areas", (*Main).runPrograms},
+		"submitted": {"what is already in a program's portal: import mvp FILE, mark|unmark ID..., list", (*Main).runSubmitted},
+		"validate":  {"check the config and the database, then exit", (*Main).runValidate},
+		"backup":    {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},
+		"restore":   {"replace the database with a checked copy of a backup FILE, keeping the old one aside", (*Main).runRestore},
+		"service":   {"install|uninstall|start|stop|status the OS service that runs `run`", (*Main).runService},
+		"demo":      {"run the whole pipeline against bundled sample sources", (*Main).runDemo},
+		"version":   {"print version, commit and Go version", (*Main).runVersion},
+		"help":      {"show this help", (*Main).runHelp},
 	}
 }
 

@@ -77,14 +77,22 @@ type RowRef struct {
 
 func refOf(c *harvester.Contribution) RowRef { return RowRef{ID: c.ID, Date: c.Date, Title: c.Title} }
 
-// Import matches req's entries to the stored log and, with Apply,
-// records each match as submitted (harvester.SubmittedImported) — and
-// with AddMissing first adds the entries no row is. Importing the same
-// entries again changes nothing: records already there are kept as they
-// are, and added observations are the same observations. rebuild brings
-// the stored log up to date after observations were added.
-func Import(ctx context.Context, st harvester.Store, prof *program.Profile, vocab *harvester.Vocabulary,
-	req ImportRequest, rebuild func(context.Context) error, now time.Time) (ImportReport, error) {
+// Log is what Import needs of the contribution log, wherever it is: a
+// harvester.LogService is one.
+type Log interface {
+	Log(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error
+	Submissions(ctx context.Context) ([]harvester.Submission, error)
+	SaveSubmissions(ctx context.Context, subs []harvester.Submission) error
+	AddEntries(ctx context.Context, source string, obs []harvester.Observation) error
+}
+
+// Import matches req's entries to the log and, with Apply, records each
+// match as submitted (harvester.SubmittedImported) — and with AddMissing
+// first adds the entries no row is. Importing the same entries again
+// changes nothing: records already there are kept as they are, and added
+// observations are the same observations.
+func Import(ctx context.Context, st Log, prof *program.Profile, vocab *harvester.Vocabulary,
+	req ImportRequest, now time.Time) (ImportReport, error) {
 	rep := ImportReport{Program: req.Program, Deleted: req.Deleted, Matched: []EntryRow{}, Doubts: []EntryDoubt{},
 		Duplicates: []EntryRow{}, Added: []EntryRow{}, NotAdded: []EntryReason{}, Unmatched: []Entry{}, Left: []RowRef{}}
 	rows, err := readLog(ctx, st)
@@ -98,13 +106,8 @@ func Import(ctx context.Context, st harvester.Store, prof *program.Profile, voca
 		rep.NotAdded = append(rep.NotAdded, notAdded...)
 		if req.Apply && len(obs) > 0 {
 			source := req.Program + "-portal"
-			item := harvester.BatchItem{State: harvester.SourceState{Name: source, Type: "file"},
-				Batch: &harvester.Batch{Observations: obs}, Pass: now}
-			if _, err := st.SaveBatches(ctx, []harvester.BatchItem{item}); err != nil {
+			if err := st.AddEntries(ctx, source, obs); err != nil {
 				return rep, fmt.Errorf("add the portal's entries as source %s: %w", source, err)
-			}
-			if err := rebuild(ctx); err != nil {
-				return rep, fmt.Errorf("rebuild the log: %w", err)
 			}
 			if rows, err = readLog(ctx, st); err != nil {
 				return rep, err
@@ -194,9 +197,9 @@ func covered(records []harvester.Submission, rows []harvester.Contribution, prog
 	return out, nil
 }
 
-func readLog(ctx context.Context, st harvester.Store) ([]harvester.Contribution, error) {
+func readLog(ctx context.Context, st Log) ([]harvester.Contribution, error) {
 	var rows []harvester.Contribution
-	err := st.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+	err := st.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
 		rows = append(rows, *c)
 		return nil
 	})

@@ -13,6 +13,29 @@ import (
 
 var now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
+// storeLog is Import's Log over a store, as the local log service is.
+type storeLog struct {
+	*memstore.Store
+	rebuild func(context.Context) error
+}
+
+func (s storeLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
+	return s.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+		if !f.Match(c) {
+			return nil
+		}
+		return fn(c)
+	})
+}
+
+func (s storeLog) AddEntries(ctx context.Context, source string, obs []harvester.Observation) error {
+	item := harvester.BatchItem{State: harvester.SourceState{Name: source, Type: "file"}, Batch: &harvester.Batch{Observations: obs}, Pass: now}
+	if _, err := s.SaveBatches(ctx, []harvester.BatchItem{item}); err != nil {
+		return err
+	}
+	return s.rebuild(ctx)
+}
+
 // importStore is a store whose log holds the rows the fixture's entries
 // are matched against.
 func importStore(t *testing.T) (*memstore.Store, func(context.Context) error) {
@@ -52,11 +75,12 @@ func TestImport(t *testing.T) {
 	}
 	mvp, _ := program.Builtin("mvp")
 	vocab := harvester.NewVocabulary(nil)
-	st, rebuild := importStore(t)
+	mem, rebuild := importStore(t)
+	st := storeLog{mem, rebuild}
 	req := ImportRequest{Program: "mvp", Entries: entries, Deleted: deleted, Person: "Priya Raman"}
 
 	// Without Apply nothing is stored.
-	rep, err := Import(ctx, st, mvp, vocab, req, rebuild, now)
+	rep, err := Import(ctx, st, mvp, vocab, req, now)
 	if err != nil || rep.Applied || rep.Recorded != 4 {
 		t.Fatalf("dry run: %+v, %v", rep, err)
 	}
@@ -65,7 +89,7 @@ func TestImport(t *testing.T) {
 	}
 
 	req.Apply = true
-	rep, err = Import(ctx, st, mvp, vocab, req, rebuild, now)
+	rep, err = Import(ctx, st, mvp, vocab, req, now)
 	if err != nil || !rep.Applied || rep.Recorded != 4 || len(rep.Matched) != 4 || len(rep.Doubts) != 1 ||
 		len(rep.Duplicates) != 1 || len(rep.Unmatched) != 1 || len(rep.Left) != 1 || rep.Left[0].Title != "Something not yet entered" {
 		t.Fatalf("import: %+v, %v", rep, err)
@@ -75,14 +99,14 @@ func TestImport(t *testing.T) {
 		t.Fatalf("records: %+v", subs)
 	}
 	// Again: nothing changes.
-	rep, err = Import(ctx, st, mvp, vocab, req, rebuild, now.Add(time.Hour))
+	rep, err = Import(ctx, st, mvp, vocab, req, now.Add(time.Hour))
 	if again, _ := st.Submissions(ctx); err != nil || rep.Recorded != 0 || !sameRecords(again, subs) {
 		t.Fatalf("re-import: recorded %d, %v; records %+v", rep.Recorded, err, again)
 	}
 
 	// --add-missing: the keynote no source knows joins the log, recorded.
 	req.AddMissing = true
-	rep, err = Import(ctx, st, mvp, vocab, req, rebuild, now)
+	rep, err = Import(ctx, st, mvp, vocab, req, now)
 	if err != nil || len(rep.Added) != 1 || rep.Added[0].Entry.Title != "Keynote at a conference no source knows" || rep.Recorded != 1 {
 		t.Fatalf("add missing: %+v, %v", rep, err)
 	}
@@ -92,7 +116,7 @@ func TestImport(t *testing.T) {
 	}
 	before, _ := st.Submissions(ctx)
 	rev, _ := st.LogState(ctx)
-	rep, err = Import(ctx, st, mvp, vocab, req, rebuild, now.Add(2*time.Hour))
+	rep, err = Import(ctx, st, mvp, vocab, req, now.Add(2*time.Hour))
 	after, _ := st.Submissions(ctx)
 	rev2, _ := st.LogState(ctx)
 	if err != nil || rep.Recorded != 0 || len(rep.Added) != 0 || len(rep.Matched) != 5 || !sameRecords(before, after) || rev.Revision != rev2.Revision {

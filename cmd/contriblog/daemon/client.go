@@ -184,6 +184,61 @@ func (c *Client) Forget(ctx context.Context, source string, apply bool) (harvest
 	return rep, nil
 }
 
+// Submissions returns the daemon's submission records.
+func (c *Client) Submissions(ctx context.Context) ([]harvester.Submission, error) {
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	var subs []harvester.Submission
+	return subs, c.getJSON(ctx, "/submissions", &subs)
+}
+
+// SaveSubmissions asks the daemon to store records in one transaction.
+func (c *Client) SaveSubmissions(ctx context.Context, subs []harvester.Submission) error {
+	data, err := json.Marshal(subs)
+	if err != nil {
+		return fmt.Errorf("encode submission records: %w", err)
+	}
+	return c.postJSON(ctx, "/submissions", url.Values{"records": {string(data)}}, nil)
+}
+
+// DeleteSubmissions asks the daemon to remove program's records of ids.
+func (c *Client) DeleteSubmissions(ctx context.Context, program string, ids []string) (int, error) {
+	var out struct {
+		Deleted int `json:"deleted"`
+	}
+	err := c.postJSON(ctx, "/submissions/delete", url.Values{"program": {program}, "id": ids}, &out)
+	return out.Deleted, err
+}
+
+// AddEntries asks the daemon to store obs as a batch of the hand-kept
+// source and rebuild the log.
+func (c *Client) AddEntries(ctx context.Context, source string, obs []harvester.Observation) error {
+	data, err := json.Marshal(obs)
+	if err != nil {
+		return fmt.Errorf("encode entries: %w", err)
+	}
+	return c.postJSON(ctx, "/entries", url.Values{"source": {source}, "observations": {string(data)}}, nil)
+}
+
+// postJSON posts form to path and decodes the JSON answer into out (nil:
+// the answer is read and dropped).
+func (c *Client) postJSON(ctx context.Context, path string, form url.Values, out any) error {
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	resp, addr, err := c.do(ctx, http.MethodPost, path, form)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		out = new(json.RawMessage)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("read the answer to %s from the daemon at %s: %w", path, addr, err)
+	}
+	return nil
+}
+
 // invalidEditError is the daemon's refusal of an edit request (a
 // *RemoteError, message unchanged) that also matches
 // harvester.ErrInvalidEdit, as a refusal by harvester.Curate does.

@@ -50,6 +50,10 @@ func NewHandler(d *Daemon) http.Handler {
 	mux.HandleFunc("POST /edit", d.serveEditMany)
 	mux.HandleFunc("POST /forget", d.serveForget)
 	mux.HandleFunc("POST /backup", d.serveBackup)
+	mux.HandleFunc("GET /submissions", d.serveSubmissions)
+	mux.HandleFunc("POST /submissions", d.serveSaveSubmissions)
+	mux.HandleFunc("POST /submissions/delete", d.serveDeleteSubmissions)
+	mux.HandleFunc("POST /entries", d.serveEntries)
 
 	var h http.Handler = mux
 	h = http.NewCrossOriginProtection().Handler(h)
@@ -111,6 +115,10 @@ POST /edit/{id}   exclude include type title date role area url description audi
 POST /edit        id (repeatable) and the fields of /edit/{id}
 POST /forget      source=NAME  apply=1 (without: a preview)
 POST /backup      path=ABSOLUTE_PATH (or none: a timestamped file in the backup directory)
+GET  /submissions
+POST /submissions         records=JSON array of submission records
+POST /submissions/delete  program=NAME  id (repeatable)
+POST /entries             source=NAME  observations=JSON array (a hand-kept source the config does not name)
 `)
 }
 

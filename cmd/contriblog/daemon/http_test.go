@@ -50,6 +50,7 @@ func TestEveryEndpointNeedsTheToken(t *testing.T) {
 	endpoints := []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/healthz"}, {"GET", "/export.csv"}, {"GET", "/export.json"}, {"GET", "/export.md"},
 		{"GET", "/sources"}, {"GET", "/metrics"}, {"POST", "/harvest"}, {"POST", "/edit/a1"}, {"POST", "/backup"}, {"GET", "/nope"},
+		{"GET", "/submissions"}, {"POST", "/submissions"}, {"POST", "/submissions/delete"}, {"POST", "/entries"},
 	}
 	for _, e := range endpoints {
 		for _, tok := range []string{"", "wrong", testToken + "x", strings.ToUpper(testToken)} {

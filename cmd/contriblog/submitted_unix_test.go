@@ -1,0 +1,35 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// Import, mark and list go through a running daemon as they do on the
+// database.
+func TestSubmittedBesideTheDaemon(t *testing.T) {
+	cfg, export := submittedFixture(t)
+	addr := freeAddr(t)
+	base, _ := os.ReadFile(cfg)
+	write(t, cfg, string(base)+"schedule: \"@every 1h\"\nlisten: "+addr+"\n")
+	runInProcess(t, cfg, addr)
+
+	out := mustRun(t, "-c", cfg, "submitted", "import", "mvp", export, "--add-missing")
+	if !strings.Contains(out, "Recorded 5 rows as in the mvp portal.") || !strings.Contains(out, "Added to the log from the portal (source mvp-portal): 1") {
+		t.Fatalf("import beside the daemon:\n%s", out)
+	}
+	id := rowID(t, cfg, "Something not yet entered")
+	if out := mustRun(t, "-c", cfg, "submitted", "mark", id); !strings.Contains(out, "Marked 1 row") {
+		t.Errorf("mark beside the daemon:\n%s", out)
+	}
+	list := mustRun(t, "-c", cfg, "submitted", "list")
+	if strings.Count(list, " imported ") != 5 || strings.Count(list, " marked ") != 1 {
+		t.Errorf("list beside the daemon:\n%s", list)
+	}
+	if out := mustRun(t, "-c", cfg, "list", "--all"); !strings.Contains(out, "Keynote at a conference no source knows") {
+		t.Errorf("the added entry is not in the daemon's log:\n%s", out)
+	}
+}
