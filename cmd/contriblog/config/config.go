@@ -68,6 +68,9 @@ type Config struct {
 	// programs: applied (docs/programs.md).
 	Program  string
 	Programs map[string]*program.Profile
+	// ProgramAPIs are the programs: entries' token and base_url, by
+	// program name (contriblog submit).
+	ProgramAPIs map[string]ProgramAPI
 
 	// Secrets are the config's secrets — tokens, the secret parts of its
 	// URLs, the values it took from ${VAR} — that whatever contriblog

@@ -55,6 +55,10 @@ func (p *parser) profile(pf field, cfg *Config) {
 	}
 	var inline bool
 	for _, f := range fields {
+		if f.Key == "token" || f.Key == "base_url" {
+			p.programAPI(name, f, key, cfg)
+			continue
+		}
 		if f.Key != "file" {
 			inline = true
 			continue
@@ -76,7 +80,7 @@ func (p *parser) profile(pf field, cfg *Config) {
 		base = prof
 	}
 	if inline {
-		prof, err := program.ParseNode(pf.Val, p.file, key, base)
+		prof, err := program.ParseNode(profileKeys(pf.Val), p.file, key, base)
 		if err != nil {
 			p.profileErrors(err)
 			return
@@ -92,6 +96,66 @@ func (p *parser) profile(pf field, cfg *Config) {
 		return
 	}
 	cfg.Programs[name] = base
+}
+
+// ProgramAPI is how contriblog reaches a program's API (`contriblog
+// submit`): the member's token and the API's base URL ("" for the
+// program's own). Unset lists the ${VAR}s of its keys that are not set:
+// only submit needs them (UnsetError).
+type ProgramAPI struct {
+	Token, BaseURL string
+	Unset          []UnsetVar
+}
+
+// UnsetError is nil when the API's ${VAR}s are set; else it names them.
+func (a ProgramAPI) UnsetError(file string) error {
+	if len(a.Unset) == 0 {
+		return nil
+	}
+	return &unsetError{file: file, vars: a.Unset}
+}
+
+// programAPI reads programs.NAME.token and programs.NAME.base_url.
+func (p *parser) programAPI(name string, f field, key string, cfg *Config) {
+	if cfg.ProgramAPIs == nil {
+		cfg.ProgramAPIs = map[string]ProgramAPI{}
+	}
+	api := cfg.ProgramAPIs[name]
+	k := yamldoc.Sub(key, f.Key)
+	p.unset = &api.Unset
+	defer func() { p.unset = nil }()
+	switch f.Key {
+	case "token":
+		if yamldoc.Absent(f.Val) {
+			// As listen_token: an empty token is a mistake, not a wish
+			// for none.
+			p.errorf(f.Val, k, "the token is empty: write token: ${VAR} and set VAR to your token, or remove the key")
+			break
+		}
+		api.Token, _ = p.secret(f, k)
+	case "base_url":
+		api.BaseURL, _ = p.url(f, k)
+	}
+	cfg.ProgramAPIs[name] = api
+}
+
+// profileKeys is the mapping n without the keys a profile does not have
+// (the config's file, token and base_url).
+func profileKeys(n *yaml.Node) *yaml.Node {
+	n = yamldoc.Resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return n
+	}
+	c := *n
+	c.Content = nil
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch n.Content[i].Value {
+		case "file", "token", "base_url":
+			continue
+		}
+		c.Content = append(c.Content, n.Content[i], n.Content[i+1])
+	}
+	return &c
 }
 
 // profileErrors records a profile's problems as the config's errors, each

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,41 @@ func TestPrograms(t *testing.T) {
 				tt.check(t, cfg)
 			}
 		})
+	}
+}
+
+func TestProgramAPIs(t *testing.T) {
+	const src = "person: Ann\nsources: []\nprograms:\n  stars:\n    token: ${STARS_TOKEN}\n    base_url: http://127.0.0.1:9/api/contributions\n" +
+		"  gde:\n    token: ${ADVOCU_TOKEN}\n    areas: [Google Cloud]\n"
+	cfg := mustParse(t, src, testOptions("STARS_TOKEN", "stars-secret-token-1234"))
+	stars := cfg.ProgramAPIs["stars"]
+	if stars.Token != "stars-secret-token-1234" || stars.BaseURL != "http://127.0.0.1:9/api/contributions" || stars.UnsetError("c.yaml") != nil {
+		t.Errorf("stars API: %+v", stars)
+	}
+	if got := cfg.Secrets.Redact("sent stars-secret-token-1234"); strings.Contains(got, "stars-secret") {
+		t.Errorf("the token is not a secret: %q", got)
+	}
+	// An unset token fails only what needs it (submit), not the config.
+	gde := cfg.ProgramAPIs["gde"]
+	err := gde.UnsetError("/srv/cl/contriblog.yaml")
+	if gde.Token != "" || err == nil || !strings.Contains(err.Error(), "environment variable ADVOCU_TOKEN is not set (programs.gde.token at /srv/cl/contriblog.yaml:8)") {
+		t.Errorf("gde API: %+v, %v", gde, err)
+	}
+	if _, ok := cfg.Programs["gde"].Area("Flutter"); ok {
+		t.Error("the inline areas beside the token were not read")
+	}
+	for _, tt := range []struct{ src, want string }{
+		{"person: Ann\nsources: []\nprograms:\n  stars: {token: literal-token-value}\n", "the token is written in the config file"},
+		{"person: Ann\nsources: []\nprograms:\n  stars:\n    token: ${T}\n    base_url: not-a-url\n", "not an absolute http(s) URL"},
+		{"person: Ann\nsources: []\nprograms:\n  stars: {token: \"\"}\n", "the token is empty"},
+	} {
+		cfg, err := Parse([]byte(tt.src), "/srv/cl/contriblog.yaml", testOptions("T", "x"))
+		msgs := fmt.Sprint(err)
+		if cfg != nil {
+			msgs += strings.Join(cfg.Warnings, "\n")
+		}
+		if !strings.Contains(msgs, tt.want) {
+			t.Errorf("%q: %s; want %q", tt.src, msgs, tt.want)
+		}
 	}
 }

@@ -34,7 +34,11 @@ const minEnvSecretLen = 8
 func (p *parser) secrets(cfg *Config) *fetch.Secrets {
 	s := &fetch.Secrets{}
 	s.Add(cfg.ListenToken, "***")
-	tokenish := map[string]bool{"listen_token": true}
+	tokenish := map[string]bool{"listen_token": true, "token": true}
+	for _, api := range cfg.ProgramAPIs {
+		s.Add(api.Token, "***")
+		s.AddURL(api.BaseURL)
+	}
 	for _, src := range cfg.Sources {
 		if src.Spec == nil {
 			continue
