@@ -211,6 +211,7 @@ func init() {
 		"run":       {"the daemon: harvest on the config's schedule until stopped", (*Main).runDaemon},
 		"export":    {"write the contribution log as csv, json or md", (*Main).runExport},
 		"list":      {"show the contribution log as a table", (*Main).runList},
+		"report":    {"write the log of a period as one self-contained HTML page with charts (-o FILE)", (*Main).runReport},
 		"sources":   {"show every configured source and its state", (*Main).runSources},
 		"edit":      {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
 		"forget":    {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
