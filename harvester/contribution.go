@@ -26,6 +26,15 @@ type Contribution struct {
 	OtherURLs       []string `json:"other_urls"`
 	Sources         []string `json:"sources"`
 
+	// What the programs' forms ask beyond the log (docs/programs.md):
+	// from hand-kept entries and curation only. Counts holds the counts a
+	// person gave (CountKeys); a count not given is absent, and a program
+	// export may then take it from Metrics as the program's profile says.
+	PrivateDescription string           `json:"private_description"`
+	MicrosoftEvent     string           `json:"microsoft_event"`
+	HighImpact         bool             `json:"high_impact"`
+	Counts             map[string]int64 `json:"counts"`
+
 	Metrics      map[string]int64 `json:"metrics"`
 	Observations []ObservationRef `json:"observations"`
 	Excluded     bool             `json:"excluded"`
@@ -41,6 +50,12 @@ type Contribution struct {
 	// stored log), and fills Description in when it reads the row.
 	DescriptionOf string `json:"-"`
 }
+
+// CountKeys are the counts the programs' forms ask for, as Contribution.Counts,
+// hand-kept entries' `counts:` and `edit --set KEY=N` name them: views (of
+// a post or threads), sessions (a talk given several times, episodes),
+// live and on-demand views of a stream or video, and in-person attendees.
+var CountKeys = []string{"views", "sessions", "live_views", "ondemand_views", "attendees"}
 
 // ReachMetrics are the metrics that count people reached, of which the
 // largest is a row's Reach (docs/log.md#csv-columns); comments, reactions
