@@ -56,6 +56,7 @@ var migrations = []migration{
 	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
 	migrateDescriptions,  // 2 -> 3: descriptions apart from observations
 	scrubListingURLs,     // 3 -> 4: no calendar or Sessionize endpoint URL kept as an observation's link
+	allowFormsFields,     // 4 -> 5: records may carry the programs' form fields (formats 0xb3, 0xc3)
 }
 
 // schemaVersion is the version this build writes and understands.
