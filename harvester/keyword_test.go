@@ -19,7 +19,7 @@ func TestKeywordMatching(t *testing.T) {
 		{"go", "ergonomics", 0},
 		{"go", "go 1.22 is out; go!", 2},
 		{"go", "#go and (go) and go's", 3},
-		{"go", "go1.22", 0}, // a digit continues the word
+		{"go", "go1.22", 0},        // a digit continues the word
 		{"go", "a go-to guide", 1}, // a hyphen separates words, as in zero-trust
 		{"go", "go_test", 0},
 		{"go", "", 0},
