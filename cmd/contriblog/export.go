@@ -129,10 +129,8 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if err := m.noArgs(fs, args); err != nil {
 		return err
 	}
-	for _, f := range []string{"since", "until", "person", "type", "all"} {
-		if why != "" && flagSet(fs, f) {
-			return usagef("--why ID takes no --%s: it explains one row", f)
-		}
+	if err := checkWhy(fs, why); err != nil {
+		return err
 	}
 	filter, err := ff.filter()
 	if err != nil {

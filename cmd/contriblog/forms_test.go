@@ -180,6 +180,7 @@ func TestListWhy(t *testing.T) {
 	}{
 		{[]string{"--why", "nosuchrow0"}, `contriblog: --why: contribution "nosuchrow0": not found; ` + "`contriblog list --all` shows the ids"},
 		{[]string{"--why", post.ID, "--all"}, "contriblog: --why ID takes no --all: it explains one row"},
+		{[]string{"--why", " "}, "contriblog: --why takes the ID of a contribution (see `contriblog list --all`)"},
 	} {
 		code, _, stderr := run(t, nil, append([]string{"-c", cfg, "list"}, tt.args...)...)
 		if code != exitUsage || strings.TrimSpace(stderr) != tt.want {

@@ -3,12 +3,26 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/contriblog/contriblog/harvester"
 )
+
+// checkWhy refuses `list --why` without an id or with filters.
+func checkWhy(fs *flag.FlagSet, why string) error {
+	if flagSet(fs, "why") && strings.TrimSpace(why) == "" {
+		return usagef("--why takes the ID of a contribution (see `contriblog list --all`)")
+	}
+	for _, f := range []string{"since", "until", "person", "type", "all"} {
+		if why != "" && flagSet(fs, f) {
+			return usagef("--why ID takes no --%s: it explains one row", f)
+		}
+	}
+	return nil
+}
 
 // listWhy is `list --why ID`: why the row has each of its technology
 // areas, one line per area and one per reason (docs/cli.md#list).
