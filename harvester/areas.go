@@ -2,8 +2,6 @@ package harvester
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // tagRow sets the row's technology areas (issue 5 item 8). Areas written
@@ -15,7 +13,7 @@ import (
 // added to the additional ones. A curated primary area (`edit --area`)
 // replaces whatever else would be primary, curated additional areas
 // (`edit --additional-area`) every other additional one.
-func tagRow(r *row, items []item, opts *LogOptions) {
+func tagRow(r *row, items []item, opts *LogOptions, t *tagger) {
 	c := &r.c
 	var primary string
 	for _, i := range r.members {
@@ -27,7 +25,7 @@ func tagRow(r *row, items []item, opts *LogOptions) {
 		for _, i := range r.members {
 			text = append(text, items[i].o.Categories...)
 		}
-		primary, additional = tagAreas(opts.Areas, strings.ToLower(strings.Join(text, "\n")))
+		primary, additional = t.tag(strings.ToLower(strings.Join(text, "\n")))
 	}
 	for _, s := range c.Sources {
 		additional = appendFold(additional, opts.SourceAreas[s]...)
@@ -45,58 +43,54 @@ func tagRow(r *row, items []item, opts *LogOptions) {
 	c.PrimaryArea, c.AdditionalAreas = primary, removeFold(additional, primary)
 }
 
-// tagAreas counts each area's keyword hits in the lower-cased text.
-func tagAreas(areas []Area, text string) (primary string, others []string) {
-	best := 0
-	hits := make([]int, len(areas))
+// tagger tags text with the config's areas: their keywords compiled once
+// per build of the log, not once per row.
+type tagger struct {
+	areas    []Area
+	keywords [][]keyword // per area
+}
+
+func newTagger(areas []Area) *tagger {
+	t := &tagger{areas: areas, keywords: make([][]keyword, len(areas))}
 	for i, a := range areas {
 		for _, kw := range a.Keywords {
-			hits[i] += countWord(text, strings.ToLower(strings.TrimSpace(kw)))
-		}
-		if hits[i] > best {
-			best, primary = hits[i], a.Name
+			if k, ok := compileKeyword(kw); ok {
+				t.keywords[i] = append(t.keywords[i], k)
+			}
 		}
 	}
-	for i, a := range areas {
+	return t
+}
+
+// tagAreas tags the lower-cased text with areas (see tagger.tag).
+func tagAreas(areas []Area, text string) (primary string, others []string) {
+	return newTagger(areas).tag(text)
+}
+
+// tag counts each area's keyword hits in the lower-cased text: the area
+// with the most is primary (ties: config order), the others that matched
+// are the others, in config order.
+func (t *tagger) tag(text string) (primary string, others []string) {
+	best := 0
+	var small [16]int
+	hits := small[:0]
+	if len(t.areas) > len(small) {
+		hits = make([]int, 0, len(t.areas))
+	}
+	for i, a := range t.areas {
+		n := 0
+		for k := range t.keywords[i] {
+			n += t.keywords[i][k].count(text)
+		}
+		hits = append(hits, n)
+		if n > best {
+			best, primary = n, a.Name
+		}
+	}
+	for i, a := range t.areas {
 		if hits[i] > 0 && a.Name != primary {
 			others = append(others, a.Name)
 		}
 	}
 	return primary, others
 }
-
-// countWord counts the occurrences of kw in text that do not start or end
-// inside a word, so "go" does not match "good" but ".net" matches "(.net)".
-func countWord(text, kw string) int {
-	if kw == "" {
-		return 0
-	}
-	n := 0
-	for i := 0; i+len(kw) <= len(text); {
-		j := strings.Index(text[i:], kw)
-		if j < 0 {
-			break
-		}
-		at, end := i+j, i+j+len(kw)
-		before, _ := utf8.DecodeLastRuneInString(text[:at])
-		after, _ := utf8.DecodeRuneInString(text[end:])
-		if (at == 0 || !isWordRune(before) || !isWordRune(firstRune(kw))) &&
-			(end == len(text) || !isWordRune(after) || !isWordRune(lastRune(kw))) {
-			n++
-		}
-		i = at + 1
-	}
-	return n
-}
-
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
-}
-
-func lastRune(s string) rune {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return r
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

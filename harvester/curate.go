@@ -196,6 +196,7 @@ func (r *row) apply(e *Edit) {
 		c.AdditionalAreas = append([]string(nil), e.AdditionalAreas...) // tagRow keeps them
 		r.curate("additional_areas")
 	}
+	r.applyForms(e)
 }
 
 // setURL makes u the row's Activity URL; the harvested one, when another

@@ -79,7 +79,7 @@ func Curate(log []Contribution, edits []Edit, id string, req EditRequest, opts L
 // request.
 func CurateAll(log []Contribution, edits []Edit, ids []string, req EditRequest, opts LogOptions, now time.Time) ([]Edit, error) {
 	if req.empty() {
-		return nil, fmt.Errorf("%w: nothing to change; give at least one of --exclude, --include, --type, --title, --date, --role, --area, --url, --description, --audience, --additional-area, --reach, --quantity, --merge, --split", ErrInvalidEdit)
+		return nil, fmt.Errorf("%w: nothing to change; give at least one of --exclude, --include, --type, --title, --date, --role, --area, --url, --description, --audience, --additional-area, --reach, --quantity, --private-description, --microsoft-event, --high-impact, --set, --merge, --split", ErrInvalidEdit)
 	}
 	if req.Split && len(req.Merge) > 0 {
 		return nil, fmt.Errorf("%w: --merge and --split contradict each other", ErrInvalidEdit)
@@ -205,7 +205,7 @@ func keepCurated(e *Edit, row *Contribution) bool {
 	keep("description", func() { e.Description = ptr(row.Description) })
 	keep("target_audience", func() { e.TargetAudience = slices.Clone(row.TargetAudience) })
 	keep("additional_areas", func() { e.AdditionalAreas = slices.Clone(row.AdditionalAreas) })
-	return kept
+	return keepForms(e, row) || kept
 }
 
 // editKey is the id an edit made through id is kept under: the ShortID of

@@ -29,18 +29,29 @@ type EditRequest struct {
 	AdditionalAreas []string
 	Reach           *int64
 	Quantity        *int
-	Merge           []string // ids of rows to force into this one
-	Split           bool
+	// PrivateDescription and MicrosoftEvent are text like Description
+	// ("" clears); HighImpact sets the flag either way (--high-impact,
+	// --high-impact=false).
+	PrivateDescription *string
+	MicrosoftEvent     *string
+	HighImpact         *bool
+	// Counts sets counts of CountKeys (each --set KEY=N); a nil value
+	// (--set KEY=) clears the curated count, so the hand-kept one shows
+	// again.
+	Counts map[string]*int64
+	Merge  []string // ids of rows to force into this one
+	Split  bool
 }
 
 // EditFields names the fields of an EditRequest as SetField takes them:
 // the `contriblog edit` flags, which are also the daemon's form fields.
 var EditFields = []string{"exclude", "include", "type", "title", "date", "role", "area", "url", "description",
-	"audience", "additional-area", "reach", "quantity", "merge", "split"}
+	"audience", "additional-area", "reach", "quantity", "private-description", "microsoft-event", "high-impact",
+	"set", "merge", "split"}
 
 // RepeatableEditFields are the EditFields that may be given several
 // times, each adding a value.
-var RepeatableEditFields = []string{"audience", "additional-area", "merge"}
+var RepeatableEditFields = []string{"audience", "additional-area", "set", "merge"}
 
 // SetField sets the field name (one of EditFields) from its text, as the
 // flag of that name gives it: exclude, include and split are booleans
@@ -48,13 +59,29 @@ var RepeatableEditFields = []string{"audience", "additional-area", "merge"}
 // title, date, role, area and description are taken as given; url must
 // be an http or https address (or "" to clear); each audience,
 // additional-area and merge adds a value ("" alone clears the list);
-// reach and quantity are whole numbers (Curate checks their ranges). The
-// error names the field and the value; it does not wrap ErrInvalidEdit,
-// since the caller knows whether a flag or a form field was wrong.
+// reach and quantity are whole numbers (Curate checks their ranges);
+// private-description and microsoft-event are text as description is;
+// high-impact is a boolean that "false" sets to false; each set is
+// KEY=N, KEY one of CountKeys and N a whole number of 0 or more, or KEY=
+// to clear. The error names the field and the value; it does not wrap
+// ErrInvalidEdit, since the caller knows whether a flag or a form field
+// was wrong.
 func (r *EditRequest) SetField(name, value string) error {
 	switch name {
 	case "exclude", "include", "split":
 		return r.setBool(name, value)
+	case "private-description":
+		r.PrivateDescription = &value
+	case "microsoft-event":
+		r.MicrosoftEvent = &value
+	case "high-impact":
+		b, err := parseFlagBool(name, value)
+		if err != nil {
+			return err
+		}
+		r.HighImpact = &b
+	case "set":
+		return r.setCount(value)
 	case "type":
 		r.ActivityType = &value
 	case "title":
@@ -96,14 +123,24 @@ func (r *EditRequest) SetField(name, value string) error {
 	return nil
 }
 
-func (r *EditRequest) setBool(name, value string) error {
+// parseFlagBool reads a boolean flag's or form field's value: a bare one
+// ("") is true.
+func parseFlagBool(name, value string) (bool, error) {
 	v := strings.TrimSpace(value)
-	b := true // a bare flag or field is set
-	if v != "" {
-		var err error
-		if b, err = strconv.ParseBool(v); err != nil {
-			return fmt.Errorf("%s=%q: expected true or false", name, v)
-		}
+	if v == "" {
+		return true, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s=%q: expected true or false", name, v)
+	}
+	return b, nil
+}
+
+func (r *EditRequest) setBool(name, value string) error {
+	b, err := parseFlagBool(name, value)
+	if err != nil {
+		return err
 	}
 	if name == "split" {
 		r.Split = b
@@ -160,7 +197,8 @@ func checkEditURL(v string) error {
 func (r *EditRequest) empty() bool {
 	return r.Exclude == nil && r.ActivityType == nil && r.Title == nil && r.Date == nil && r.Role == nil &&
 		r.Area == nil && r.URL == nil && r.Description == nil && r.TargetAudience == nil && r.AdditionalAreas == nil &&
-		r.Reach == nil && r.Quantity == nil && len(r.Merge) == 0 && !r.Split
+		r.Reach == nil && r.Quantity == nil && r.PrivateDescription == nil && r.MicrosoftEvent == nil &&
+		r.HighImpact == nil && r.Counts == nil && len(r.Merge) == 0 && !r.Split
 }
 
 // setsFields reports whether the request sets a field (anything but a
@@ -237,7 +275,7 @@ func setFields(e *Edit, req *EditRequest, opts *LogOptions) error {
 		}
 		e.Quantity = ptr(*req.Quantity)
 	}
-	return nil
+	return setFormsFields(e, req)
 }
 
 // setText returns the curated text after a request: unchanged when not

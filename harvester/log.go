@@ -89,10 +89,11 @@ func buildLog(obs []*Observation, edits []Edit, opts LogOptions) []Contribution 
 		}
 	})
 	applyEdits(rows, rowOf, edits, ix)
+	tags := newTagger(opts.Areas)
 	inParallel(len(rows), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r := &rows[i]
-			tagRow(r, items, &opts)
+			tagRow(r, items, &opts, tags)
 			if !r.curated("role") {
 				r.c.Role = firstNonEmpty(r.explicitRole, opts.Vocabulary.Role(r.c.ActivityType))
 			}

@@ -12,8 +12,8 @@ import (
 // has.
 //
 // Errors: Edit wraps ErrNotFound for an unknown id and ErrInvalidEdit for
-// a request that cannot be applied, Forget ErrNotFound for an unknown
-// source; the other methods return what went
+// a request that cannot be applied, ExplainAreas ErrNotFound for an
+// unknown id, Forget ErrNotFound for an unknown source; the other methods return what went
 // wrong reading or writing the log, or reaching the daemon.
 type LogService interface {
 	// Log calls fn for every row of the log that passes f, oldest first.
@@ -26,6 +26,9 @@ type LogService interface {
 	// edited rows' observations, in log order: one per row edited, the
 	// merged row after a merge, every part after a split.
 	Edit(ctx context.Context, ids []string, req EditRequest) ([]Contribution, error)
+	// ExplainAreas says why the row id names (see ExplainRow) has each
+	// of its technology areas (`contriblog list --why ID`).
+	ExplainAreas(ctx context.Context, id string) (AreaExplanation, error)
 	// Forget reports what forgetting the source removes (see Forget) and,
 	// with apply, removes it and rebuilds the log. An unknown source is
 	// an error wrapping ErrNotFound that names the known ones.

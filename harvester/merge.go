@@ -13,6 +13,11 @@ type row struct {
 	c            Contribution
 	explicitRole string // the role the observations state, "" for the default
 	members      []int  // best first (see ranked)
+	// keptCounts are the hand-kept counts (formsFields), which a count
+	// cleared by an edit shows again; ownCounts is set once c.Counts is a
+	// copy that edits may change.
+	keptCounts map[string]int64
+	ownCounts  bool
 }
 
 // syndicationHosts republish or list work that lives elsewhere; their URL
@@ -138,6 +143,7 @@ func mergeRow(r *row, members []int, items []item, opts *LogOptions, lead *leads
 		}
 	}
 	c.TargetAudience = audience(order, items, opts)
+	formsFields(r, order, items)
 	r.explicitRole, r.members = explicitRole(order, items), order
 }
 

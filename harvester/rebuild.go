@@ -95,9 +95,11 @@ func readObservations(ctx context.Context, st Store, descriptions Descriptions) 
 // build without version control information. log/4: stores record
 // LogState's Excluded and Persons when they store a log, rows carry no
 // listing URL, and a forced merge is led by the row named first (issue
-// 15), so a log stored before is stored again once. log/5: rule 3 joins
-// code contributions of one kind only (issue 20).
-const logFormat = "log/5"
+// 15), so a log stored before is stored again once. log/5: rows carry
+// the forms' fields of hand-kept entries and edits (issue 16), and
+// keywords of areas match as docs/configuration.md#keyword-matching says.
+// log/6: rule 3 joins code contributions of one kind only (issue 20).
+const logFormat = "log/6"
 
 // logStamp is the stamp of a log built at revision with opts by this
 // program.

@@ -34,11 +34,20 @@ import (
 // An observation (format 0xb2, schema 3) keeps the length of its
 // description where schema 2's (0xb1) kept the text: the text is in the
 // descriptions bucket.
+//
+// Formats 0xb3 and 0xc3 (schema 5) are 0xb2 and 0xc2 followed by what the
+// programs' forms ask (issue 16): private description, Microsoft event,
+// high impact, counts. They are written only for a record that carries
+// one of these; every other record keeps the bytes it had, so that an
+// observation stored before is still found unchanged by comparing bytes,
+// and a log rebuilt after the upgrade rewrites no row that did not change.
 const (
-	formatObservationV2  byte = 0xb1
-	formatObservation    byte = 0xb2
-	formatContributionV1 byte = 0xc1
-	formatContribution   byte = 0xc2
+	formatObservationV2     byte = 0xb1
+	formatObservation       byte = 0xb2
+	formatObservationForms  byte = 0xb3
+	formatContributionV1    byte = 0xc1
+	formatContribution      byte = 0xc2
+	formatContributionForms byte = 0xc3
 )
 
 // errTruncated is returned when a record ends before its last field.
@@ -286,6 +295,17 @@ func (r *recordReader) start(format byte) {
 		return
 	}
 	r.off = 1
+}
+
+// startAny reads the format byte, one of formats, and returns it (0 when
+// the record has another).
+func (r *recordReader) startAny(formats ...byte) byte {
+	if len(r.s) > 0 && slices.Contains(formats, r.s[0]) {
+		r.off = 1
+		return r.s[0]
+	}
+	r.fail(fmt.Errorf("not a record of format %#x", formats[len(formats)-1]))
+	return 0
 }
 
 // end returns the first error, or one when bytes are left over.

@@ -111,3 +111,36 @@ func TestEditCodecOldAndNewFields(t *testing.T) {
 		t.Errorf("round trip: %+v, %v; want %+v", got, err, e)
 	}
 }
+
+// The fields of issue 16 round-trip, a count cleared (nil) included, and
+// an edit stored before them decodes with them unset.
+func TestEditCodecFormsFields(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	old := `{"id":"aaaaaaaaaa","anchors":["blog\u0000x"],"reach":5,"updated":"2026-01-02T03:04:05Z"}`
+	if err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEdits).Put([]byte("aaaaaaaaaa"), []byte(old))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Edits(ctx)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("edits %+v, %v", got, err)
+	}
+	e := got[0]
+	if e.PrivateDescription != nil || e.MicrosoftEvent != nil || e.HighImpact != nil || e.Counts != nil || *e.Reach != 5 {
+		t.Errorf("old edit decoded as %+v", e)
+	}
+	e.PrivateDescription, e.MicrosoftEvent, e.HighImpact = ptr("Only for the program"), ptr("Ignite"), ptr(false)
+	e.Counts = map[string]*int64{"views": ptr(int64(1200)), "attendees": nil}
+	if err := db.SaveEdit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	got, err = db.Edits(ctx)
+	if err != nil || !reflect.DeepEqual(got[0], e) {
+		t.Errorf("round trip: %+v, %v; want %+v", got, err, e)
+	}
+	if c, ok := got[0].Counts["attendees"]; !ok || c != nil {
+		t.Errorf("a cleared count came back as %v, %v", c, ok)
+	}
+}

@@ -12,7 +12,12 @@ import (
 func encodeContribution(c *harvester.Contribution) ([]byte, error) {
 	described := describedBy(c)
 	w := recordWriter{buf: make([]byte, 0, contributionSizeHint(c, described))}
-	w.buf = append(w.buf, formatContribution)
+	forms := c.PrivateDescription != "" || c.MicrosoftEvent != "" || c.HighImpact || c.Counts != nil
+	if forms {
+		w.buf = append(w.buf, formatContributionForms)
+	} else {
+		w.buf = append(w.buf, formatContribution)
+	}
 	for _, s := range []string{c.ID, c.Person, c.ActivityType, c.Date, c.EndDate, c.Title} {
 		w.str(s)
 	}
@@ -51,6 +56,12 @@ func encodeContribution(c *harvester.Contribution) ([]byte, error) {
 	}
 	w.bool(c.Excluded)
 	w.strs(c.Curated, false)
+	if forms {
+		w.str(c.PrivateDescription)
+		w.str(c.MicrosoftEvent)
+		w.bool(c.HighImpact)
+		w.counts(c.Counts, true) // {} and nil differ in the JSON
+	}
 	return w.buf, nil
 }
 
@@ -91,16 +102,14 @@ func contributionSizeHint(c *harvester.Contribution, described int) int {
 // strings share one allocation, a copy of data: nothing aliases data. A
 // row that refers to an observation for its description comes back with
 // DescriptionOf set and Description empty: describe fills it in.
-// Rows of format 0xc1, which always held their description, still decode.
+// Rows of format 0xc1, which always held their description, still decode;
+// so do rows of 0xc2, which predate the forms' fields (they come back
+// without them).
 func decodeContribution(data []byte) (*harvester.Contribution, error) {
 	c := new(harvester.Contribution)
 	r := recordReader{s: string(data)}
-	v1 := len(data) > 0 && data[0] == formatContributionV1
-	if v1 {
-		r.start(formatContributionV1)
-	} else {
-		r.start(formatContribution)
-	}
+	format := r.startAny(formatContributionV1, formatContributionForms, formatContribution)
+	v1 := format == formatContributionV1
 	c.ID, c.Person, c.ActivityType, c.Date, c.EndDate = r.str(), r.str(), r.str(), r.str(), r.str()
 	c.Title = r.str()
 	var describer uint64 // 1 + the position of the observation described, or 0
@@ -124,6 +133,10 @@ func decodeContribution(data []byte) (*harvester.Contribution, error) {
 	}
 	c.Excluded = r.bool()
 	c.Curated = r.strs()
+	if format == formatContributionForms {
+		c.PrivateDescription, c.MicrosoftEvent = r.str(), r.str()
+		c.HighImpact, c.Counts = r.bool(), r.counts()
+	}
 	if err := r.end(); err != nil {
 		return nil, err
 	}

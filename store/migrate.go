@@ -52,7 +52,7 @@ func migrateBinaryRecords(tx *bolt.Tx) error {
 // record (schema 2, format 0xb1) into the descriptions bucket.
 func migrateDescriptions(tx *bolt.Tx) error {
 	return rewriteObservations(tx, func(v []byte) (*harvester.Observation, error) {
-		if len(v) > 0 && v[0] == formatObservation {
+		if len(v) > 0 && (v[0] == formatObservation || v[0] == formatObservationForms) {
 			return nil, nil // written by the migration from schema 1
 		}
 		o, _, err := decodeObservation(v)
@@ -175,3 +175,10 @@ func scrubListingURLs(tx *bolt.Tx) error {
 		return core, nil
 	})
 }
+
+// allowFormsFields changes no record: records of schema 4 are records of
+// schema 5. The version moves so that an older contriblog, which would
+// skip a record of format 0xb3 or 0xc3 as damaged (and lose a hand-kept
+// entry's counts at its next harvest), refuses the file and says to
+// upgrade instead.
+func allowFormsFields(*bolt.Tx) error { return nil }

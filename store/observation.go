@@ -30,7 +30,12 @@ func encodeObservation(o *harvester.Observation) (core, text []byte, err error) 
 		desc = validUTF8(desc)
 	}
 	w := recordWriter{buf: make([]byte, 0, observationSizeHint(o))}
-	w.buf = append(w.buf, formatObservation)
+	forms := o.PrivateDescription != "" || o.MicrosoftEvent != "" || o.HighImpact || len(o.Counts) > 0
+	if forms {
+		w.buf = append(w.buf, formatObservationForms)
+	} else {
+		w.buf = append(w.buf, formatObservation)
+	}
 	for _, s := range []string{o.Source, o.NativeID, o.Person, o.ActivityType, o.Role, o.Title} {
 		w.str(s)
 	}
@@ -57,6 +62,12 @@ func encodeObservation(o *harvester.Observation) (core, text []byte, err error) 
 	w.strs(o.TargetAudience, false)
 	w.varint(int64(o.Quantity))
 	w.varint(o.Reach)
+	if forms {
+		w.str(o.PrivateDescription)
+		w.str(o.MicrosoftEvent)
+		w.bool(o.HighImpact)
+		w.counts(o.Counts, false)
+	}
 	if desc != "" {
 		text = []byte(desc)
 	}
@@ -79,12 +90,8 @@ func observationSizeHint(o *harvester.Observation) int {
 func decodeObservation(data []byte) (o *harvester.Observation, descLen int, err error) {
 	o = new(harvester.Observation)
 	r := recordReader{s: string(data)}
-	v2 := len(data) > 0 && data[0] == formatObservationV2
-	if v2 {
-		r.start(formatObservationV2)
-	} else {
-		r.start(formatObservation)
-	}
+	format := r.startAny(formatObservationV2, formatObservationForms, formatObservation)
+	v2 := format == formatObservationV2
 	o.Source, o.NativeID, o.Person, o.ActivityType = r.str(), r.str(), r.str(), r.str()
 	o.Role, o.Title = r.str(), r.str()
 	if v2 {
@@ -108,6 +115,10 @@ func decodeObservation(data []byte) (o *harvester.Observation, descLen int, err 
 	o.PrimaryArea = r.str()
 	o.AdditionalAreas, o.TargetAudience = r.strs(), r.strs()
 	o.Quantity, o.Reach = int(r.varint()), r.varint()
+	if format == formatObservationForms {
+		o.PrivateDescription, o.MicrosoftEvent = r.str(), r.str()
+		o.HighImpact, o.Counts = r.bool(), r.counts()
+	}
 	if err := r.end(); err != nil {
 		return nil, 0, err
 	}

@@ -59,7 +59,8 @@ var migrations = []migration{
 	migrateBinaryRecords, // 1 -> 2: observations and log rows binary (codec.go)
 	migrateDescriptions,  // 2 -> 3: descriptions apart from observations
 	scrubListingURLs,     // 3 -> 4: no calendar or Sessionize endpoint URL kept as an observation's link
-	createBuckets,        // 4 -> 5: submission records
+	allowFormsFields,     // 4 -> 5: records may carry the programs' form fields (formats 0xb3, 0xc3)
+	createBuckets,        // 5 -> 6: submission records
 }
 
 // schemaVersion is the version this build writes and understands.

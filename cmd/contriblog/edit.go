@@ -19,7 +19,7 @@ import (
 // the log is.
 type editFlags struct {
 	set    map[string]string
-	repeat map[string][]string // merge, audience, additional-area
+	repeat map[string][]string // merge, audience, additional-area, set
 	source string
 }
 
@@ -56,6 +56,10 @@ func (f *editFlags) register(fs *flag.FlagSet) {
 	text("additional-area", "set an additional technology `AREA` (repeatable; \"\" restores the tagged ones)")
 	text("reach", "set the reach to `N`")
 	text("quantity", "set the quantity to `N`")
+	text("private-description", "set the private description, which only the program sees, to `TEXT` (\"\" restores the hand-kept one)")
+	text("microsoft-event", "set the Microsoft event (Ignite, Build, MVP Summit, ...) to `NAME`")
+	boolean("high-impact", "mark the contribution high impact (--high-impact=false: not)")
+	text("set", "set a count `KEY=N`, KEY one of "+strings.Join(harvester.CountKeys, ", ")+" (repeatable; KEY= restores the hand-kept one)")
 	text("merge", "merge the contribution `ID2` into this one, which keeps its title and URL (repeatable)")
 	fs.StringVar(&f.source, "source", "", "with --exclude or --include: every row holding an observation of source `NAME`")
 }
@@ -89,7 +93,7 @@ func (f *editFlags) onlyInclusion() bool {
 }
 
 func (m *Main) runEdit(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("edit", "ID... | --source NAME  [--exclude|--include] [--type T] [--title S] [--date D] [--role R] [--area A] [--url U] [--description S] [--audience A]... [--additional-area A]... [--reach N] [--quantity N] [--merge ID2]... [--split]")
+	fs := m.newFlagSet("edit", "ID... | --source NAME  [--exclude|--include] [--type T] [--title S] [--date D] [--role R] [--area A] [--url U] [--description S] [--audience A]... [--additional-area A]... [--reach N] [--quantity N] [--private-description S] [--microsoft-event E] [--high-impact[=false]] [--set KEY=N]... [--merge ID2]... [--split]")
 	var f editFlags
 	f.register(fs)
 	ids, err := m.parse(fs, args)

@@ -121,10 +121,15 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 }
 
 func (m *Main) runList(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all]")
+	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] | --why ID")
 	var ff filterFlags
 	ff.register(fs)
+	var why string
+	fs.StringVar(&why, "why", "", "say why the contribution `ID` has each of its technology areas")
 	if err := m.noArgs(fs, args); err != nil {
+		return err
+	}
+	if err := checkWhy(fs, why); err != nil {
 		return err
 	}
 	filter, err := ff.filter()
@@ -143,6 +148,9 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 		return err
 	}
 	defer svc.Close()
+	if why != "" {
+		return m.listWhy(ctx, svc, why)
+	}
 	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
 	err = svc.Log(ctx, filter, enc.Encode)
 	if errors.Is(err, harvester.ErrUnknownPerson) {

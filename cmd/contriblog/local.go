@@ -103,6 +103,15 @@ func (l *localLog) Export(ctx context.Context, format string, f harvester.Filter
 	return err
 }
 
+// ExplainAreas explains the areas of the stored row id names, with the
+// config's log options (the stored log is brought up to date first).
+func (l *localLog) ExplainAreas(ctx context.Context, id string) (harvester.AreaExplanation, error) {
+	if err := l.current(ctx); err != nil {
+		return harvester.AreaExplanation{}, err
+	}
+	return harvester.ExplainRow(ctx, l.db, id, logOptions(l.cfg))
+}
+
 // configPersons are the persons the config names (its person, the
 // sources'): --person may name one of them before they have a row.
 func configPersons(cfg *config.Config) []string {

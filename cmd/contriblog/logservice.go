@@ -90,6 +90,11 @@ func (h heldLog) Edit(ctx context.Context, ids []string, req harvester.EditReque
 	return rows, h.explain(err)
 }
 
+func (h heldLog) ExplainAreas(ctx context.Context, id string) (harvester.AreaExplanation, error) {
+	ex, err := h.c.ExplainAreas(ctx, id)
+	return ex, h.explain(err)
+}
+
 func (h heldLog) Forget(ctx context.Context, source string, apply bool) (harvester.ForgetReport, error) {
 	rep, err := h.c.Forget(ctx, source, apply)
 	return rep, h.explain(err)

@@ -130,6 +130,7 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 		BackupDir:    cfg.Backup.Dir,
 		BackupKeep:   cfg.Backup.Keep,
 		Vocabulary:   cfg.Vocabulary,
+		Log:          logOptions(cfg),
 	}
 }
 

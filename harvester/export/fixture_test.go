@@ -18,7 +18,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // fixture is a small log, oldest first, with every case the encoders must
 // survive: HTML, over-long text, formula-looking cells, a tab-led cell,
 // invalid UTF-8, terminal escapes, Markdown syntax, an excluded row, lists,
-// metrics, CJK, a curated row and a type of the config's own.
+// metrics, CJK, a curated row, a type of the config's own and the forms'
+// fields.
 func fixture() []harvester.Contribution {
 	seen := time.Date(2026, 3, 2, 9, 30, 15, 123456789, time.UTC)
 	return []harvester.Contribution{
@@ -62,7 +63,11 @@ func fixture() []harvester.Contribution {
 			Title: "+1 Keynote", Description: "Opening keynote of the conference.",
 			URL: "https://conf.example/talks;id=7", Role: "Speaker", PrimaryArea: "Cloud",
 			AdditionalAreas: []string{"Dev; Ops"}, OtherURLs: []string{"https://conf.example/video?t=1;2"},
-			Sources: []string{"sessionize", "ics"}},
+			Sources: []string{"sessionize", "ics"},
+			// The forms' fields are in the JSON only: the CSV, Markdown and
+			// table goldens are as they were before them.
+			PrivateDescription: "Keynote for <b>2,000</b> people; =not a formula in JSON", MicrosoftEvent: "Other",
+			HighImpact: true, Counts: map[string]int64{"attendees": 2000, "sessions": 1, "views": 0}},
 	}
 }
 

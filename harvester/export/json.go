@@ -15,24 +15,30 @@ import (
 // arrays, plus metrics, observations, curated and (with --all) excluded.
 // The field order is the order the keys are written in.
 type jsonRow struct {
-	ID              string            `json:"id"`
-	Person          string            `json:"person"`
-	ActivityType    string            `json:"activity_type"`
-	Date            string            `json:"date"`
-	EndDate         string            `json:"end_date"`
-	Title           string            `json:"title"`
-	Description     string            `json:"description"`
-	URL             string            `json:"url"`
-	Role            string            `json:"role"`
-	PrimaryArea     string            `json:"primary_area"`
-	AdditionalAreas []string          `json:"additional_areas"`
-	TargetAudience  []string          `json:"target_audience"`
-	Quantity        int               `json:"quantity"`
-	Reach           *int64            `json:"reach"` // null when unknown (harvester.Contribution.ReachKnown)
-	OtherURLs       []string          `json:"other_urls"`
-	Sources         []string          `json:"sources"`
-	Metrics         map[string]int64  `json:"metrics"`
-	Observations    []jsonObservation `json:"observations"`
+	ID              string   `json:"id"`
+	Person          string   `json:"person"`
+	ActivityType    string   `json:"activity_type"`
+	Date            string   `json:"date"`
+	EndDate         string   `json:"end_date"`
+	Title           string   `json:"title"`
+	Description     string   `json:"description"`
+	URL             string   `json:"url"`
+	Role            string   `json:"role"`
+	PrimaryArea     string   `json:"primary_area"`
+	AdditionalAreas []string `json:"additional_areas"`
+	TargetAudience  []string `json:"target_audience"`
+	Quantity        int      `json:"quantity"`
+	Reach           *int64   `json:"reach"` // null when unknown (harvester.Contribution.ReachKnown)
+	OtherURLs       []string `json:"other_urls"`
+	Sources         []string `json:"sources"`
+	// What the programs' forms ask (docs/log.md#json-keys): counts holds
+	// the known ones only, never null.
+	PrivateDescription string            `json:"private_description"`
+	MicrosoftEvent     string            `json:"microsoft_event"`
+	HighImpact         bool              `json:"high_impact"`
+	Counts             map[string]int64  `json:"counts"`
+	Metrics            map[string]int64  `json:"metrics"`
+	Observations       []jsonObservation `json:"observations"`
 	// Curated names the fields set with `contriblog edit`; `list` reads it
 	// back through the daemon to mark them.
 	Curated  []string `json:"curated,omitempty"`
@@ -126,6 +132,8 @@ func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
 		AdditionalAreas: cleanList(c.AdditionalAreas), TargetAudience: cleanList(c.TargetAudience),
 		Quantity: quantity(c), Reach: knownReach(c),
 		OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
+		PrivateDescription: harvester.PlainText(c.PrivateDescription), MicrosoftEvent: harvester.CleanText(c.MicrosoftEvent),
+		HighImpact: c.HighImpact, Counts: metrics(c.Counts),
 		Metrics: metrics(c.Metrics), Observations: observations(c.Observations),
 	}
 	if len(c.Curated) > 0 {

@@ -15,7 +15,7 @@ import (
 var (
 	contractKeys = []string{"id", "person", "activity_type", "date", "end_date", "title", "description", "url",
 		"role", "primary_area", "additional_areas", "target_audience", "quantity", "reach", "other_urls", "sources",
-		"metrics", "observations"}
+		"private_description", "microsoft_event", "high_impact", "counts", "metrics", "observations"}
 	observationKeys = []string{"source", "native_id", "url", "title", "date", "first_seen", "last_seen"}
 )
 
@@ -48,8 +48,10 @@ func readJSON(t testing.TB, out string, all bool) []map[string]json.RawMessage {
 				t.Errorf("row %d %s = %s, want an array", i, k, s)
 			}
 		}
-		if s := string(row["metrics"]); !strings.HasPrefix(s, "{") {
-			t.Errorf("row %d metrics = %s, want an object", i, s)
+		for _, k := range []string{"metrics", "counts"} {
+			if s := string(row[k]); !strings.HasPrefix(s, "{") {
+				t.Errorf("row %d %s = %s, want an object", i, k, s)
+			}
 		}
 		checkDates(t, i, row)
 		checkObservations(t, i, row["observations"])

@@ -217,6 +217,6 @@ func copyObservation(o harvester.Observation) harvester.Observation {
 	for _, ss := range []*[]string{&o.OtherURLs, &o.Authors, &o.Categories, &o.AdditionalAreas, &o.TargetAudience} {
 		*ss = slices.Clone(*ss)
 	}
-	o.Metrics, o.Meta = maps.Clone(o.Metrics), maps.Clone(o.Meta)
+	o.Metrics, o.Meta, o.Counts = maps.Clone(o.Metrics), maps.Clone(o.Meta), maps.Clone(o.Counts)
 	return o
 }

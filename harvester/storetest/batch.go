@@ -76,6 +76,21 @@ var batchCases = []testCase{
 			t.Errorf("stored\n%+v\nwant\n%+v", got, want)
 		}
 	}},
+	{"SaveBatches/a changed count or private description is an update", func(t *testing.T, s harvester.Store) {
+		save(t, s, item("blog", pass(1), obs("blog", "a"), obs("blog", "b")))
+		a, b := obs("blog", "a"), obs("blog", "b")
+		a.Counts = map[string]int64{"views": 1201, "attendees": 0}
+		b.PrivateDescription, b.HighImpact = "", false
+		if r := save(t, s, item("blog", pass(2), a, b))[0]; r != (harvester.SaveResult{Updated: 2}) {
+			t.Errorf("result %+v, want two updated", r)
+		}
+		if got := stored(t, s, "blog", "a"); got.Counts["views"] != 1201 || got.Counts["attendees"] != 0 || len(got.Counts) != 2 {
+			t.Errorf("stored counts %v", got.Counts)
+		}
+		if got := stored(t, s, "blog", "b"); got.PrivateDescription != "" || got.HighImpact || got.MicrosoftEvent != "Ignite" {
+			t.Errorf("stored %+v", got)
+		}
+	}},
 	{"SaveBatches/the same instant in another zone is no change", func(t *testing.T, s harvester.Store) {
 		save(t, s, item("blog", pass(1), obs("blog", "a")))
 		o := obs("blog", "a")

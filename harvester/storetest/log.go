@@ -15,6 +15,7 @@ func row(id, date string) harvester.Contribution {
 		Title: "Row " + id, Description: "Own text of " + id, URL: "https://priyaraman.dev/" + id, Role: "Author",
 		PrimaryArea: "Azure", AdditionalAreas: []string{"DevOps"}, TargetAudience: []string{"IT Pro"}, Quantity: 1,
 		Reach: 5, OtherURLs: []string{}, Sources: []string{"blog"}, Metrics: map[string]int64{"views": 3},
+		PrivateDescription: "For the program", MicrosoftEvent: "Build", HighImpact: true, Counts: map[string]int64{"sessions": 2},
 		Observations: []harvester.ObservationRef{{Source: "blog", NativeID: id, Title: "Row " + id, Date: date,
 			FirstSeen: pass(1), LastSeen: pass(2)}},
 		Curated: []string{"title"}}
@@ -191,6 +192,9 @@ func scribbleRow(c *harvester.Contribution) {
 	}
 	for k := range c.Metrics {
 		c.Metrics[k] = -1
+	}
+	for k := range c.Counts {
+		c.Counts[k] = -1
 	}
 	for i := range c.Observations {
 		c.Observations[i].Title, c.Observations[i].FirstSeen = "scribbled", time.Time{}

@@ -69,6 +69,8 @@ func obs(source, id string) harvester.Observation {
 		Metrics: map[string]int64{"views": 10}, Meta: map[string]string{"lang": "en"},
 		PrimaryArea: "Azure", AdditionalAreas: []string{"DevOps"}, TargetAudience: []string{"IT Pro"},
 		Quantity: 1, Reach: 100,
+		PrivateDescription: "For the program: " + id, MicrosoftEvent: "Ignite", HighImpact: true,
+		Counts: map[string]int64{"views": 1200, "attendees": 0},
 	}
 }
 

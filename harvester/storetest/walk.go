@@ -110,5 +110,8 @@ func scribble(o *harvester.Observation) {
 	for k := range o.Meta {
 		o.Meta[k] = "scribbled"
 	}
+	for k := range o.Counts {
+		o.Counts[k] = -1
+	}
 	o.Metrics["new"], o.Meta["new"] = 1, "new"
 }

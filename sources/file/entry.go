@@ -137,7 +137,9 @@ func (r *reader) listField(o *harvester.Observation, f field, k string) {
 	case "reach":
 		o.Reach = r.count(f, k, math.MaxInt64)
 	default:
-		r.unknownKey(f, k)
+		if !r.formsField(o, f, k) {
+			r.unknownKey(f, k)
+		}
 	}
 }
 

@@ -8,7 +8,8 @@ import (
 
 // entryKeys are the keys an entry takes: the JSON export's, and id.
 var entryKeys = []string{"id", "title", "date", "end_date", "activity_type", "description", "url", "role",
-	"primary_area", "additional_areas", "target_audience", "quantity", "reach", "other_urls", "person"}
+	"primary_area", "additional_areas", "target_audience", "quantity", "reach", "other_urls", "person",
+	"private_description", "microsoft_event", "high_impact", "counts"}
 
 // exportOnlyKeys are keys of the JSON export that a hand-kept file does
 // not take: they are computed, not written by hand.

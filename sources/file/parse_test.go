@@ -34,7 +34,9 @@ func wantValid() []harvester.Observation {
 		{Source: "manual", NativeID: nativeID("", "Mentoring three first-time speakers", "2026-02-01"), Person: "Priya Raman",
 			ActivityType: harvester.TypeMentorship, Title: "Mentoring three first-time speakers",
 			Description: "Weekly sessions preparing talks for Global Azure in April.",
-			Date:        day("2026-02-01"), EndDate: day("2026-06-30"), AllDay: true, Reach: 3},
+			Date:        day("2026-02-01"), EndDate: day("2026-06-30"), AllDay: true, Reach: 3,
+			PrivateDescription: "Two of them spoke at Global Azure.", HighImpact: true,
+			Counts: map[string]int64{"sessions": 12, "attendees": 0}},
 		{Source: "manual", NativeID: "azure-mag-2025-11", Person: "Priya Raman", ActivityType: harvester.TypeArticle, Role: "Author",
 			Title: "Zero Trust for Azure landing zones", URL: "https://azuremag.example/zero-trust-landing-zones",
 			OtherURLs: []string{"https://priyaraman.dev/zero-trust-landing-zones/"}, Date: day("2025-11-12"), AllDay: true,
@@ -42,7 +44,8 @@ func wantValid() []harvester.Observation {
 			TargetAudience: []string{"IT Pro", "Developer"}, Quantity: 1, Reach: 12000},
 		{Source: "manual", NativeID: nativeID("", "Cloud user group, monthly meetups", "2025-09-01"), Person: "Priya Raman & Tom Berg",
 			ActivityType: harvester.TypeUserGroup, Title: "Cloud user group, monthly meetups", Date: day("2025-09-01"), AllDay: true,
-			AdditionalAreas: []string{"Azure", "Security"}, TargetAudience: []string{"IT Pro"}},
+			AdditionalAreas: []string{"Azure", "Security"}, TargetAudience: []string{"IT Pro"},
+			MicrosoftEvent: "MVP Summit", Counts: map[string]int64{"views": 1200}},
 	}
 }
 
@@ -98,6 +101,10 @@ func TestParseErrorsFile(t *testing.T) {
 		{27, "[7].title", "expected a string, got a list"},
 		{33, "[9]", "same title and date as entry [8] at line 30; give one of them an id: to keep both"},
 		{40, "[11]", `same id "talk-1" as entry [10] at line 36`},
+		{49, "[12].counts.atendees", `unknown count "atendees" (did you mean "attendees"?); counts: views, sessions, live_views, ondemand_views, attendees`},
+		{50, "[12].counts.sessions", "must not be negative, got -2"},
+		{51, "[12].counts.live_views", `expected a whole number, got "1.5"`},
+		{52, "[12].high_impact", `expected true or false, got "yes"`},
 	}
 	checkErrors(t, err, "manual.yaml", want)
 }
@@ -145,6 +152,20 @@ func TestParseErrors(t *testing.T) {
 			[]wantErr{{1, "[0].colour", "unknown key \"colour\"; an entry takes id, title, date"}}},
 		{"export metrics", "- {title: a, date: 2026-01-01, activity_type: Blog, metrics: {views: 3}}\n", Config{},
 			[]wantErr{{1, "[0].metrics", "belongs to the JSON export"}}},
+		{"counts a list", "- {title: a, date: 2026-01-01, activity_type: Blog, counts: [views, 3]}\n", Config{},
+			[]wantErr{{1, "[0].counts", "expected counts as {KEY: N, ...}, KEY one of views, sessions"}}},
+		{"count a list", "- {title: a, date: 2026-01-01, activity_type: Blog, counts: {views: [3]}}\n", Config{},
+			[]wantErr{{1, "[0].counts.views", "expected a whole number, got a list"}}},
+		{"count not a number", "- {title: a, date: 2026-01-01, activity_type: Blog, counts: {views: many}}\n", Config{},
+			[]wantErr{{1, "[0].counts.views", `expected a whole number, got "many"`}}},
+		{"count key in capitals", "- {title: a, date: 2026-01-01, activity_type: Blog, counts: {Views: 3}}\n", Config{},
+			[]wantErr{{1, "[0].counts.Views", `unknown count "Views" (did you mean "views"?)`}}},
+		{"count of the metrics", "- {title: a, date: 2026-01-01, activity_type: Blog, counts: {stars: 3}}\n", Config{},
+			[]wantErr{{1, "[0].counts.stars", `unknown count "stars"; counts: views, sessions, live_views, ondemand_views, attendees`}}},
+		{"high_impact a list", "- {title: a, date: 2026-01-01, activity_type: Blog, high_impact: [true]}\n", Config{},
+			[]wantErr{{1, "[0].high_impact", "expected true or false, got a list"}}},
+		{"private_description a mapping", "- {title: a, date: 2026-01-01, activity_type: Blog, private_description: {a: b}}\n", Config{},
+			[]wantErr{{1, "[0].private_description", "expected a string, got a mapping"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -162,6 +162,16 @@ func (c *Client) Edit(ctx context.Context, ids []string, req harvester.EditReque
 	return rows, nil
 }
 
+// ExplainAreas asks the daemon why the row id names has each of its
+// areas (GET /why/{id}). A 404 error matches harvester.ErrNotFound.
+func (c *Client) ExplainAreas(ctx context.Context, id string) (harvester.AreaExplanation, error) {
+	var ex harvester.AreaExplanation
+	ctx, cancel := withReadTimeout(ctx)
+	defer cancel()
+	err := c.getJSON(ctx, "/why/"+url.PathEscape(strings.TrimSpace(id)), &ex)
+	return ex, err
+}
+
 // Forget asks the daemon what forgetting the source removes and, with
 // apply, to remove it. A 404 error (an unknown source, the daemon's
 // message naming the known ones) matches harvester.ErrNotFound.

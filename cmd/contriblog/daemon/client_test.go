@@ -107,7 +107,11 @@ func TestEditFormRoundTrip(t *testing.T) {
 		{URL: s("https://priya.dev/zt"), Description: s("About zero trust"), TargetAudience: []string{"IT Pro", "Developer"},
 			AdditionalAreas: []string{"Security"}},
 		{URL: s(""), Description: s(""), TargetAudience: []string{}, AdditionalAreas: []string{}},
+		{PrivateDescription: s("Only for the program"), MicrosoftEvent: s("Ignite"), HighImpact: &ex,
+			Counts: map[string]*int64{"views": &reach, "attendees": nil, "ondemand_views": new(int64)}},
+		{PrivateDescription: s(""), MicrosoftEvent: s(""), HighImpact: new(bool)},
 	}
+	*tests[len(tests)-1].HighImpact = true
 	for _, want := range tests {
 		got, err := decodeEdit(editForm(want))
 		if err != nil || !reflect.DeepEqual(got, want) {

@@ -101,6 +101,9 @@ type Config struct {
 	// ?type= filter accepts (with the table's labels); nil means the
 	// default types.
 	Vocabulary *harvester.Vocabulary
+	// Log is how the log is built (areas, sources' areas and priority):
+	// GET /why/{id} explains a row's areas with it.
+	Log harvester.LogOptions
 }
 
 // Harvester runs one pass; *harvester.Harvester is one. The request's

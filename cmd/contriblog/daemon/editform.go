@@ -18,8 +18,10 @@ import (
 // booleans ("1", "true"; a bare field is true); type, title, date
 // (YYYY-MM-DD), role, area, url (http or https) and description are
 // text; audience and additional-area are repeatable ("" alone clears);
-// reach and quantity whole numbers; merge the id of a contribution to
-// merge into this one (repeatable).
+// reach and quantity whole numbers; private-description and
+// microsoft-event text; high-impact a boolean ("false" sets it false);
+// set KEY=N, a count (repeatable; KEY= clears); merge the id of a
+// contribution to merge into this one (repeatable).
 var EditFields = harvester.EditFields
 
 // editForm encodes req as the form POST /edit/{id} takes. Only what req
@@ -37,7 +39,8 @@ func editForm(req harvester.EditRequest) url.Values {
 		name string
 		v    *string
 	}{{"type", req.ActivityType}, {"title", req.Title}, {"date", req.Date}, {"role", req.Role}, {"area", req.Area},
-		{"url", req.URL}, {"description", req.Description}} {
+		{"url", req.URL}, {"description", req.Description}, {"private-description", req.PrivateDescription},
+		{"microsoft-event", req.MicrosoftEvent}} {
 		if f.v != nil {
 			form.Set(f.name, *f.v)
 		}
@@ -57,6 +60,18 @@ func editForm(req harvester.EditRequest) url.Values {
 	if req.Quantity != nil {
 		form.Set("quantity", strconv.Itoa(*req.Quantity))
 	}
+	if req.HighImpact != nil {
+		form.Set("high-impact", strconv.FormatBool(*req.HighImpact))
+	}
+	for _, k := range harvester.CountKeys { // the keys SetField takes, in a fixed order
+		if v, ok := req.Counts[k]; ok {
+			n := ""
+			if v != nil {
+				n = strconv.FormatInt(*v, 10)
+			}
+			form.Add("set", k+"="+n)
+		}
+	}
 	if len(req.Merge) > 0 {
 		form["merge"] = append([]string(nil), req.Merge...)
 	}
@@ -67,8 +82,8 @@ func editForm(req harvester.EditRequest) url.Values {
 }
 
 // decodeEdit reads POST /edit/{id}'s form into an edit request. Every
-// field but merge, audience and additional-area may be given once; an
-// unknown field is refused.
+// field but merge, audience, additional-area and set may be given once;
+// an unknown field is refused.
 func decodeEdit(form url.Values) (harvester.EditRequest, error) {
 	var req harvester.EditRequest
 	if err := onlyKeys(form, EditFields...); err != nil {

@@ -25,6 +25,7 @@ const maxBody = 64 << 10
 //	GET  /sources                  every source's state, schedule and next run (JSON)
 //	GET  /metrics                  Prometheus text format
 //	POST /harvest                  queue a pass; form: source (repeatable), wait=1 to answer with its results
+//	GET  /why/{id}                 why the row has each of its technology areas (JSON, harvester.AreaExplanation)
 //	POST /edit/{id}                curate a contribution; form fields as `contriblog edit` flags
 //	POST /edit                     curate several: form id (repeatable) and the same fields; every row after it
 //	POST /forget                   form: source, apply=1 to remove its observations (else a preview)
@@ -46,6 +47,7 @@ func NewHandler(d *Daemon) http.Handler {
 	mux.HandleFunc("GET /sources", d.serveSources)
 	mux.HandleFunc("GET /metrics", d.serveMetrics)
 	mux.HandleFunc("POST /harvest", d.serveHarvest)
+	mux.HandleFunc("GET /why/{id}", d.serveWhy)
 	mux.HandleFunc("POST /edit/{id}", d.serveEdit)
 	mux.HandleFunc("POST /edit", d.serveEditMany)
 	mux.HandleFunc("POST /forget", d.serveForget)
@@ -110,8 +112,10 @@ GET  /healthz
 GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&all=1
 GET  /sources
 GET  /metrics
+GET  /why/{id}    why the row has each of its technology areas
 POST /harvest     source=NAME (repeatable)  wait=1
-POST /edit/{id}   exclude include type title date role area url description audience additional-area reach quantity merge split
+POST /edit/{id}   exclude include type title date role area url description audience additional-area reach quantity
+                  private-description microsoft-event high-impact set=KEY=N (repeatable) merge split
 POST /edit        id (repeatable) and the fields of /edit/{id}
 POST /forget      source=NAME  apply=1 (without: a preview)
 POST /backup      path=ABSOLUTE_PATH (or none: a timestamped file in the backup directory)
