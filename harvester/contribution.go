@@ -26,6 +26,15 @@ type Contribution struct {
 	OtherURLs       []string `json:"other_urls"`
 	Sources         []string `json:"sources"`
 
+	// What the programs' forms ask beyond the log (docs/programs.md):
+	// from hand-kept entries and curation only. Counts holds the counts a
+	// person gave (CountKeys); a count not given is absent, and a program
+	// export may then take it from Metrics as the program's profile says.
+	PrivateDescription string           `json:"private_description"`
+	MicrosoftEvent     string           `json:"microsoft_event"`
+	HighImpact         bool             `json:"high_impact"`
+	Counts             map[string]int64 `json:"counts"`
+
 	Metrics      map[string]int64 `json:"metrics"`
 	Observations []ObservationRef `json:"observations"`
 	Excluded     bool             `json:"excluded"`

@@ -36,6 +36,12 @@ type Edit struct {
 	Description     *string  `json:"description,omitempty"`
 	TargetAudience  []string `json:"target_audience,omitempty"`
 	AdditionalAreas []string `json:"additional_areas,omitempty"`
+	// PrivateDescription, MicrosoftEvent, HighImpact and Counts (issue
+	// 16) likewise. A count set to nil clears what an earlier edit set.
+	PrivateDescription *string           `json:"private_description,omitempty"`
+	MicrosoftEvent     *string           `json:"microsoft_event,omitempty"`
+	HighImpact         *bool             `json:"high_impact,omitempty"`
+	Counts             map[string]*int64 `json:"counts,omitempty"`
 
 	// MergeWith lists contribution ids forced into this one (--merge);
 	// their anchors are kept in MergeAnchors so the merge survives id

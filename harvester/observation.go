@@ -75,6 +75,12 @@ type Observation struct {
 	TargetAudience  []string `json:"target_audience,omitempty"`
 	Quantity        int      `json:"quantity,omitempty"`
 	Reach           int64    `json:"reach,omitempty"`
+	// What the programs' forms ask (Contribution's fields of the same
+	// names), from hand-kept entries.
+	PrivateDescription string           `json:"private_description,omitempty"`
+	MicrosoftEvent     string           `json:"microsoft_event,omitempty"`
+	HighImpact         bool             `json:"high_impact,omitempty"`
+	Counts             map[string]int64 `json:"counts,omitempty"`
 
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
