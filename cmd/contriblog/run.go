@@ -130,6 +130,8 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 		BackupDir:    cfg.Backup.Dir,
 		BackupKeep:   cfg.Backup.Keep,
 		Vocabulary:   cfg.Vocabulary,
+		Programs:     cfg.Programs,
+		Program:      cfg.Program,
 	}
 }
 
