@@ -115,11 +115,11 @@ func (k *Checker) Check(c *harvester.Contribution) []harvester.Problem {
 	}
 	k.counts(c, t, add)
 	if t.Asks("microsoft_event") && strings.TrimSpace(c.MicrosoftEvent) == "" {
-		sev := harvester.SeverityWarning
+		sev, asks := harvester.SeverityWarning, "asks"
 		if t.Requires("microsoft_event") {
-			sev = harvester.SeverityError
+			sev, asks = harvester.SeverityError, "requires"
 		}
-		add(sev, "microsoft_event", fmt.Sprintf("no Microsoft Event, which %s asks for %s", p.Name, t.Name),
+		add(sev, "microsoft_event", fmt.Sprintf("no Microsoft Event, which %s %s for %s", p.Name, asks, t.Name),
 			fmt.Sprintf("`contriblog edit %s --microsoft-event EVENT` (%s)", c.ID, strings.Join(p.Events, ", ")))
 	}
 	return out
