@@ -65,7 +65,7 @@ func TestExportProgram(t *testing.T) {
 			golden(t, "e2e-"+name+"."+format, strings.ReplaceAll(out, url, "{{URL}}"))
 			// The demo's user group is no Advocu kind: left out of the
 			// gde export, said once; the others take every row.
-			left := regexp.MustCompile(`(?m)^warning: (\S+) left out of the ` + name + ` export: (.*)$`).FindAllStringSubmatch(stderr, -1)
+			left := regexp.MustCompile(`(?m)^warning: (\S+) left out of the `+name+` export: (.*)$`).FindAllStringSubmatch(stderr, -1)
 			switch {
 			case name != "gde" && stderr != "":
 				t.Errorf("export --program %s warned:\n%s", name, stderr)

@@ -102,8 +102,10 @@ func TestCheck(t *testing.T) {
 		{name: "a Microsoft event without its event", program: "mvp", change: func(c *harvester.Contribution) { c.ActivityType = harvester.TypeMicrosoft },
 			want: []want{{"microsoft_event", "error", "no Microsoft Event, which mvp requires", "--microsoft-event EVENT` (MLSA Summit"}}},
 		{name: "an event the program does not list", program: "mvp",
-			change: func(c *harvester.Contribution) { c.ActivityType, c.MicrosoftEvent = harvester.TypeMicrosoft, "Tech Days" },
-			want:   []want{{"microsoft_event", "error", `the event "Tech Days" is not one of mvp's`, "--microsoft-event EVENT"}}},
+			change: func(c *harvester.Contribution) {
+				c.ActivityType, c.MicrosoftEvent = harvester.TypeMicrosoft, "Tech Days"
+			},
+			want: []want{{"microsoft_event", "error", `the event "Tech Days" is not one of mvp's`, "--microsoft-event EVENT"}}},
 		{name: "no Activity URL", program: "mvp", change: func(c *harvester.Contribution) { c.URL = "" },
 			want: []want{{"url", "warning", "no Activity URL", "--url URL"}}},
 		{name: "an Activity URL over Advocu's limit", program: "gde", change: func(c *harvester.Contribution) { c.URL = "https://x.example/" + strings.Repeat("a", 490) },
