@@ -108,6 +108,8 @@ func (d *Daemon) serveIndex(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, `contriblog daemon
 GET  /healthz
 GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&all=1
+                  program=NAME (csv, json): the program's export; rows left out in X-Contriblog-Left-Out
+GET  /check       ?program=NAME&today=YYYY-MM-DD and the export's filters
 GET  /sources
 GET  /metrics
 POST /harvest     source=NAME (repeatable)  wait=1
