@@ -30,8 +30,7 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		name := q.Get("program")
-		q.Del("program")
-		f, err := parseFilter(q, d.Config.Vocabulary)
+		f, err := parseFilter(q, d.Config.Vocabulary, "program")
 		if err != nil {
 			httpError(w, err.Error(), http.StatusBadRequest)
 			return
@@ -91,9 +90,10 @@ func (d *Daemon) checkPerson(ctx context.Context, person string) error {
 // parseFilter reads the export filters from a query, as `contriblog
 // export` reads its flags: since and until are inclusive YYYY-MM-DD; type
 // a full name or a table label of vocab's types (export.ResolveType); all
-// with no value means true.
-func parseFilter(q url.Values, vocab *harvester.Vocabulary) (harvester.Filter, error) {
-	if err := onlyKeys(q, "since", "until", "person", "type", "all"); err != nil {
+// with no value means true. The endpoint's own keys are extra: any other
+// key is refused.
+func parseFilter(q url.Values, vocab *harvester.Vocabulary, extra ...string) (harvester.Filter, error) {
+	if err := onlyKeys(q, append([]string{"since", "until", "person", "type", "all"}, extra...)...); err != nil {
 		return harvester.Filter{}, err
 	}
 	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person")}

@@ -119,9 +119,7 @@ func leftOut(h http.Header) []harvester.LeftOut {
 func (d *Daemon) serveCheck(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	name, today := q.Get("program"), q.Get("today")
-	q.Del("program")
-	q.Del("today")
-	f, err := parseFilter(q, d.Config.Vocabulary)
+	f, err := parseFilter(q, d.Config.Vocabulary, "program", "today")
 	if err != nil {
 		httpError(w, err.Error(), http.StatusBadRequest)
 		return
