@@ -18,9 +18,19 @@ import (
 type LogService interface {
 	// Log calls fn for every row of the log that passes f, oldest first.
 	Log(ctx context.Context, f Filter, fn func(*Contribution) error) error
-	// Export writes the rows that pass f to w as `contriblog export`
-	// writes them in format (csv, json or md).
-	Export(ctx context.Context, format string, f Filter, w io.Writer) error
+	// Export writes the rows that pass req.Filter to w as `contriblog
+	// export` writes them: the general log in req.Format (csv, json or
+	// md), or with req.Program that program's export (csv or json,
+	// docs/programs.md#exports), and returns the rows the program's
+	// export left out, each once with why. An unknown program is an error
+	// that names the known ones.
+	Export(ctx context.Context, req ExportRequest, w io.Writer) ([]LeftOut, error)
+	// Check returns what req.Program's form would refuse, or what it asks
+	// and the rows lack, in the rows that pass req.Filter, in log order
+	// (`contriblog check`, docs/programs.md#check). A row curated as
+	// excluded is looked at, whatever the filter, for a forced merge it
+	// still holds.
+	Check(ctx context.Context, req CheckRequest) ([]Problem, error)
 	// Edit applies one curation request to each row that ids name (see
 	// CurateAll), rebuilds the log and returns the rows that now hold the
 	// edited rows' observations, in log order: one per row edited, the

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/demo"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
+	"github.com/contriblog/contriblog/harvester/program"
 )
 
 // runDemo harvests the bundled sample sources, served on loopback, into a
@@ -48,10 +52,10 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if m.g.config, err = srv.WriteConfig(dir); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	return m.demoPass(ctx, enc, dir, keep != "")
+	return m.demoPass(ctx, enc, dir, keep != "", format == "table")
 }
 
-func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kept bool) error {
+func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kept, programs bool) error {
 	cfg, err := m.loadConfig()
 	if err != nil {
 		return err
@@ -78,6 +82,13 @@ func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kep
 	if err != nil {
 		return err
 	}
+	if programs {
+		// After the table, what a program makes of the log: a data
+		// format on stdout stays the document alone.
+		if err := m.demoPrograms(ctx, svc, cfg.Timezone); err != nil {
+			return err
+		}
+	}
 	if kept {
 		fmt.Fprintf(m.Stderr, "demo: config, hand-kept file and database kept in %s; try `contriblog -c %s/contriblog.yaml list`\n", dir, dir)
 	}
@@ -85,4 +96,32 @@ func (m *Main) demoPass(ctx context.Context, enc export.Encoder, dir string, kep
 		return errSourcesFailed
 	}
 	return nil
+}
+
+// demoPrograms shows what the programs make of the demo's log: `check
+// --program mvp` and the start of `export --program stars --format json`.
+func (m *Main) demoPrograms(ctx context.Context, svc harvester.LogService, loc *time.Location) error {
+	p, _ := program.Builtin("mvp")
+	today := m.Now().In(loc).Format(harvester.DateLayout)
+	problems, err := svc.Check(ctx, harvester.CheckRequest{Program: p.Name, Today: today})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, "\n$ contriblog check --program mvp    # what the MVP form would refuse, and what to do")
+	if err := writeProblems(m.Stdout, p, problems); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := svc.Export(ctx, harvester.ExportRequest{Format: "json", Program: "stars"}, &buf); err != nil {
+		return err
+	}
+	const shown = 3
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	fmt.Fprintln(m.Stdout, "\n$ contriblog export --program stars --format json    # the GitHub Stars API's body")
+	if len(lines) > shown+2 {
+		more := len(lines) - 2 - shown
+		lines = append(lines[:1+shown], fmt.Sprintf("  … %d more", more), lines[len(lines)-1])
+	}
+	_, err = fmt.Fprintln(m.Stdout, strings.Join(lines, "\n"))
+	return err
 }

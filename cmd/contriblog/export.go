@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
+	"github.com/contriblog/contriblog/harvester/program"
 )
 
 // filterFlags are the log filters `export` and `list` share.
@@ -57,11 +59,12 @@ func resolveType(cfg *config.Config, filter *harvester.Filter) error {
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("export", "[--format csv|json|md] [--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--excel] [-o FILE]")
+	fs := m.newFlagSet("export", "[--program NAME] [--format csv|json|md] [--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--excel] [-o FILE]")
 	var ff filterFlags
 	ff.register(fs)
-	var format, out string
+	var format, out, prog string
 	fs.StringVar(&format, "format", "csv", "`FORMAT`: csv, json or md")
+	fs.StringVar(&prog, "program", "", "the export of program `NAME` (mvp, stars, gde, or one of the config's; default the config's program:, none for the general log)")
 	fs.StringVar(&out, "o", "", "write to `FILE` (atomically) instead of stdout")
 	fs.StringVar(&out, "output", "", "write to `FILE` (atomically) instead of stdout")
 	var excel bool
@@ -95,6 +98,15 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if err := resolveType(cfg, &filter); err != nil {
 		return err
 	}
+	p, err := exportProgram(cfg, fs, prog, format, filter)
+	if err != nil {
+		return err
+	}
+	req := harvester.ExportRequest{Format: format, Filter: filter}
+	if p != nil {
+		req.Program = p.Name
+	}
+	var left []harvester.LeftOut
 	write := func(w io.Writer) error {
 		svc, err := m.openLogService(cfg, readAccess)
 		if err != nil {
@@ -106,18 +118,63 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 			// ends, and the same before the daemon's CSV as ours.
 			w = &bomWriter{w: w}
 		}
-		return personError(svc.Export(ctx, format, filter, w))
+		left, err = svc.Export(ctx, req, w)
+		return personError(err)
 	}
 	if out == "" {
-		return write(m.Stdout)
-	}
-	if err := export.WriteFileAtomic(out, 0o644, write); err != nil {
+		err = write(m.Stdout)
+	} else if err = export.WriteFileAtomic(out, 0o644, write); err != nil {
 		if errors.Is(err, export.ErrDestination) {
 			return usageError{fmt.Errorf("-o %s: %w", out, err)}
 		}
 		return fmt.Errorf("export to %s: %w", out, err)
 	}
-	return nil
+	if err == nil && p != nil {
+		m.warnLeftOut(p, left)
+	}
+	return err
+}
+
+// exportProgram is the program whose export `export` writes: --program's
+// (none for the general log), else the config's program:; nil for the
+// general log. A program's export is csv or json, of rows not excluded.
+func exportProgram(cfg *config.Config, fs *flag.FlagSet, name, format string, filter harvester.Filter) (*program.Profile, error) {
+	if flagSet(fs, "program") && (strings.EqualFold(strings.TrimSpace(name), "none") || strings.TrimSpace(name) == "") {
+		return nil, nil
+	}
+	p, err := cfg.Profile(name)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--program: %w", err)}
+	}
+	if p == nil {
+		return nil, nil
+	}
+	if !slices.Contains(export.ProgramFormats(), strings.ToLower(strings.TrimSpace(format))) {
+		return nil, usagef("the %s export is csv or json, not %s (md is the general log's: --program none)", p.Name, format)
+	}
+	if filter.All {
+		return nil, usagef("--all: the %s export holds only what you would submit; excluded rows are never in it (--program none for the general log)", p.Name)
+	}
+	return p, nil
+}
+
+// warnLeftOut says, once per row, which rows p's export left out and why,
+// then what to run.
+func (m *Main) warnLeftOut(p *program.Profile, left []harvester.LeftOut) {
+	if len(left) == 0 {
+		return
+	}
+	for _, l := range left {
+		if l.ID == "" {
+			m.logger.Warn(l.Why)
+			continue
+		}
+		m.logger.Warn(fmt.Sprintf("%s left out of the %s export: %s", l.ID, p.Name, l.Why))
+	}
+	if left[len(left)-1].ID == "" {
+		return // the daemon's last line said how many more, and what to run
+	}
+	m.logger.Warn(fmt.Sprintf("%s left out of the %s export; `contriblog check --program %s` says what to fix", plural(len(left), "row"), p.Name, p.Name))
 }
 
 func (m *Main) runList(ctx context.Context, args []string) error {

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/contriblog/contriblog/cmd/contriblog/config"
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
+	"github.com/contriblog/contriblog/harvester/program"
 	"github.com/contriblog/contriblog/store"
 )
 
@@ -79,28 +81,89 @@ func (l *localLog) logState(ctx context.Context, person string) (harvester.LogSt
 	return state, nil
 }
 
-// Export encodes the stored rows that pass f in format to w. An unknown
-// person writes nothing.
-func (l *localLog) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
+// Export encodes the stored rows that pass req's filter in its format
+// (or as its program's export) to w. An unknown person or program writes
+// nothing.
+func (l *localLog) Export(ctx context.Context, req harvester.ExportRequest, w io.Writer) ([]harvester.LeftOut, error) {
 	if err := l.current(ctx); err != nil {
-		return err
+		return nil, err
 	}
+	f := req.Filter
 	state, err := l.logState(ctx, f.Person)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if req.Program != "" {
+		p, err := l.profile(req.Program)
+		if err != nil {
+			return nil, err
+		}
+		enc, err := export.NewProgram(p, req.Format, w, export.Options{})
+		if err != nil {
+			return nil, usageError{err}
+		}
+		err = l.each(ctx, f, enc.Encode)
+		if cerr := enc.Close(); err == nil {
+			err = cerr
+		}
+		return enc.LeftOut(), err
 	}
 	// The stored log knows its persons: Markdown sections them without
 	// reading the log twice.
 	opts := export.Options{All: f.All, ByPerson: f.Person == "" && len(state.Persons) > 1}
-	enc, err := export.New(format, w, opts)
+	enc, err := export.New(req.Format, w, opts)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	err = l.each(ctx, f, enc.Encode)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return nil, err
+}
+
+// Check checks the stored rows that pass req's filter against its
+// program, with the stored edits for the merges excluded rows hold.
+func (l *localLog) Check(ctx context.Context, req harvester.CheckRequest) ([]harvester.Problem, error) {
+	if err := l.current(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := l.logState(ctx, req.Filter.Person); err != nil {
+		return nil, err
+	}
+	p, err := l.profile(req.Program)
+	if err != nil {
+		return nil, err
+	}
+	edits, err := l.db.Edits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the edits: %w", err)
+	}
+	k, err := program.NewChecker(p, edits, req.Today, req.Filter.All)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	out := []harvester.Problem{}
+	f := req.Filter
+	f.All = true // an excluded row may still hold a merge (Checker.Check)
+	err = l.each(ctx, f, func(c *harvester.Contribution) error {
+		out = append(out, k.Check(c)...)
+		return nil
+	})
+	return out, err
+}
+
+// profile is the profile of the program name; none or an unknown one
+// is a usage error.
+func (l *localLog) profile(name string) (*program.Profile, error) {
+	p, err := l.cfg.Profile(name)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--program: %w", err)}
+	}
+	if p == nil {
+		return nil, usagef("no program: give --program NAME (%s) or set program: in the config", strings.Join(l.cfg.ProgramNames(), ", "))
+	}
+	return p, nil
 }
 
 // ExplainAreas explains the areas of the stored row id names, with the

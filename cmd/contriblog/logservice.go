@@ -79,10 +79,16 @@ func (h heldLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvester
 	return h.explain(err)
 }
 
-func (h heldLog) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
+func (h heldLog) Export(ctx context.Context, req harvester.ExportRequest, w io.Writer) ([]harvester.LeftOut, error) {
 	// The daemon renders its own export: the same bytes it writes to
 	// export.path.
-	return h.explain(h.c.Export(ctx, format, f, w))
+	left, err := h.c.Export(ctx, req, w)
+	return left, h.explain(err)
+}
+
+func (h heldLog) Check(ctx context.Context, req harvester.CheckRequest) ([]harvester.Problem, error) {
+	problems, err := h.c.Check(ctx, req)
+	return problems, h.explain(err)
 }
 
 func (h heldLog) Edit(ctx context.Context, ids []string, req harvester.EditRequest) ([]harvester.Contribution, error) {

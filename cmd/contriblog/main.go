@@ -183,7 +183,7 @@ func (m *Main) exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
-	case errors.Is(err, errSourcesFailed):
+	case errors.Is(err, errSourcesFailed), errors.Is(err, errProblems):
 		return exitFailed
 	case errors.As(err, &ue):
 		fmt.Fprintf(m.Stderr, "contriblog: %s\n", printableLines(err.Error()))
@@ -212,6 +212,7 @@ func init() {
 		"export":    {"write the contribution log as csv, json or md", (*Main).runExport},
 		"list":      {"show the contribution log as a table", (*Main).runList},
 		"report":    {"write the log of a period as one self-contained HTML page with charts (-o FILE)", (*Main).runReport},
+		"check":     {"before you submit: what a program's form would refuse in the log, one line each", (*Main).runCheck},
 		"sources":   {"show every configured source and its state", (*Main).runSources},
 		"edit":      {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
 		"forget":    {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},

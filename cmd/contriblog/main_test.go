@@ -122,6 +122,24 @@ func TestDemo(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Conditional Access") {
 		t.Fatalf("demo exit %d\n%s\n%s", code, out, stderr)
 	}
+	// After the log, what the programs make of it: check, then the start
+	// of a program's export.
+	for _, want := range []string{
+		"$ contriblog check --program mvp",
+		"error    no In-Person Attendees, which mvp requires for Speaker/Presenter at Third-party Event",
+		"errors, 3 warnings for Microsoft MVP (2025–26 activity form)",
+		"$ contriblog export --program stars --format json",
+		`{"data":[` + "\n" + `  {"type":"OPEN_SOURCE_PROJECT"`,
+		"  … 24 more\n]}\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo lacks %q:\n%s", want, out)
+		}
+	}
+	// A data format stays the document alone.
+	if code, out, _ := run(t, nil, "demo", "--format", "json"); code != 0 || strings.Contains(out, "$ contriblog") {
+		t.Errorf("demo --format json: exit %d, with the programs' sections:\n%s", code, out)
+	}
 }
 
 func checkCSV(t *testing.T, out string) {

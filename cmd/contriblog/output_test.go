@@ -144,7 +144,7 @@ func TestDidYouMean(t *testing.T) {
 	}{
 		{[]string{"exprot"}, "unknown command \"exprot\"; did you mean `contriblog export`?"},
 		{[]string{"help", "lis"}, "unknown command \"lis\"; did you mean `contriblog list`?"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"; commands: backup, demo,"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"; commands: backup, check, demo,"},
 		{[]string{"-c", cfg, "harvest", "--sorce", "blog"}, "harvest: unknown flag --sorce; did you mean --source?"},
 		{[]string{"-c", cfg, "export", "--fromat", "csv"}, "export: unknown flag --fromat; did you mean --format?"},
 		{[]string{"-c", cfg, "list", "--colour"}, "list: unknown flag --colour (see `contriblog list --help`)"},

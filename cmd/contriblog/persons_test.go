@@ -43,7 +43,7 @@ func mustRun(t *testing.T, args ...string) string {
 func idOf(t *testing.T, cfg, title string) string {
 	t.Helper()
 	var rows []struct{ ID, Title string }
-	json.Unmarshal([]byte(mustRun(t, "-c", cfg, "export", "--format", "json", "--all")), &rows)
+	json.Unmarshal([]byte(mustRun(t, "-c", cfg, "export", "--program", "none", "--format", "json", "--all")), &rows)
 	for _, r := range rows {
 		if r.Title == title {
 			return r.ID

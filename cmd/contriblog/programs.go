@@ -114,13 +114,21 @@ func printProfile(w io.Writer, p *program.Profile, vocab *harvester.Vocabulary) 
 		}
 		var asks []string
 		for _, c := range t.Counts {
-			a := c.Key
-			if len(c.From) > 0 {
-				a += " (from sources: " + strings.Join(c.From, ", ") + ")"
+			var notes []string
+			if t.Requires(c.Key) {
+				notes = append(notes, "required")
 			}
-			asks = append(asks, a)
+			if len(c.From) > 0 {
+				notes = append(notes, "from sources: "+strings.Join(c.From, ", "))
+			}
+			asks = append(asks, withNotes(c.Key, notes))
 		}
-		asks = append(asks, t.Fields...)
+		for _, f := range t.Fields {
+			if t.Requires(f) {
+				f += " (required)"
+			}
+			asks = append(asks, f)
+		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", cell(name), orDash(cell(strings.Join(t.From, "; "))),
 			orDash(cell(strings.Join(t.Roles, ", "))), orDash(strings.Join(asks, ", ")))
 	}
@@ -171,6 +179,14 @@ func printProfile(w io.Writer, p *program.Profile, vocab *harvester.Vocabulary) 
 		names = append(names, a.Name)
 	}
 	flush()
+}
+
+// withNotes is s with notes in brackets, if any.
+func withNotes(s string, notes []string) string {
+	if len(notes) == 0 {
+		return s
+	}
+	return s + " (" + strings.Join(notes, "; ") + ")"
 }
 
 func orDash(s string) string {

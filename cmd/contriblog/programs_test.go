@@ -27,7 +27,7 @@ func TestProgramsCommand(t *testing.T) {
 	for _, want := range []string{
 		"mvp: Microsoft MVP (2026–27)",
 		"limits: title 120 characters at most; description 1000 characters",
-		"Speaker/Presenter at Third-party Event    Speaker/Presenter at Third-party Event    Author, Contributor       attendees (from sources: attendees), sessions",
+		"Speaker/Presenter at Third-party Event    Speaker/Presenter at Third-party Event    Author, Contributor       attendees (required; from sources: attendees), sessions",
 		"not taken (left out of this program's export, with a warning): Book/E-book",
 		"roles shown as: Co-author → Contributor",
 		"  Security: Cloud Security",

@@ -131,6 +131,8 @@ func daemonConfig(cfg *config.Config) daemon.Config {
 		BackupKeep:   cfg.Backup.Keep,
 		Vocabulary:   cfg.Vocabulary,
 		Log:          logOptions(cfg),
+		Programs:     cfg.Programs,
+		Program:      cfg.Program,
 	}
 }
 

@@ -100,6 +100,11 @@ func ParseNode(n *yaml.Node, file, at string, base *Profile) (*Profile, error) {
 			}
 		case "title":
 			p.Title = r.str(f.Val, k)
+		case "format":
+			p.Format = strings.ToLower(r.str(f.Val, k))
+			if !slices.Contains(Formats, p.Format) {
+				r.report(f.Val, k, "%q: formats: %s", p.Format, strings.Join(Formats, ", "))
+			}
 		case "limits":
 			p.Limits = r.limits(f.Val, k, p.Limits)
 		case "audiences":
@@ -124,6 +129,9 @@ func ParseNode(n *yaml.Node, file, at string, base *Profile) (*Profile, error) {
 	if len(p.Types) == 0 {
 		r.report(n, at, "a profile needs at least one type")
 	}
+	if p.Format == "" {
+		p.Format = FormatForm
+	}
 	r.mappedOnce(n, at, p)
 	if err := r.err(); err != nil {
 		return nil, err
@@ -138,8 +146,8 @@ func ParseNode(n *yaml.Node, file, at string, base *Profile) (*Profile, error) {
 
 var (
 	nameRe      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	profileKeys = []string{"name", "title", "limits", "audiences", "events", "roles", "areas", "types", "file"}
-	typeKeys    = []string{"name", "from", "roles", "counts", "fields", "kind", "content_type"}
+	profileKeys = []string{"name", "title", "format", "limits", "audiences", "events", "roles", "areas", "types", "file"}
+	typeKeys    = []string{"name", "from", "roles", "counts", "fields", "required", "kind", "content_type"}
 	limitKeys   = []string{"title", "title_min", "description", "private_description", "url", "window_months"}
 	// typeFields are the fields a type may ask for besides its counts.
 	typeFields = []string{"microsoft_event"}
@@ -337,6 +345,8 @@ func (r *reader) typ(n *yaml.Node, key string) (Type, bool) {
 	if !ok {
 		return t, false
 	}
+	var reqAt *yaml.Node // where required: is, checked once counts and fields are read
+	var reqKey string
 	for _, f := range fields {
 		k := yamldoc.Sub(key, f.Key)
 		switch f.Key {
@@ -355,6 +365,9 @@ func (r *reader) typ(n *yaml.Node, key string) (Type, bool) {
 			}
 		case "counts":
 			t.Counts = r.counts(f.Val, k)
+		case "required":
+			t.Required = r.strs(f.Val, k)
+			reqAt, reqKey = f.Val, k
 		case "kind":
 			t.Kind = r.str(f.Val, k)
 		case "content_type":
@@ -367,7 +380,20 @@ func (r *reader) typ(n *yaml.Node, key string) (Type, bool) {
 		r.report(n, key, "a type needs a name")
 		return t, false
 	}
+	if reqAt != nil {
+		r.required(reqAt, reqKey, &t)
+	}
 	return t, true
+}
+
+// required reports a required key that t neither counts nor asks as a
+// field: the form cannot require what the type does not ask.
+func (r *reader) required(n *yaml.Node, key string, t *Type) {
+	for _, x := range t.Required {
+		if !t.Asks(x) {
+			r.report(n, key, "%q is neither a count nor a field of the type %q", x, t.Name)
+		}
+	}
 }
 
 // counts reads a mapping of count keys to the metrics that give them.
@@ -413,6 +439,7 @@ func (p *Profile) clone() *Profile {
 	c.Types = make([]Type, len(p.Types))
 	for i, t := range p.Types {
 		t.From, t.Roles, t.Fields = slices.Clone(t.From), slices.Clone(t.Roles), slices.Clone(t.Fields)
+		t.Required = slices.Clone(t.Required)
 		t.Counts = slices.Clone(t.Counts)
 		for j := range t.Counts {
 			t.Counts[j].From = slices.Clone(t.Counts[j].From)

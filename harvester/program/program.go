@@ -19,6 +19,11 @@ import (
 type Profile struct {
 	Name  string // mvp, stars, gde: what --program and program: name
 	Title string
+	// Format is the shape of the program's export (docs/programs.md):
+	// FormatForm (a form pasted field by field, the MVP's), FormatStars
+	// (the GitHub Stars API's body) or FormatAdvocu (Advocu's activity
+	// drafts). A profile that names none is a form.
+	Format string
 	// Source says where the profile came from, for messages: "built in",
 	// or the file (and whether a config overrode the built-in one).
 	Source string
@@ -57,11 +62,25 @@ type Type struct {
 	// each with the metrics that fill it when no one gave it.
 	Counts []Count
 	Fields []string // other fields it asks for: microsoft_event
+	// Required are the counts and fields of Counts and Fields the form
+	// refuses to go without: `check` reports one missing as an error, a
+	// missing count of the others as a warning.
+	Required []string
 	// Kind is the API endpoint the type is sent to (Advocu's
 	// content-creation, public-speaking, …), ContentType the
 	// content-creation body's contentType.
 	Kind, ContentType string
 }
+
+// The export formats a profile's Format names.
+const (
+	FormatForm   = "form"
+	FormatStars  = "stars"
+	FormatAdvocu = "advocu"
+)
+
+// Formats are the values of Profile.Format.
+var Formats = []string{FormatForm, FormatStars, FormatAdvocu}
 
 // Count is a count a type asks for: Key is one of harvester.CountKeys;
 // From the metrics that give it, first known first, when the row has no
@@ -183,6 +202,17 @@ func (t *Type) Asks(key string) bool {
 	}
 	for _, f := range t.Fields {
 		if f == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Requires reports whether the form refuses t without the count or
+// field key.
+func (t *Type) Requires(key string) bool {
+	for _, r := range t.Required {
+		if r == key {
 			return true
 		}
 	}

@@ -176,3 +176,39 @@ func TestBrokenProfile(t *testing.T) {
 		t.Errorf("YAML syntax error: %v", err)
 	}
 }
+
+// TestFormatAndRequired: a profile's format (its export's shape) and the
+// counts and fields a type requires are read, and checked, as data.
+func TestFormatAndRequired(t *testing.T) {
+	for name, want := range map[string]string{"mvp": FormatForm, "stars": FormatStars, "gde": FormatAdvocu} {
+		if p, _ := Builtin(name); p.Format != want {
+			t.Errorf("%s: format %q, want %q", name, p.Format, want)
+		}
+	}
+	mvp, _ := Builtin("mvp")
+	talk, _ := mvp.TypeFor(harvester.TypeThirdParty)
+	ms, _ := mvp.TypeFor(harvester.TypeMicrosoft)
+	blog, _ := mvp.TypeFor(harvester.TypeBlog)
+	if !talk.Requires("attendees") || talk.Requires("sessions") || !ms.Requires("microsoft_event") || blog.Requires("views") {
+		t.Errorf("required: talk %v, Microsoft event %v, blog %v", talk.Required, ms.Required, blog.Required)
+	}
+	// An override keeps the built-in's format; a program of one's own
+	// without one is a form.
+	p, err := Parse([]byte("title: GDE with my tags\nareas: [Flutter]\n"), "gde.yaml", builtin["gde"])
+	if err != nil || p.Format != FormatAdvocu {
+		t.Errorf("override: %v, format %q", err, p.Format)
+	}
+	own, err := Parse([]byte("name: aws\ntypes:\n  - name: Blog post\n    from: [Blog]\n"), "aws.yaml", nil)
+	if err != nil || own.Format != FormatForm {
+		t.Errorf("own profile: %v, format %+v", err, own)
+	}
+	_, err = Parse([]byte("name: aws\nformat: xlsx\ntypes:\n  - name: Talk\n    from: [Blog]\n    counts: {attendees: []}\n    required: [views]\n"), "aws.yaml", nil)
+	for _, want := range []string{
+		`aws.yaml:2: format: "xlsx": formats: form, stars, advocu`,
+		`aws.yaml:7: types[0].required: "views" is neither a count nor a field of the type "Talk"`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("the error lacks %q:\n%v", want, err)
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -191,32 +190,13 @@ func (p *parser) checkAreas(top map[string]field, cfg *Config) {
 			continue
 		}
 		msg := fmt.Sprintf("%q is not an area of %s", name, prof.Title)
-		if s := nearestArea(name, prof.AreaNames()); s != "" {
+		if s := prof.NearestArea(name); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		} else {
 			msg += "; `contriblog programs " + prof.Name + "` lists them"
 		}
 		p.warnf(af.KeyNode, yamldoc.Sub("areas", af.Key), "%s", msg)
 	}
-}
-
-// nearestArea is the area of names that name most likely means: the
-// same words once "&" and "and", case, spaces and punctuation are set
-// aside ("Identity and Access"), else a typo of one.
-func nearestArea(name string, names []string) string {
-	key := func(s string) string {
-		s = strings.ReplaceAll(strings.ToLower(s), "&", " and ")
-		return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-		}), " ")
-	}
-	k := key(name)
-	for _, n := range names {
-		if key(n) == k {
-			return n
-		}
-	}
-	return harvester.SuggestName(name, names)
 }
 
 // ProgramNames are the names of cfg's programs, sorted.

@@ -76,24 +76,30 @@ type Client struct {
 
 var _ harvester.LogService = (*Client)(nil)
 
-// Export writes the daemon's log in format (csv, json or md), filtered
-// as `contriblog export` filters it, to w: the same bytes the daemon
-// writes to its export file.
-func (c *Client) Export(ctx context.Context, format string, f harvester.Filter, w io.Writer) error {
-	if _, ok := contentTypes[format]; !ok {
-		return fmt.Errorf("unknown export format %q; formats: csv, json, md", format)
+// Export writes the daemon's log in req's format (csv, json or md), or
+// its program's export, filtered as `contriblog export` filters it, to w:
+// for the general log, the same bytes the daemon writes to its export
+// file. It returns the rows the program's export left out, from the
+// response's LeftOutHeader lines.
+func (c *Client) Export(ctx context.Context, req harvester.ExportRequest, w io.Writer) ([]harvester.LeftOut, error) {
+	if _, ok := contentTypes[req.Format]; !ok {
+		return nil, fmt.Errorf("unknown export format %q; formats: csv, json, md", req.Format)
 	}
 	ctx, cancel := withReadTimeout(ctx)
 	defer cancel()
-	resp, addr, err := c.do(ctx, http.MethodGet, "/export."+format+"?"+filterQuery(f).Encode(), nil)
+	q := filterQuery(req.Filter)
+	if req.Program != "" {
+		q.Set("program", req.Program)
+	}
+	resp, addr, err := c.do(ctx, http.MethodGet, "/export."+req.Format+"?"+q.Encode(), nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if _, err := io.Copy(w, resp.Body); err != nil {
-		return fmt.Errorf("read export from the daemon at %s: %w", addr, err)
+		return nil, fmt.Errorf("read export from the daemon at %s: %w", addr, err)
 	}
-	return nil
+	return leftOut(resp.Header), nil
 }
 
 // Log calls fn for the daemon's log rows that pass f, oldest first.

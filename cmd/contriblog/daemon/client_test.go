@@ -58,7 +58,7 @@ func TestClientReadsThroughTheDaemon(t *testing.T) {
 	c := &Client{Listen: listen, Token: testToken}
 
 	var b bytes.Buffer
-	if err := c.Export(ctx, "csv", harvester.Filter{Person: "Sam Lee"}, &b); err != nil {
+	if _, err := c.Export(ctx, harvester.ExportRequest{Format: "csv", Filter: harvester.Filter{Person: "Sam Lee"}}, &b); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(b.String(), "ID,Person") || !strings.Contains(b.String(), "Guest post") || strings.Contains(b.String(), "Bicep") {
@@ -129,10 +129,10 @@ func TestClientErrorsAreSentencesWithoutTheToken(t *testing.T) {
 		t.Errorf("wrong token: %v", err)
 	}
 	c := &Client{Listen: listen, Token: testToken}
-	if err := c.Export(ctx, "xlsx", harvester.Filter{}, &bytes.Buffer{}); err == nil {
+	if _, err := c.Export(ctx, harvester.ExportRequest{Format: "xlsx"}, &bytes.Buffer{}); err == nil {
 		t.Error("unknown format: no error")
 	}
-	err = c.Export(ctx, "csv", harvester.Filter{Since: "last week"}, &bytes.Buffer{})
+	_, err = c.Export(ctx, harvester.ExportRequest{Format: "csv", Filter: harvester.Filter{Since: "last week"}}, &bytes.Buffer{})
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "YYYY-MM-DD") {
 		t.Errorf("bad filter: %v", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/contriblog/contriblog/harvester"
+	"github.com/contriblog/contriblog/harvester/program"
 )
 
 // Defaults for the zero values of Config and Daemon.
@@ -104,6 +105,13 @@ type Config struct {
 	// Log is how the log is built (areas, sources' areas and priority):
 	// GET /why/{id} explains a row's areas with it.
 	Log harvester.LogOptions
+
+	// Programs are the config's program profiles by name (the built-in
+	// ones with its programs: applied), which /export.*?program= and
+	// /check use; Program is the config's program: (which /check uses
+	// when not told). The export file is always the general log.
+	Programs map[string]*program.Profile
+	Program  string
 }
 
 // Harvester runs one pass; *harvester.Harvester is one. The request's

@@ -14,6 +14,7 @@ import (
 
 	"github.com/contriblog/contriblog/harvester"
 	"github.com/contriblog/contriblog/harvester/export"
+	"github.com/contriblog/contriblog/harvester/program"
 )
 
 var contentTypes = map[string]string{
@@ -27,10 +28,19 @@ var contentTypes = map[string]string{
 // not a truncated document.
 func (d *Daemon) serveExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, err := parseFilter(r.URL.Query(), d.Config.Vocabulary)
+		q := r.URL.Query()
+		name := q.Get("program")
+		f, err := parseFilter(q, d.Config.Vocabulary, "program")
 		if err != nil {
 			httpError(w, err.Error(), http.StatusBadRequest)
 			return
+		}
+		var p *program.Profile
+		if name != "" {
+			if p, err = d.profile(name); err != nil {
+				httpError(w, err.Error(), http.StatusBadRequest)
+				return
+			}
 		}
 		if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
 			httpError(w, err.Error(), http.StatusBadRequest)
@@ -40,14 +50,25 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 			return
 		}
 		var buf bytes.Buffer
-		rows, err := d.render(r.Context(), &buf, format, f, false)
-		if err != nil {
+		var rows int
+		var left []harvester.LeftOut
+		if p != nil {
+			rows, left, err = d.renderProgram(r.Context(), &buf, p, format, f)
+		} else {
+			rows, err = d.render(r.Context(), &buf, format, f, false)
+		}
+		var bad badRequest
+		if errors.As(err, &bad) {
+			httpError(w, err.Error(), http.StatusBadRequest)
+			return
+		} else if err != nil {
 			httpError(w, err.Error(), http.StatusInternalServerError)
 			return
 		}
 		w.Header().Set("Content-Type", contentTypes[format])
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 		w.Header().Set("X-Contriblog-Rows", strconv.Itoa(rows))
+		setLeftOut(w.Header(), left)
 		w.Write(buf.Bytes())
 	}
 }
@@ -69,9 +90,10 @@ func (d *Daemon) checkPerson(ctx context.Context, person string) error {
 // parseFilter reads the export filters from a query, as `contriblog
 // export` reads its flags: since and until are inclusive YYYY-MM-DD; type
 // a full name or a table label of vocab's types (export.ResolveType); all
-// with no value means true.
-func parseFilter(q url.Values, vocab *harvester.Vocabulary) (harvester.Filter, error) {
-	if err := onlyKeys(q, "since", "until", "person", "type", "all"); err != nil {
+// with no value means true. The endpoint's own keys are extra: any other
+// key is refused.
+func parseFilter(q url.Values, vocab *harvester.Vocabulary, extra ...string) (harvester.Filter, error) {
+	if err := onlyKeys(q, append([]string{"since", "until", "person", "type", "all"}, extra...)...); err != nil {
 		return harvester.Filter{}, err
 	}
 	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person")}

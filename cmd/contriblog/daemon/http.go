@@ -21,7 +21,10 @@ const maxBody = 64 << 10
 //
 //	GET  /healthz                  200 while the store answers, the scheduler runs and no pass or edit
 //	                               has run past its bound (PassStuckAfter, EditStuckAfter), else 503 (JSON)
-//	GET  /export.csv|.json|.md     the log; query: since, until (YYYY-MM-DD), person, type, all
+//	GET  /export.csv|.json|.md     the log; query: since, until (YYYY-MM-DD), person, type, all;
+//	                               program=NAME (csv, json): that program's export, the rows it
+//	                               left out in X-Contriblog-Left-Out headers
+//	GET  /check                    `contriblog check` (JSON); query: program, today, and export's filters
 //	GET  /sources                  every source's state, schedule and next run (JSON)
 //	GET  /metrics                  Prometheus text format
 //	POST /harvest                  queue a pass; form: source (repeatable), wait=1 to answer with its results
@@ -44,6 +47,7 @@ func NewHandler(d *Daemon) http.Handler {
 	for _, f := range []string{"csv", "json", "md"} {
 		mux.HandleFunc("GET /export."+f, d.serveExport(f))
 	}
+	mux.HandleFunc("GET /check", d.serveCheck)
 	mux.HandleFunc("GET /sources", d.serveSources)
 	mux.HandleFunc("GET /metrics", d.serveMetrics)
 	mux.HandleFunc("POST /harvest", d.serveHarvest)
@@ -110,6 +114,8 @@ func (d *Daemon) serveIndex(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, `contriblog daemon
 GET  /healthz
 GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&all=1
+                  program=NAME (csv, json): the program's export; rows left out in X-Contriblog-Left-Out
+GET  /check       ?program=NAME&today=YYYY-MM-DD and the export's filters
 GET  /sources
 GET  /metrics
 GET  /why/{id}    why the row has each of its technology areas
