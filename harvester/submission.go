@@ -14,6 +14,11 @@ const (
 	SubmittedImported = "imported" // matched in the program's own export (`submitted import`)
 	SubmittedMarked   = "marked"   // a person said so (`submitted mark`)
 	SubmittedPushed   = "pushed"   // contriblog sent it to the program's API (`submit`)
+	// SubmittedSending is recorded before a request that is not safe to
+	// repeat (an Advocu draft) and replaced once the program answers: a
+	// run killed in between leaves it, and the row is not sent again
+	// until a person says whether the program has it (docs/programs.md).
+	SubmittedSending = "sending"
 )
 
 // Submission records that a contribution is in a program's portal: when,
@@ -49,7 +54,7 @@ func (s *Submission) Check() error {
 		return errors.New("the submission names no program")
 	case s.ID == "":
 		return errors.New("the submission names no contribution")
-	case s.How != SubmittedImported && s.How != SubmittedMarked && s.How != SubmittedPushed:
+	case s.How != SubmittedImported && s.How != SubmittedMarked && s.How != SubmittedPushed && s.How != SubmittedSending:
 		return fmt.Errorf("submission %s/%s: unknown way %q", s.Program, s.ID, s.How)
 	}
 	return nil

@@ -23,7 +23,7 @@ import (
 // logCommands are the files of the commands that use the log: each gets
 // its harvester.LogService from openLogService and never asks whether it
 // is the daemon's.
-var logCommands = []string{"harvest.go", "export.go", "check.go", "sources.go", "edit.go", "forget.go", "backup.go", "submitted.go", "report.go"}
+var logCommands = []string{"harvest.go", "export.go", "check.go", "sources.go", "edit.go", "forget.go", "backup.go", "submitted.go", "submit.go", "report.go"}
 
 // TestCommandsDoNotBranchOnTheDaemon holds docs/cli.md's promise that a
 // command does the same beside a running daemon by one rule: the choice

@@ -106,6 +106,9 @@ type Main struct {
 	// StdinIsTerminal says a person is there to give one.
 	Stdin           io.Reader
 	StdinIsTerminal func() bool
+	// Sleep waits between retries of a program's API and paces its
+	// requests (`submit`); nil is a real wait. Tests make it instant.
+	Sleep func(ctx context.Context, d time.Duration) error
 
 	g      globalFlags
 	logger *slog.Logger
@@ -183,7 +186,7 @@ func (m *Main) exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, errHelp):
 		return exitOK
-	case errors.Is(err, errSourcesFailed), errors.Is(err, errProblems):
+	case errors.Is(err, errSourcesFailed), errors.Is(err, errProblems), errors.Is(err, errSubmitIncomplete):
 		return exitFailed
 	case errors.As(err, &ue):
 		fmt.Fprintf(m.Stderr, "contriblog: %s\n", printableLines(err.Error()))
@@ -217,6 +220,7 @@ func init() {
 		"edit":      {"curate contributions (exclude, retitle, merge, ...) by id or --source", (*Main).runEdit},
 		"forget":    {"remove every observation of a SOURCE (after saying what goes; --yes)", (*Main).runForget},
 		"programs":  {"show the recognition programs' profiles: types, counts, limits, areas", (*Main).runPrograms},
+		"submit":    {"send the rows not yet in GitHub Stars or Advocu to its API (--dry-run first)", (*Main).runSubmit},
 		"submitted": {"what is already in a program's portal: import mvp FILE, mark|unmark ID..., list", (*Main).runSubmitted},
 		"validate":  {"check the config and the database, then exit", (*Main).runValidate},
 		"backup":    {"write a consistent copy of the database (-o FILE, else the backup directory)", (*Main).runBackup},

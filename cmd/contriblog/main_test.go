@@ -36,6 +36,8 @@ func newTestMain(env map[string]string) *testMain {
 		Getenv:     func(k string) string { return env[k] },
 		Now:        func() time.Time { return fixedNow },
 		IsTerminal: func() bool { return false },
+		// Retries of a program's API wait for nothing in tests.
+		Sleep: func(context.Context, time.Duration) error { return nil },
 	}
 	return tm
 }

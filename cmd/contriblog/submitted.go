@@ -70,34 +70,55 @@ func profileFor(cfg *config.Config, name string) (*program.Profile, error) {
 }
 
 func (m *Main) runSubmittedImport(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("submitted import", "mvp FILE [--add-missing] [--dry-run]")
+	fs := m.newFlagSet("submitted import", "mvp FILE | stars [--add-missing] [--dry-run]")
 	addMissing := fs.Bool("add-missing", false, "add the portal's entries no source knows to the log, as source mvp-portal")
 	dryRun := fs.Bool("dry-run", false, "say what would be recorded and added; change nothing")
 	pos, err := m.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return usagef("submitted import takes the program and the file: `contriblog submitted import mvp \"MVP Account Privacy Data.json\"`")
-	}
-	if strings.ToLower(pos[0]) != "mvp" {
-		return usagef("submitted import reads the MVP portal's export (mvp); %q has no file import", pos[0])
-	}
-	data, err := file.ReadRegular(pos[1], maxPortalExport)
-	if err != nil {
-		return usagef("%s: %v", pos[1], err)
-	}
-	entries, deleted, err := portal.ParseMVP(data)
-	if err != nil {
-		return usagef("%s: %v", pos[1], err)
-	}
-	cfg, err := m.loadConfig()
-	if err != nil {
-		return err
-	}
-	prof, err := profileFor(cfg, "mvp")
-	if err != nil {
-		return err
+	var entries []portal.Entry
+	var deleted int
+	var cfg *config.Config
+	var prof *program.Profile
+	switch {
+	case len(pos) == 2 && strings.EqualFold(pos[0], "mvp"):
+		data, err := file.ReadRegular(pos[1], maxPortalExport)
+		if err != nil {
+			return usagef("%s: %v", pos[1], err)
+		}
+		if entries, deleted, err = portal.ParseMVP(data); err != nil {
+			return usagef("%s: %v", pos[1], err)
+		}
+		if cfg, err = m.loadConfig(); err != nil {
+			return err
+		}
+		if prof, err = profileFor(cfg, "mvp"); err != nil {
+			return err
+		}
+	case len(pos) == 1 && strings.EqualFold(pos[0], "stars"):
+		if cfg, err = m.loadConfig(); err != nil {
+			return err
+		}
+		if prof, err = profileFor(cfg, "stars"); err != nil {
+			return err
+		}
+		send, err := m.newSender(cfg, prof, cfg.ProgramAPIs[prof.Name])
+		if err != nil {
+			return err
+		}
+		list, err := send.list(ctx)
+		if err != nil {
+			return fmt.Errorf("read your contributions from GitHub Stars: %w", err)
+		}
+		entries = starsEntries(list)
+		pos = append(pos, "GitHub Stars")
+	case len(pos) >= 1 && strings.EqualFold(pos[0], "stars"):
+		return usagef("submitted import stars reads from the Stars API and takes no file")
+	case len(pos) >= 1 && !strings.EqualFold(pos[0], "mvp"):
+		return usagef("submitted import reads the MVP portal's export (mvp FILE) or the Stars API (stars); %q has no import", pos[0])
+	default:
+		return usagef("submitted import takes the program and the file: `contriblog submitted import mvp \"MVP Account Privacy Data.json\"`, or `contriblog submitted import stars`")
 	}
 	svc, err := m.openLogService(cfg, writeAccess)
 	if err != nil {
@@ -263,6 +284,14 @@ func (m *Main) runSubmittedMark(ctx context.Context, verb string, args []string)
 	var records []harvester.Submission
 	for i := range rows {
 		if prev := covering[rows[i].ID]; len(prev) > 0 {
+			if prev[0].How == harvester.SubmittedSending {
+				// A submit run stopped before the program answered, and
+				// the person has found it there.
+				s := prev[0]
+				s.How, s.At = harvester.SubmittedMarked, m.Now().UTC()
+				records = append(records, s)
+				continue
+			}
 			fmt.Fprintf(m.Stdout, "%s: already recorded as in the %s portal (%s %s)\n", rows[i].ID, prof.Name, prev[0].How, prev[0].At.Format(harvester.DateLayout))
 			continue
 		}

@@ -91,7 +91,7 @@ func TestSubmittedImportMVP(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"submitted", "import", "stars", export}, `"stars" has no file import`},
+		{[]string{"submitted", "import", "stars", export}, "submitted import stars reads from the Stars API and takes no file"},
 		{[]string{"submitted", "import", "mvp", filepath.Join(filepath.Dir(export), "nope.json")}, "nope.json"},
 		{[]string{"submitted", "import", "mvp", cfg}, "not the MVP portal's JSON export"},
 		{[]string{"submitted", "imprt"}, `did you mean "import"?`},

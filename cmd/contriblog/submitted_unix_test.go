@@ -3,9 +3,13 @@
 package main
 
 import (
+	"context"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/contriblog/contriblog/sources/stars/starstest"
 )
 
 // Import, mark and list go through a running daemon as they do on the
@@ -31,5 +35,32 @@ func TestSubmittedBesideTheDaemon(t *testing.T) {
 	}
 	if out := mustRun(t, "-c", cfg, "list", "--all"); !strings.Contains(out, "Keynote at a conference no source knows") {
 		t.Errorf("the added entry is not in the daemon's log:\n%s", out)
+	}
+}
+
+// submit records what it sent through a running daemon.
+func TestSubmitBesideTheDaemon(t *testing.T) {
+	fake := starstest.NewServer(t)
+	cfg, env := submitConfig(t, fake.URL, "http://127.0.0.1:1/")
+	addr := freeAddr(t)
+	base, _ := os.ReadFile(cfg)
+	write(t, cfg, string(base)+"schedule: \"@every 1h\"\nlisten: "+addr+"\n")
+	tm := newTestMain(env)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- tm.Run(ctx, []string{"-c", cfg, "run"}) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, "the daemon's API", func() bool {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil && resp.StatusCode == http.StatusOK
+	})
+	if out := mustRunEnv(t, env, "-c", cfg, "submit", "stars"); !strings.Contains(out, "5 rows sent") {
+		t.Fatalf("submit beside the daemon:\n%s", out)
+	}
+	if out := mustRunEnv(t, env, "-c", cfg, "submit", "stars"); !strings.Contains(out, "0 rows sent") || len(fake.Contributions()) != 5 {
+		t.Errorf("submit again beside the daemon:\n%s", out)
 	}
 }
