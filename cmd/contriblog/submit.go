@@ -225,7 +225,7 @@ type advocuSender struct{ c *advocu.Client }
 func (s advocuSender) send(ctx context.Context, _ string, pl export.Payload) (string, error) {
 	return s.c.CreateDraft(ctx, pl.Kind, pl.Body)
 }
-func (advocuSender) safeToRepeat() bool                                   { return false }
+func (advocuSender) safeToRepeat() bool                                 { return false }
 func (advocuSender) list(context.Context) ([]stars.Contribution, error) { return nil, nil }
 
 // submitRun is one submit run's state.
