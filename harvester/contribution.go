@@ -102,6 +102,10 @@ type Filter struct {
 	Person       string
 	Type         string
 	All          bool // include contributions curated as excluded
+	// Unsubmitted names a program: only rows no submission record of it
+	// covers. Match cannot tell (it knows no records): EachRow applies
+	// it, as every log service does.
+	Unsubmitted string
 }
 
 // Match reports whether c passes the filter. Person and Type compare

@@ -1,6 +1,7 @@
 package harvester
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,4 +162,37 @@ func SubmittedTo(recs []Submission, program string) bool {
 		}
 	}
 	return false
+}
+
+// EachRow calls fn for every row of st's stored log that passes f, in
+// log order, applying f.Unsubmitted with st's submission records (which
+// takes a walk of the log first).
+func EachRow(ctx context.Context, st Store, f Filter, fn func(*Contribution) error) error {
+	if f.Unsubmitted == "" {
+		return st.ForEachContribution(ctx, func(c *Contribution) error {
+			if !f.Match(c) {
+				return nil
+			}
+			return fn(c)
+		})
+	}
+	subs, err := st.Submissions(ctx)
+	if err != nil {
+		return fmt.Errorf("read submission records: %w", err)
+	}
+	x, err := NewSubmissionIndex(subs, func(each func(*Contribution) error) error {
+		return st.ForEachContribution(ctx, each)
+	})
+	if err != nil {
+		return err
+	}
+	return st.ForEachContribution(ctx, func(c *Contribution) error {
+		// Every row is asked, in order, so that a record whose own
+		// observation is gone goes to the first row of another anchor.
+		covered := SubmittedTo(x.Of(c), f.Unsubmitted)
+		if covered || !f.Match(c) {
+			return nil
+		}
+		return fn(c)
+	})
 }

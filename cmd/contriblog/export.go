@@ -19,7 +19,7 @@ import (
 // filterFlags are the log filters `export` and `list` share.
 type filterFlags struct {
 	since, until, person, typ string
-	all                       bool
+	all, unsubmitted          bool
 }
 
 func (f *filterFlags) register(fs *flag.FlagSet) {
@@ -28,6 +28,27 @@ func (f *filterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.person, "person", "", "only contributions of `NAME`")
 	fs.StringVar(&f.typ, "type", "", "only contributions of activity `TYPE`: a table label (Talk, OSS, ...) or a full name")
 	fs.BoolVar(&f.all, "all", false, "include contributions curated as excluded")
+	fs.BoolVar(&f.unsubmitted, "unsubmitted", false, "only contributions not yet recorded as in the program's portal (--program, else the config's program:)")
+}
+
+// unsubmittedFor sets filter's Unsubmitted to the program --unsubmitted
+// means: name (--program), else the config's program:.
+func (f *filterFlags) unsubmittedFor(cfg *config.Config, name string, filter *harvester.Filter) error {
+	if !f.unsubmitted {
+		return nil
+	}
+	if strings.EqualFold(strings.TrimSpace(name), "none") {
+		name = ""
+	}
+	p, err := cfg.Profile(name)
+	if err != nil {
+		return usageError{fmt.Errorf("--program: %w", err)}
+	}
+	if p == nil {
+		return usagef("--unsubmitted: not submitted to which program? give --program NAME (%s) or set program: in the config", strings.Join(cfg.ProgramNames(), ", "))
+	}
+	filter.Unsubmitted = p.Name
+	return nil
 }
 
 // filter validates the flags and turns them into a harvester.Filter.
@@ -100,6 +121,9 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	}
 	p, err := exportProgram(cfg, fs, prog, format, filter)
 	if err != nil {
+		return err
+	}
+	if err := ff.unsubmittedFor(cfg, prog, &filter); err != nil {
 		return err
 	}
 	req := harvester.ExportRequest{Format: format, Filter: filter}
@@ -178,9 +202,11 @@ func (m *Main) warnLeftOut(p *program.Profile, left []harvester.LeftOut) {
 }
 
 func (m *Main) runList(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] | --why ID")
+	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--unsubmitted] [--program NAME] | --why ID")
 	var ff filterFlags
 	ff.register(fs)
+	var prog string
+	fs.StringVar(&prog, "program", "", "the program --unsubmitted means (default: the config's program:)")
 	var why string
 	fs.StringVar(&why, "why", "", "say why the contribution `ID` has each of its technology areas")
 	if err := m.noArgs(fs, args); err != nil {
@@ -200,6 +226,9 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if err := resolveType(cfg, &filter); err != nil {
 		return err
 	}
+	if err := ff.unsubmittedFor(cfg, prog, &filter); err != nil {
+		return err
+	}
 	svc, err := m.openLogService(cfg, readAccess)
 	if err != nil {
 		return err
@@ -208,7 +237,11 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if why != "" {
 		return m.listWhy(ctx, svc, why)
 	}
-	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All})
+	submitted, err := submittedColumn(ctx, svc)
+	if err != nil {
+		return err
+	}
+	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All, Submitted: submitted})
 	err = svc.Log(ctx, filter, enc.Encode)
 	if errors.Is(err, harvester.ErrUnknownPerson) {
 		return personError(err) // no "No contributions." under the error
@@ -217,6 +250,51 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 		err = cerr
 	}
 	return err
+}
+
+// submittedColumn is list's SUBMITTED column: the programs each row is
+// recorded as in; nil (no column) when the log has no record at all.
+func submittedColumn(ctx context.Context, svc harvester.LogService) (func(*harvester.Contribution) string, error) {
+	subs, err := svc.Submissions(ctx)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	var log []harvester.Contribution
+	if err := svc.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
+		log = append(log, *c)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	x, err := harvester.NewSubmissionIndex(subs, func(fn func(*harvester.Contribution) error) error {
+		for i := range log {
+			if err := fn(&log[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	programs := map[string]string{}
+	for i := range log {
+		var names []string
+		for _, s := range x.Of(&log[i]) {
+			if s.How == harvester.SubmittedSending {
+				names = append(names, s.Program+"?")
+			} else if !slices.Contains(names, s.Program) {
+				names = append(names, s.Program)
+			}
+		}
+		programs[log[i].ID] = strings.Join(names, ",")
+	}
+	return func(c *harvester.Contribution) string {
+		if p := programs[c.ID]; p != "" {
+			return p
+		}
+		return "-"
+	}, nil
 }
 
 // bomWriter writes export.BOM before the first bytes: an export that

@@ -60,12 +60,7 @@ func (l *localLog) Log(ctx context.Context, f harvester.Filter, fn func(*harvest
 
 // each calls fn for every stored row that passes f.
 func (l *localLog) each(ctx context.Context, f harvester.Filter, fn func(*harvester.Contribution) error) error {
-	return l.db.ForEachContribution(ctx, func(c *harvester.Contribution) error {
-		if !f.Match(c) {
-			return nil
-		}
-		return fn(c)
-	})
+	return harvester.EachRow(ctx, l.db, f, fn)
 }
 
 // logState reads the stored log's state and checks person against its

@@ -141,3 +141,42 @@ func TestSubmittedMarkAndUnmark(t *testing.T) {
 		}
 	}
 }
+
+// list and export --unsubmitted leave out what the program has, and
+// list says, in a SUBMITTED column, which programs each row is in.
+func TestUnsubmitted(t *testing.T) {
+	cfg, export := submittedFixture(t)
+	before := mustRun(t, "-c", cfg, "list")
+	if strings.Contains(before, "SUBMITTED") {
+		t.Errorf("a SUBMITTED column before any record:\n%s", before)
+	}
+	mustRun(t, "-c", cfg, "submitted", "import", "mvp", export)
+	left := rowID(t, cfg, "Something not yet entered")
+	mustRun(t, "-c", cfg, "submitted", "mark", left, "--program", "stars")
+
+	list := mustRun(t, "-c", cfg, "list")
+	if !regexp.MustCompile(`(?m)^ID +DATE +TYPE +TITLE +REACH +SOURCES +SUBMITTED$`).MatchString(list) ||
+		!regexp.MustCompile(`(?m)^`+left+` .* manual +stars$`).MatchString(list) ||
+		!regexp.MustCompile(`(?m) manual +mvp$`).MatchString(list) {
+		t.Errorf("list with records:\n%s", list)
+	}
+	un := mustRun(t, "-c", cfg, "list", "--unsubmitted")
+	// The config's program is mvp: 4 rows imported, the doubtful two and
+	// the one left stay.
+	if n := strings.Count(un, " manual "); n != 3 || !strings.Contains(un, "Something not yet entered") || strings.Contains(un, "Bicep") {
+		t.Errorf("list --unsubmitted: %d rows\n%s", n, un)
+	}
+	if s := mustRun(t, "-c", cfg, "list", "--unsubmitted", "--program", "stars"); strings.Contains(s, "Something not yet entered") || strings.Count(s, " manual ") != 6 {
+		t.Errorf("list --unsubmitted --program stars:\n%s", s)
+	}
+	csv := mustRun(t, "-c", cfg, "export", "--program", "none", "--unsubmitted")
+	if strings.Count(csv, "\n") != 4 || strings.Contains(csv, "Bicep") {
+		t.Errorf("export --unsubmitted (general log, the config's program):\n%s", csv)
+	}
+	noProgram := filepath.Join(filepath.Dir(cfg), "noprogram.yaml")
+	base, _ := os.ReadFile(cfg)
+	write(t, noProgram, strings.Replace(string(base), "program: mvp\n", "", 1))
+	if code, _, stderr := run(t, nil, "-c", noProgram, "list", "--unsubmitted"); code != 2 || !strings.Contains(stderr, "not submitted to which program?") {
+		t.Errorf("--unsubmitted without a program: exit %d, %s", code, stderr)
+	}
+}

@@ -36,6 +36,10 @@ func TestSubmittedBesideTheDaemon(t *testing.T) {
 	if out := mustRun(t, "-c", cfg, "list", "--all"); !strings.Contains(out, "Keynote at a conference no source knows") {
 		t.Errorf("the added entry is not in the daemon's log:\n%s", out)
 	}
+	un := mustRun(t, "-c", cfg, "list", "--unsubmitted")
+	if strings.Count(un, " manual ") != 2 || strings.Contains(un, "Something not yet entered") || !strings.Contains(un, "Zero Trust in Practice") {
+		t.Errorf("list --unsubmitted beside the daemon:\n%s", un)
+	}
 }
 
 // submit records what it sent through a running daemon.

@@ -23,15 +23,19 @@ type TableOptions struct {
 	// Width is the most terminal columns a title takes (default
 	// DefaultTitleWidth); longer titles are cut with "…".
 	Width int
+	// Submitted, when set, fills a SUBMITTED column: the programs a row
+	// is recorded as in (`contriblog submitted`), "-" for none.
+	Submitted func(*harvester.Contribution) string
 }
 
 // tableHeader names the columns; reach is the one right-aligned. PERSON
 // is shown only when the rows have several persons.
-var tableHeader = [...]string{"ID", "DATE", "PERSON", "TYPE", "TITLE", "REACH", "SOURCES"}
+var tableHeader = [...]string{"ID", "DATE", "PERSON", "TYPE", "TITLE", "REACH", "SOURCES", "SUBMITTED"}
 
 const (
-	personCol = 2
-	reachCol  = 5
+	personCol    = 2
+	reachCol     = 5
+	submittedCol = 7
 )
 
 // maxPersonWidth caps the person column.
@@ -94,10 +98,14 @@ func (e *TableEncoder) Encode(c *harvester.Contribution) error {
 	} else if person != e.person {
 		e.several = true
 	}
+	submitted := ""
+	if e.opts.Submitted != nil {
+		submitted = harvester.CleanText(e.opts.Submitted(c))
+	}
 	e.rows = append(e.rows, [len(tableHeader)]string{
 		harvester.CleanText(c.ID), mark("date", harvester.CleanText(c.Date)), fitWidth(person, maxPersonWidth),
 		mark("activity_type", shortType(c.ActivityType)),
-		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","),
+		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","), submitted,
 	})
 	return nil
 }
@@ -171,6 +179,9 @@ func (e *TableEncoder) writeTable(w *bufio.Writer) {
 	}
 	if !e.several {
 		widths[personCol] = -1 // one person (or none): the table as it always was
+	}
+	if e.opts.Submitted == nil {
+		widths[submittedCol] = -1
 	}
 	writeLine(w, tableHeader, widths)
 	for _, r := range e.rows {

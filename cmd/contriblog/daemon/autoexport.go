@@ -112,10 +112,7 @@ func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harve
 	if err != nil {
 		return 0, err
 	}
-	err = d.Store.ForEachContribution(ctx, func(c *harvester.Contribution) error {
-		if !f.Match(c) {
-			return nil
-		}
+	err = harvester.EachRow(ctx, d.Store, f, func(c *harvester.Contribution) error {
 		rows++
 		return enc.Encode(c)
 	})

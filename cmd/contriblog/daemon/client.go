@@ -353,7 +353,7 @@ func withReadTimeout(ctx context.Context) (context.Context, context.CancelFunc) 
 
 func filterQuery(f harvester.Filter) url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"since": f.Since, "until": f.Until, "person": f.Person, "type": f.Type} {
+	for k, v := range map[string]string{"since": f.Since, "until": f.Until, "person": f.Person, "type": f.Type, "unsubmitted": f.Unsubmitted} {
 		if v != "" {
 			q.Set(k, v)
 		}

@@ -93,10 +93,11 @@ func (d *Daemon) checkPerson(ctx context.Context, person string) error {
 // with no value means true. The endpoint's own keys are extra: any other
 // key is refused.
 func parseFilter(q url.Values, vocab *harvester.Vocabulary, extra ...string) (harvester.Filter, error) {
-	if err := onlyKeys(q, append([]string{"since", "until", "person", "type", "all"}, extra...)...); err != nil {
+	if err := onlyKeys(q, append([]string{"since", "until", "person", "type", "all", "unsubmitted"}, extra...)...); err != nil {
 		return harvester.Filter{}, err
 	}
-	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person")}
+	f := harvester.Filter{Since: q.Get("since"), Until: q.Get("until"), Person: q.Get("person"),
+		Unsubmitted: strings.ToLower(strings.TrimSpace(q.Get("unsubmitted")))}
 	typ, err := export.ResolveType(vocab, q.Get("type"))
 	if err != nil {
 		return f, fmt.Errorf("type: %w", err)

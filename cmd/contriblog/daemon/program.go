@@ -59,10 +59,7 @@ func (d *Daemon) renderProgram(ctx context.Context, w io.Writer, p *program.Prof
 	if err != nil {
 		return 0, nil, badRequest{err}
 	}
-	err = d.Store.ForEachContribution(ctx, func(c *harvester.Contribution) error {
-		if !f.Match(c) {
-			return nil
-		}
+	err = harvester.EachRow(ctx, d.Store, f, func(c *harvester.Contribution) error {
 		if !c.Excluded {
 			rows++ // less those left out, below
 		}
