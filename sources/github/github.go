@@ -155,39 +155,20 @@ func applyDefaults(cfg *Config) {
 	}
 }
 
-// parseBaseURL checks a base_url and gives it its trailing slash. Its
-// errors show the URL without userinfo or query.
+// parseBaseURL checks a base_url (fetch.ParseBaseURL) and gives it its
+// trailing slash, as go-github wants.
 func parseBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	u, err := url.Parse(raw)
+	u, err := fetch.ParseBaseURL(raw)
 	if err != nil {
-		return nil, errors.New("not a URL")
-	}
-	shown := redactURL(u)
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("%s: must be an http or https URL", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("%s: has no host", shown)
-	case u.User != nil:
-		return nil, fmt.Errorf("%s: must not carry credentials; use token", shown)
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%s: must not have a query or fragment", shown)
+		return nil, err
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
-		u.RawPath = ""
 	}
 	return u, nil
-}
-
-// redactURL shows a URL without its userinfo and query, where secrets hide.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.User, c.RawQuery, c.Fragment = nil, "", ""
-	return c.String()
 }
 
 // Name is the configured source name.

@@ -89,26 +89,14 @@ func New(cfg Config) (*Client, error) {
 	return &Client{base: base, token: cfg.Token, hc: &c, retry: cfg.Retry}, nil
 }
 
-// parseBase checks a base URL; its errors show it without user:password
-// or query, where secrets hide.
+// parseBase checks a base URL (fetch.ParseBaseURL) and drops its
+// trailing slash: requests add "/" and the client id.
 func parseBase(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
+	u, err := fetch.ParseBaseURL(raw)
 	if err != nil {
-		return nil, errors.New("not a URL")
-	}
-	shown := fetch.Redact(raw)
-	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("%s: must be an http or https URL", shown)
-	case u.Host == "":
-		return nil, fmt.Errorf("%s: has no host", shown)
-	case u.User != nil:
-		return nil, fmt.Errorf("%s: must not carry credentials; give the token", shown)
-	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("%s: must not have a query or fragment", shown)
+		return nil, err
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
 	return u, nil
 }
 
