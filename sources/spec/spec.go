@@ -56,8 +56,8 @@ type Key struct {
 	// (string, int64 for Size, time.Duration for Duration); nil leaves
 	// the key out of Values.
 	Default any
-	// Check, for a String key, says what is wrong with a value: the
-	// config reports "<error>: <value>".
+	// Check, for a String key, says what is wrong with a value, and for
+	// a List key with each entry: the config reports "<error>: <value>".
 	Check func(string) error
 	// SentTo, for a Secret key, names the URL key the secret is sent to,
 	// so that the config can warn when that URL is plain http:// to
@@ -76,6 +76,7 @@ const (
 	Secret                   // string: a token, best written as ${VAR}; never shown
 	Size                     // int64: a byte count such as 16MiB
 	Duration                 // time.Duration: such as 5m
+	List                     // []string: a list of strings (or one string), none empty
 )
 
 // MaxBytes is the max_bytes key of a source fetched over HTTP: the most
@@ -111,6 +112,9 @@ func (v Values) Size(key string) int64 { n, _ := v[key].(int64); return n }
 // Duration returns a Duration value; 0 when absent.
 func (v Values) Duration(key string) time.Duration { d, _ := v[key].(time.Duration); return d }
 
+// List returns a List value; nil when absent.
+func (v Values) List(key string) []string { l, _ := v[key].([]string); return l }
+
 // Key returns the key named name and whether t takes it.
 func (t *Type) Key(name string) (Key, bool) {
 	for _, k := range t.Keys {
@@ -134,7 +138,7 @@ var nameRe = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Check reports what is wrong with the description itself: a bad name, a
 // key twice, a default of the wrong Go type, a Check on a key that is not
-// a String, a SentTo or ListingKey that names no URL key, no Build. The
+// a String or a List, a SentTo or ListingKey that names no URL key, no Build. The
 // config's tests run it over every registered type.
 func (t *Type) Check() error {
 	if !nameRe.MatchString(t.Name) {
@@ -171,14 +175,17 @@ func (t *Type) checkKey(k Key, seen map[string]bool) error {
 	case Duration:
 		_, is := k.Default.(time.Duration)
 		ok = ok || is
+	case List:
+		_, is := k.Default.([]string)
+		ok = ok || is
 	default:
 		return fmt.Errorf("unknown kind %d", k.Kind)
 	}
 	if !ok {
 		return fmt.Errorf("default %#v is not of its kind's Go type", k.Default)
 	}
-	if k.Check != nil && k.Kind != String {
-		return fmt.Errorf("Check is for String keys only")
+	if k.Check != nil && k.Kind != String && k.Kind != List {
+		return fmt.Errorf("Check is for String and List keys only")
 	}
 	if u, found := t.Key(k.SentTo); k.SentTo != "" && (k.Kind != Secret || !found || u.Kind != URL) {
 		return fmt.Errorf("SentTo %q is not a URL key of a Secret", k.SentTo)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -70,6 +71,8 @@ func (p *parser) typed(f field, key string, k spec.Key, dir string) (any, bool) 
 		return p.size(f, key)
 	case spec.Duration:
 		return p.duration(f, key)
+	case spec.List:
+		return p.checkedList(f, key, k)
 	}
 	v, ok := p.str(f.Val, key)
 	if ok && k.Check != nil {
@@ -78,6 +81,21 @@ func (p *parser) typed(f field, key string, k spec.Key, dir string) (any, bool) 
 		}
 	}
 	return v.value, ok
+}
+
+// checkedList reads a List key: one string or a list of them, each
+// entry checked by k.Check.
+func (p *parser) checkedList(f field, key string, k spec.Key) (any, bool) {
+	l, ok := p.strList(f.Val, key)
+	if !ok || k.Check == nil {
+		return l, ok
+	}
+	for i, v := range l {
+		if err := k.Check(v); err != nil {
+			p.errorf(f.Val, yamldoc.Index(key, i), "%s: %s", err.Error(), strconv.Quote(redact(shorten(v, 120))))
+		}
+	}
+	return l, ok
 }
 
 // secretFor names t's Secret key that is sent to the URL key urlKey; ""
