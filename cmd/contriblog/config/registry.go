@@ -5,8 +5,10 @@ import (
 	"github.com/contriblog/contriblog/sources/file"
 	"github.com/contriblog/contriblog/sources/github"
 	"github.com/contriblog/contriblog/sources/ics"
+	"github.com/contriblog/contriblog/sources/packages"
 	"github.com/contriblog/contriblog/sources/sessionize"
 	"github.com/contriblog/contriblog/sources/spec"
+	"github.com/contriblog/contriblog/sources/stackexchange"
 )
 
 // SourceTypes are the types of source a config may name, in contract
@@ -18,4 +20,6 @@ var SourceTypes = []*spec.Type{
 	&ics.Spec,
 	&sessionize.Spec,
 	&file.Spec,
+	&stackexchange.Spec,
+	&packages.Spec,
 }
