@@ -81,7 +81,7 @@ func TestScratchSourceType(t *testing.T) {
 		{"{name: a, type: scratch, url: \"https://x.example/\", greting: hi}", `sources[0].greting: unknown key "greting" (did you mean "greeting"?)`},
 		{"{name: a, type: scratch, url: \"https://x.example/\", patience: soon}", "sources[0].patience: expected a duration such as 5m"},
 		{"{name: a, type: feed, url: \"https://x.example/\", greeting: hi}", `sources[0].greeting: "greeting" does not apply to a feed source (only to scratch)`},
-		{"{name: a, type: rss}", "expected one of feed, github, ics, sessionize, file, scratch"},
+		{"{name: a, type: rss}", "expected one of feed, github, ics, sessionize, file, stackexchange, packages, scratch"},
 	} {
 		_, err := config.Parse([]byte("person: Ann\nsources:\n  - "+tc.entry+"\n"), "contriblog.yaml", opts)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
