@@ -132,7 +132,7 @@ func TestDemo(t *testing.T) {
 		"errors, 3 warnings for Microsoft MVP (2025–26 activity form)",
 		"$ contriblog export --program stars --format json",
 		`{"data":[` + "\n" + `  {"type":"OPEN_SOURCE_PROJECT"`,
-		"  … 24 more\n]}\n",
+		"  … 28 more\n]}\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo lacks %q:\n%s", want, out)

@@ -13,7 +13,7 @@ import (
 	"github.com/contriblog/contriblog/sources/fetch"
 )
 
-// npm's download counts (github.com/npm/registry, docs/download-counts.md):
+// npm's download counts (the download-counts page of github.com/npm/registry):
 // GET /downloads/range/START:END/NAME gives a count per day; the API keeps
 // the last 18 months only, and one range may span at most that. The
 // window is read in ranges of at most npmRangeDays and summed.

@@ -119,11 +119,37 @@ func (s *Source) monthObservation(key string, begins time.Time, answers []answer
 		noun = "answer"
 	}
 	o.Title = fmt.Sprintf("%d %s on %s, %d accepted", len(answers), noun, s.site.name, accepted)
+	o.Description = monthDescription(answers, qs)
 	o.Quantity = len(answers)
 	o.Metrics = map[string]int64{"answers": int64(len(answers)), "accepted": accepted, "score": score, "views": views}
 	o.Meta = map[string]string{"site": s.cfg.Site, "month": key}
 	return o
 }
+
+// monthDescription names the questions answered, for the row's
+// description and for tagging its technology areas by keyword.
+func monthDescription(answers []answer, qs map[int64]question) string {
+	var titles []string
+	seen := map[int64]bool{}
+	for _, a := range answers {
+		if t := harvester.PlainText(qs[a.QuestionID].Title); t != "" && !seen[a.QuestionID] {
+			seen[a.QuestionID] = true
+			titles = append(titles, t)
+		}
+	}
+	if len(titles) == 0 {
+		return ""
+	}
+	d := "Answered: " + strings.Join(titles, "; ")
+	if !strings.ContainsAny(d[len(d)-1:], ".?!") {
+		d += "."
+	}
+	return harvester.Truncate(d, maxDescription)
+}
+
+// maxDescription bounds a month's description: a busy month answers
+// hundreds of questions.
+const maxDescription = 1000
 
 func (s *Source) observation(id, link string, date time.Time) harvester.Observation {
 	return harvester.Observation{Source: s.cfg.Name, NativeID: id, Person: s.cfg.Person,

@@ -51,4 +51,15 @@ sources:
   - name: manual
     type: file
     path: ./manual.yaml
+  - name: stackoverflow
+    type: stackexchange
+    user: "4211001"
+    base_url: {{URL}}/stackexchange/2.3
+  - name: packages
+    type: packages
+    npm: ["@priyar/bicep-landing-zone"]
+    nuget: [Priya.Passkeys.Rollout]
+    npm_base_url: {{URL}}/packages/npm
+    npm_registry_url: {{URL}}/packages/registry
+    nuget_base_url: {{URL}}/packages/nuget
 `

@@ -1,7 +1,7 @@
 // Package demo serves contriblog's bundled sample sources (feeds, a
-// hand-kept file, calendars, a Sessionize document and a fake GitHub API)
-// on loopback, so that `contriblog demo` runs the whole pipeline with no
-// network and no config.
+// hand-kept file, calendars, a Sessionize document, and fake GitHub, Stack
+// Exchange, npm and NuGet APIs) on loopback, so that `contriblog demo`
+// runs the whole pipeline with no network and no config.
 package demo
 
 import (
@@ -49,8 +49,20 @@ func Start(now func() time.Time) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
+	se, err := newStackExchangeHandler(now)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	pk, err := newPackagesHandler(now)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/github/", http.StripPrefix("/github", gh))
+	mux.Handle("/stackexchange/", http.StripPrefix("/stackexchange/2.3", se))
+	mux.Handle("/packages/", http.StripPrefix("/packages", pk))
 	mux.HandleFunc("/", s.serveFile)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()

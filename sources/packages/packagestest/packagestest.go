@@ -12,6 +12,7 @@ package packagestest
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"sync"
@@ -135,4 +136,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Load reads a fake from fsys's packages.json ({"npm": {NAME: NPM},
+// "nuget": {id: NuGet}}); expand, if not nil, rewrites its text before it
+// is decoded (the demo fills in dates relative to today).
+func Load(fsys fs.FS, expand func(string) string) (*Fake, error) {
+	b, err := fs.ReadFile(fsys, "packages.json")
+	if err != nil {
+		return nil, err
+	}
+	text := string(b)
+	if expand != nil {
+		text = expand(text)
+	}
+	f := &Fake{}
+	if err := json.Unmarshal([]byte(text), f); err != nil {
+		return nil, fmt.Errorf("sample packages.json: %w", err)
+	}
+	return f, nil
 }
