@@ -28,8 +28,9 @@ func TestExampleConfig(t *testing.T) {
 	for _, s := range cfg.Sources {
 		types[s.Type]++
 	}
-	if types["feed"] < 4 || types["github"] != 1 || types["ics"] != 1 || types["sessionize"] != 1 || types["file"] != 1 {
-		t.Errorf("source types %v: want blog, dev.to, Medium, YouTube, podcast, GitHub, Meetup, Sessionize and a file", types)
+	if types["feed"] < 4 || types["github"] != 1 || types["ics"] != 1 || types["sessionize"] != 1 || types["file"] != 1 ||
+		types["stackexchange"] != 1 || types["packages"] != 1 {
+		t.Errorf("source types %v: want blog, dev.to, Medium, YouTube, podcast, GitHub, Meetup, Sessionize, a file, Stack Overflow and packages", types)
 	}
 
 	data, err := os.ReadFile(path)
