@@ -54,7 +54,10 @@ func siteOf(param string) site {
 // link, its score and acceptance, the question's views.
 func (s *Source) answerObservation(a answer, q question) harvester.Observation {
 	o := s.observation(strconv.FormatInt(a.ID, 10), s.answerURL(a), time.Unix(a.Created, 0))
-	o.Title = harvester.PlainText(q.Title)
+	o.Title = harvester.PlainText(a.Title)
+	if o.Title == "" {
+		o.Title = harvester.PlainText(q.Title)
+	}
 	if o.Title == "" {
 		o.Title = fmt.Sprintf("Answer %d on %s", a.ID, s.site.name)
 	}

@@ -33,16 +33,24 @@ const (
 	maxPages = 1000
 )
 
-// droppedNoDate is the reason for an answer without a creation date.
+// droppedNoDate is the reason for an answer without a creation date, or
+// with one past the year 9999.
 const droppedNoDate = "no_date"
 
+// maxCreated is the last second of the year 9999.
+const maxCreated = 253402300799
+
 type answer struct {
-	ID         int64  `json:"answer_id"`
-	QuestionID int64  `json:"question_id"`
-	Score      int64  `json:"score"`
-	Accepted   bool   `json:"is_accepted"`
-	Created    int64  `json:"creation_date"`
-	Link       string `json:"link"`
+	ID         int64 `json:"answer_id"`
+	QuestionID int64 `json:"question_id"`
+	Score      int64 `json:"score"`
+	Accepted   bool  `json:"is_accepted"`
+	Created    int64 `json:"creation_date"`
+	// Link and Title come only with a filter that asks for them; the
+	// default filter, which this source sends, has neither: the link is
+	// then the site's short link and the title the question's.
+	Link  string `json:"link"`
+	Title string `json:"title"`
 }
 
 type question struct {
@@ -143,7 +151,7 @@ func (p *pass) addAnswers(items []answer) (fresh bool) {
 		case a.ID <= 0:
 			p.dropped[harvester.DroppedNoID]++
 			continue
-		case a.Created <= 0:
+		case a.Created <= 0 || a.Created > maxCreated:
 			p.dropped[droppedNoDate]++
 			continue
 		case dup:

@@ -501,3 +501,36 @@ func TestHostile(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestAnswerFieldsOfAFilter: an answer that comes with its own title and
+// link (a filter that asks for them) keeps them; an answer without an id
+// or with an impossible date is dropped and counted.
+func TestAnswerFieldsOfAFilter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/questions/") {
+			fmt.Fprint(w, `{"items":[{"question_id":7,"title":"from the question","view_count":12}],"has_more":false,"quota_max":300,"quota_remaining":290}`)
+			return
+		}
+		fmt.Fprint(w, `{"items":[
+			{"answer_id":1,"question_id":7,"score":1,"creation_date":1763800000,"title":"Why &amp; how","link":"https://stackoverflow.com/questions/7/why/1#1"},
+			{"answer_id":0,"question_id":7,"score":1,"creation_date":1763800000},
+			{"answer_id":2,"question_id":7,"score":1,"creation_date":4611686018427387904},
+			{"answer_id":1,"question_id":7,"score":1,"creation_date":1763800000}],"has_more":false,"quota_max":300,"quota_remaining":291}`)
+	}))
+	defer srv.Close()
+	s, err := New(Config{Name: "so", User: "1", BaseURL: srv.URL, Group: GroupAnswer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Harvest(context.Background(), harvester.SourceState{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Observations) != 1 || b.Observations[0].Title != "Why & how" || b.Observations[0].URL != "https://stackoverflow.com/questions/7/why/1#1" ||
+		b.Observations[0].Metrics["views"] != 12 {
+		t.Errorf("%+v", b.Observations)
+	}
+	if b.Dropped[harvester.DroppedNoID] != 1 || b.Dropped[droppedNoDate] != 1 || b.Dropped[harvester.DroppedRepeated] != 1 {
+		t.Errorf("dropped %v", b.Dropped)
+	}
+}
