@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -158,6 +157,3 @@ func (s *Source) getJSON(ctx context.Context, u string, v any) error {
 	}
 	return nil
 }
-
-// escapeID escapes a NuGet id for a query.
-func escapeID(id string) string { return url.QueryEscape(id) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -14,7 +15,7 @@ import (
 // totalDownloads — all time: NuGet publishes no downloads per day — and
 // its projectUrl, usually the repository.
 func (s *Source) nugetPackage(ctx context.Context, id string) (obsT, error) {
-	u := s.nugetAPI + "/query?q=packageid:" + escapeID(id) + "&prerelease=true&semVerLevel=2.0.0"
+	u := s.nugetAPI + "/query?q=packageid:" + url.QueryEscape(id) + "&prerelease=true&semVerLevel=2.0.0"
 	var doc struct {
 		Data []struct {
 			ID             string          `json:"id"`

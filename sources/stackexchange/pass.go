@@ -73,6 +73,7 @@ type pass struct {
 	// before.
 	complete, bounded bool
 	oldest            int64 // the oldest creation date read
+	oldestFresh       int64 // the oldest creation date read newer than newest
 	answers           map[int64]answer
 	questions         map[int64]question
 	asked             map[int64]bool // questions asked about, answered or not
@@ -124,7 +125,7 @@ func (p *pass) readAnswers(ctx context.Context) error {
 		if err := decodeItems(env, &items); err != nil {
 			return fmt.Errorf("stack exchange: answers, page %d: %w", page, err)
 		}
-		if !p.addAnswers(items) && p.newest > 0 {
+		if !p.addAnswers(items) && p.newest > 0 && p.pastFreshMonths() {
 			seenPages++
 		}
 		switch {
@@ -162,12 +163,27 @@ func (p *pass) addAnswers(items []answer) (fresh bool) {
 			continue
 		}
 		p.answers[a.ID] = a
-		fresh = fresh || a.Created > p.newest
+		if a.Created > p.newest {
+			fresh = true
+			if p.oldestFresh == 0 || a.Created < p.oldestFresh {
+				p.oldestFresh = a.Created
+			}
+		}
 		if p.oldest == 0 || a.Created < p.oldest {
 			p.oldest = a.Created
 		}
 	}
 	return fresh
+}
+
+// pastFreshMonths says the read is past the months of the new answers,
+// where the refresh may stop: a month with a new answer is read whole,
+// however many answers it has (month mode counts it whole).
+func (p *pass) pastFreshMonths() bool {
+	if p.s.cfg.Group != GroupMonth || p.oldestFresh == 0 {
+		return true
+	}
+	return p.monthBegins(p.oldest).Before(p.monthBegins(p.oldestFresh))
 }
 
 // usable says a stopped read still has something worth completing.

@@ -534,3 +534,34 @@ func TestAnswerFieldsOfAFilter(t *testing.T) {
 		t.Errorf("dropped %v", b.Dropped)
 	}
 }
+
+// TestRefreshReadsFreshMonthsWhole: in month mode the bound on pages of
+// answers seen before does not cut a month that has a new answer: 450
+// answers this month already seen and one new one make the month 451.
+func TestRefreshReadsFreshMonthsWhole(t *testing.T) {
+	c := &clock{t: now}
+	start := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
+	f := &setest.Fake{User: 4211, Answers: answers(450, start, 0, 1000, 10), Questions: questions(10)}
+	f.Answers = append(f.Answers, answers(300, time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), 0, 5000, 10)...)
+	r := setup(t, f, c, func(c *Config) { c.Group = GroupMonth })
+	if _, err := r.pass(); err != nil {
+		t.Fatal(err)
+	}
+	f.Do(func(f *setest.Fake) {
+		f.Requests = nil
+		f.Answers = append(f.Answers, setest.Answer{ID: 9000, QuestionID: 1, Created: now.Add(-time.Minute)})
+	})
+	b, err := r.pass()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.obs["2026-11"].Quantity; got != 451 {
+		t.Errorf("November: %d answers, want 451", got)
+	}
+	// November read whole (5 pages, the fifth ending in October), then 2
+	// more of October: 3 pages past November, October not whole, so it is
+	// left as stored.
+	if n := len(requests(f, "answers")); n != 7 || len(b.Observations) != 1 || r.obs["2026-10"].Quantity != 300 {
+		t.Errorf("%d pages, %d rows, October %d", n, len(b.Observations), r.obs["2026-10"].Quantity)
+	}
+}
