@@ -35,6 +35,10 @@ type Data struct {
 	Persons []string
 	// GeneratedAt is when the report was made, as the page says.
 	GeneratedAt time.Time
+	// Review, when set, makes the page the daemon's review page; Rows may
+	// then hold excluded rows, which the table lists and the figures
+	// leave out.
+	Review *Review
 }
 
 // Row is one contribution of a report and the submission records that
