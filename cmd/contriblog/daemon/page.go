@@ -39,7 +39,8 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 		httpError(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	now := d.now().In(d.Config.Location)
+	lv := d.live() // a reload changes the timezone and the types at once
+	now := d.now().In(lv.Location)
 	since, until := report.Window(now, prof)
 	if f.Since != "" {
 		since = f.Since
@@ -53,7 +54,7 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 	}
 	// Excluded rows are listed, to be included again.
 	f.Since, f.Until, f.All = since, until, true
-	data := report.Data{Program: prof, Vocabulary: d.Config.Vocabulary, Since: since, Until: until, GeneratedAt: now,
+	data := report.Data{Program: prof, Vocabulary: lv.Vocabulary, Since: since, Until: until, GeneratedAt: now,
 		Review: &report.Review{CSRFToken: d.keys.csrfText}}
 	if data.Rows, err = d.reportRows(r.Context(), f); err != nil {
 		httpError(w, err.Error(), http.StatusInternalServerError)
