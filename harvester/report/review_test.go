@@ -69,7 +69,9 @@ func TestReviewMode(t *testing.T) {
 	if zt := byID(t, doc, "row-zt"); len(find(zt, func(n *html.Node) bool { return attr(n, "data-action") == "split" })) != 1 {
 		t.Error("no Split button on a row of two observations")
 	}
-	if ca := byID(t, doc, "row-ca"); len(find(ca, func(n *html.Node) bool { return attr(n, "data-action") == "unmark" && attr(n, "data-records") == `["ca"]` })) != 1 {
+	if ca := byID(t, doc, "row-ca"); len(find(ca, func(n *html.Node) bool {
+		return attr(n, "data-action") == "unmark" && attr(n, "data-records") == `["ca"]`
+	})) != 1 {
 		t.Error("no Unmark button with its record on the submitted row")
 	}
 	edit := find(byID(t, doc, "row-hostile2"), func(n *html.Node) bool { return attr(n, "data-action") == "edit" })
