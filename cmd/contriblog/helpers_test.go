@@ -4,9 +4,14 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/contriblog/contriblog/cmd/contriblog/config"
+	"github.com/contriblog/contriblog/cmd/contriblog/daemon"
 )
 
 // freeAddr returns a loopback address nothing listens on (yet).
@@ -68,4 +73,36 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// daemonSecret is the secret the daemon of the config at cfg keeps beside
+// its database while it runs, as the commands read it.
+func daemonSecret(t *testing.T, cfg string) string {
+	t.Helper()
+	c, err := config.Load(cfg, config.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := daemon.ReadSecret(daemon.SecretPath(c.Database))
+	if err != nil || s == "" {
+		t.Fatalf("the daemon's secret beside %s: %q, %v", c.Database, s, err)
+	}
+	return s
+}
+
+// postDaemon posts form to the daemon of the config at cfg, listening
+// at addr, with its secret, as a script of the user would.
+func postDaemon(t *testing.T, cfg, addr, path string, form url.Values) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("POST", "http://"+addr+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set(daemon.SecretHeader, daemonSecret(t, cfg))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

@@ -37,7 +37,8 @@ const (
 func (m *Main) openLogService(cfg *config.Config, need access) (harvester.LogService, error) {
 	l, err := m.openLocal(cfg, need)
 	if errors.Is(err, store.ErrLocked) && cfg.Listen != "" {
-		return heldLog{c: &daemon.Client{Listen: cfg.Listen, Token: cfg.ListenToken}, lockErr: err}, nil
+		return heldLog{c: &daemon.Client{Listen: cfg.Listen, Token: cfg.ListenToken,
+			SecretFile: daemon.SecretPath(cfg.Database)}, lockErr: err}, nil
 	}
 	if err != nil {
 		return nil, err

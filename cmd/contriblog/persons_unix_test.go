@@ -109,10 +109,7 @@ func TestPersonsJSONAndExcelBesideTheDaemon(t *testing.T) {
 	// An exclusion: the edit's answer says null, harvest counts what the
 	// export has.
 	id := idOf(t, cfg, "A draft nobody should see")
-	resp, err := http.PostForm("http://"+addr+"/edit/"+id, url.Values{"exclude": {"1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := postDaemon(t, cfg, addr, "/edit/"+id, url.Values{"exclude": {"1"}})
 	edited, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(edited), `"reach": null`) || !strings.Contains(string(edited), `"excluded": true`) ||
@@ -122,10 +119,7 @@ func TestPersonsJSONAndExcelBesideTheDaemon(t *testing.T) {
 	if out := mustRun(t, "-c", cfg, "harvest"); !strings.HasSuffix(out, "\nlog: 2 contributions (1 more excluded, not exported)\n") {
 		t.Errorf("harvest through the daemon:\n%s", out)
 	}
-	resp, err = http.PostForm("http://"+addr+"/harvest", url.Values{"wait": {"1"}, "source": {"grace"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = postDaemon(t, cfg, addr, "/harvest", url.Values{"wait": {"1"}, "source": {"grace"}})
 	var rep map[string]json.RawMessage
 	json.NewDecoder(resp.Body).Decode(&rep)
 	resp.Body.Close()

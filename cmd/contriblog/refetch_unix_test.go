@@ -69,10 +69,7 @@ func TestHarvestRefetchBesideTheDaemon(t *testing.T) {
 		}
 	}
 
-	resp, err = http.PostForm("http://"+addr+"/harvest", url.Values{"refetch": {"maybe"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp = postDaemon(t, cfg, addr, "/harvest", url.Values{"refetch": {"maybe"}})
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("POST /harvest refetch=maybe: %d, want 400", resp.StatusCode)

@@ -54,11 +54,14 @@ func (m *Main) runDaemon(ctx context.Context, args []string) error {
 		Harvester: h,
 		Store:     db,
 		Backup:    db.Backup,
-		Edit:      m.editFunc(db, h.Log),
-		Forget:    forgetFunc(db, cfg),
-		Rebuild:   rebuildFunc(db, h.Log),
-		Logger:    m.logger,
-		Now:       m.Now,
+		// The commands beside the daemon read its secret there
+		// (openLogService).
+		SecretFile: daemon.SecretPath(cfg.Database),
+		Edit:       m.editFunc(db, h.Log),
+		Forget:     forgetFunc(db, cfg),
+		Rebuild:    rebuildFunc(db, h.Log),
+		Logger:     m.logger,
+		Now:        m.Now,
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

@@ -25,6 +25,8 @@ type page struct {
 	// People are the per-person sections, when the report has several.
 	People []view
 	Table  table
+	// Review is set on the daemon's review page (Data.Review).
+	Review *reviewPage
 }
 
 // programInfo is the program the table's last column follows.
@@ -63,9 +65,14 @@ func build(d *Data) (*page, error) {
 	for _, s := range all {
 		byName[strings.ToLower(s.Name)] = s
 	}
-	rows := make([]*Row, len(d.Rows))
+	// The table lists every row given; the figures count only those not
+	// excluded (the review page lists excluded rows, to include again).
+	listed, rows := make([]*Row, len(d.Rows)), make([]*Row, 0, len(d.Rows))
 	for i := range d.Rows {
-		rows[i] = &d.Rows[i]
+		listed[i] = &d.Rows[i]
+		if !d.Rows[i].Excluded {
+			rows = append(rows, &d.Rows[i])
+		}
 	}
 	mo := months(d.Since, d.Until)
 	summary := "Everyone"
@@ -84,7 +91,11 @@ func build(d *Data) (*page, error) {
 			p.People = append(p.People, newView(fmt.Sprintf("p%d", i+1), person, theirs, all, byName, mo, vocab))
 		}
 	}
-	p.Program, p.Table = newTable(rows, d.Program, byName, len(ps) > 1)
+	p.Program, p.Table = newTable(listed, d.Program, byName, len(ps) > 1)
+	if d.Review != nil {
+		p.Review = newReviewPage(d.Review, vocab)
+		p.CSS, p.CSP = template.CSS(reviewStyle), ReviewPolicy
+	}
 	return p, nil
 }
 

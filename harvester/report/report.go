@@ -3,7 +3,9 @@
 // a section per person and the full table with what is still to submit
 // to a program (docs/report.md). Charts are SVG drawn here, in Go: the
 // page loads nothing, runs no script and prints on A4 as it shows.
-// `contriblog report` writes it to a file; the daemon's page reuses it.
+// `contriblog report` writes it to a file; the daemon's review page is
+// the same page with Data.Review set, which adds buttons and one small
+// embedded script (docs/report.md#review-mode).
 package report
 
 import (
@@ -35,6 +37,10 @@ type Data struct {
 	Persons []string
 	// GeneratedAt is when the report was made, as the page says.
 	GeneratedAt time.Time
+	// Review, when set, makes the page the daemon's review page; Rows may
+	// then hold excluded rows, which the table lists and the figures
+	// leave out.
+	Review *Review
 }
 
 // Row is one contribution of a report and the submission records that

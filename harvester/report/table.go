@@ -24,6 +24,7 @@ type tableRow struct {
 	Reach   string
 	Sources string
 	Status  status
+	Review  rowReview
 }
 
 type link struct {
@@ -68,6 +69,7 @@ func newTable(rows []*Row, prog *program.Profile, byName map[string]typeStyle, p
 		if info != nil {
 			tr.Status = statusOf(r, prog, info)
 		}
+		tr.Review = newRowReview(r, t.Program)
 		t.Rows = append(t.Rows, tr)
 	}
 	return info, t
@@ -76,6 +78,9 @@ func newTable(rows []*Row, prog *program.Profile, byName map[string]typeStyle, p
 // statusOf says whether prog holds r, takes no row of its type, or
 // still lacks it, and counts it in info.
 func statusOf(r *Row, prog *program.Profile, info *programInfo) status {
+	if r.Excluded {
+		return status{Text: "excluded", Class: "na"}
+	}
 	for _, s := range r.Submissions {
 		if strings.EqualFold(s.Program, prog.Name) {
 			info.Submitted++

@@ -26,6 +26,7 @@ func requestGuarded(t *testing.T, method, url, form string) (int, string) {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	withSecret(req)
 	resp, err := (&http.Client{Timeout: 20 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: no answer: %v", method, url, err)
@@ -65,6 +66,7 @@ func TestAPanicInAnEditIsA500AndTheDaemonGoesOn(t *testing.T) {
 				}}
 			start(t, d)
 			url := "http://" + d.Addr().String()
+			knowSecret(t, url, d)
 
 			code, body := requestGuarded(t, "POST", url+"/edit/a1", "title=x")
 			if code != http.StatusInternalServerError || strings.Contains(body, "secret detail") {
@@ -174,8 +176,13 @@ func TestHealthzReportsWorkStuckPastItsBound(t *testing.T) {
 				defer close(done)
 				if what == "pass" {
 					<-d.q.add(nil)
-				} else if resp, err := http.PostForm(srv.URL+"/edit/a1", url.Values{"title": {"x"}}); err == nil {
-					resp.Body.Close()
+				} else {
+					req, _ := http.NewRequest("POST", srv.URL+"/edit/a1", strings.NewReader(url.Values{"title": {"x"}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					withSecret(req)
+					if resp, err := http.DefaultClient.Do(req); err == nil {
+						resp.Body.Close()
+					}
 				}
 			}()
 			var hl health

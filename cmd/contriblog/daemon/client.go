@@ -72,6 +72,10 @@ func newClient() *http.Client {
 type Client struct {
 	Listen string // the daemon's listen address, as the config gives it
 	Token  string // its listen_token, "" for none
+	// SecretFile is the daemon's secret file (SecretPath of the
+	// database), read for each request that changes something: the
+	// daemon refuses such a request without its secret or Token.
+	SecretFile string
 }
 
 var _ harvester.LogService = (*Client)(nil)
@@ -396,6 +400,16 @@ func (c *Client) do(ctx context.Context, method, path string, form url.Values) (
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if !safeMethod(method) {
+		// Read now, not once: a restarted daemon has a new secret.
+		secret, err := ReadSecret(c.SecretFile)
+		if err != nil {
+			return nil, addr, err
+		}
+		if secret != "" {
+			req.Header.Set(SecretHeader, secret)
+		}
 	}
 	resp, err := newClient().Do(req)
 	if err != nil {

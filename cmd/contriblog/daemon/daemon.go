@@ -154,6 +154,12 @@ type Daemon struct {
 	// replacing it atomically (store.DB.Backup). It serves the daily
 	// backups and POST /backup; nil means neither.
 	Backup func(ctx context.Context, path string) error
+	// SecretFile is where Run keeps the daemon's secret while it serves
+	// HTTP (SecretPath of the database: mode 0600, removed when Run
+	// returns). A request that changes something and comes from no
+	// browser must carry it (SecretHeader) or the bearer token; "" keeps
+	// the secret in memory only (NewHandler without Run, tests).
+	SecretFile string
 
 	Logger *slog.Logger
 	// Now gives timestamps (backoff's NextTry); durations use the monotonic
@@ -177,6 +183,7 @@ type Daemon struct {
 	authSleep func(ctx context.Context, d time.Duration)
 
 	once    sync.Once
+	keys    keys                     // made once, by init
 	cur     atomic.Pointer[settings] // see live
 	runCtx  context.Context          // Run's context, for the jobs a reload schedules
 	auth    *authLimiter
@@ -251,6 +258,7 @@ func (d *Daemon) init() {
 		if d.ExportTimeout <= 0 {
 			d.ExportTimeout = DefaultExportTimeout
 		}
+		d.keys = newKeys()
 		d.cur.Store(&settings{Config: d.Config, harvester: d.Harvester, edit: d.Edit, forget: d.Forget, rebuild: d.Rebuild})
 		d.q = newQueue()
 		d.auth = newAuthLimiter(d.Logger, d.Now, d.authSleep)

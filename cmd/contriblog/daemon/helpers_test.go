@@ -159,7 +159,32 @@ func serve(t *testing.T, d *Daemon) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(NewHandler(d))
 	t.Cleanup(srv.Close)
+	secrets.Store(srv.URL, d.keys.secretText)
+	t.Cleanup(func() { secrets.Delete(srv.URL) })
 	return srv
+}
+
+// secrets are the daemons' secrets by their test server's URL (serve),
+// which request and requestGuarded send with a POST, as contriblog's
+// commands send the secret file's.
+var secrets sync.Map
+
+// knowSecret lets request and requestGuarded send d's secret to its own
+// listener at url.
+func knowSecret(t *testing.T, url string, d *Daemon) {
+	secrets.Store(url, d.keys.secretText)
+	t.Cleanup(func() { secrets.Delete(url) })
+}
+
+// withSecret gives req the secret of the test server it is for, if it
+// changes something.
+func withSecret(req *http.Request) {
+	if safeMethod(req.Method) {
+		return
+	}
+	if s, ok := secrets.Load(req.URL.Scheme + "://" + req.URL.Host); ok {
+		req.Header.Set(SecretHeader, s.(string))
+	}
 }
 
 // request sends one request with an optional bearer token and form.
@@ -181,6 +206,7 @@ func request(t *testing.T, method, url, token, form string) (*http.Response, str
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	withSecret(req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

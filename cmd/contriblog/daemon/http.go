@@ -19,6 +19,9 @@ const maxBody = 64 << 10
 
 // NewHandler returns the daemon's HTTP API:
 //
+//	GET  /                         the review page: the report of a period (query since, until, person,
+//	                               type, program) with buttons that edit the log (docs/report.md#review-mode)
+//	GET  /api                      this list, as text
 //	GET  /healthz                  200 while the store answers, the scheduler runs and no pass or edit
 //	                               has run past its bound (PassStuckAfter, EditStuckAfter), else 503 (JSON)
 //	GET  /export.csv|.json|.md     the log; query: since, until (YYYY-MM-DD), person, type, all;
@@ -33,16 +36,21 @@ const maxBody = 64 << 10
 //	POST /edit                     curate several: form id (repeatable) and the same fields; every row after it
 //	POST /forget                   form: source, apply=1 to remove its observations (else a preview)
 //	POST /backup                   copy the database; form: path (absolute; "" for a timestamped file in BackupDir)
+//	POST /submissions              form: records (JSON array), or program and id (repeatable) to mark rows submitted
+//	POST /submissions/delete       form: program, id (repeatable record ids)
 //
-// With Config.ListenToken set, every request needs "Authorization: Bearer
-// TOKEN" (401 otherwise). Without it, the daemon listens on loopback only
-// and answers only requests addressed to a loopback host name, so that a
-// web page cannot reach it through DNS rebinding; POSTs from another
-// origin in a browser are refused either way.
+// Every request must be addressed to the listen address or a loopback
+// name (421 otherwise: DNS rebinding). With Config.ListenToken set, every
+// request needs "Authorization: Bearer TOKEN" (401 otherwise). A POST
+// from a browser must come from the daemon's own page with its CSRF
+// token (CSRFHeader); from anything else, it must carry the daemon's
+// secret (SecretHeader, SecretFile's contents) or the bearer token (403
+// otherwise). See security.go and docs/security.md.
 func NewHandler(d *Daemon) http.Handler {
 	d.init()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", d.serveIndex)
+	mux.HandleFunc("GET /{$}", d.serveReport)
+	mux.HandleFunc("GET /api", d.serveIndex)
 	mux.HandleFunc("GET /healthz", d.serveHealth)
 	for _, f := range []string{"csv", "json", "md"} {
 		mux.HandleFunc("GET /export."+f, d.serveExport(f))
@@ -61,19 +69,23 @@ func NewHandler(d *Daemon) http.Handler {
 	mux.HandleFunc("POST /submissions/delete", d.serveDeleteSubmissions)
 	mux.HandleFunc("POST /entries", d.serveEntries)
 
-	var h http.Handler = mux
-	h = http.NewCrossOriginProtection().Handler(h)
-	return d.guard(h)
+	return d.guard(mux)
 }
 
-// guard checks the bearer token (or, without one, the Host header) before
-// anything else, and marks every response uncacheable.
+// guard checks, before anything else, that the request is addressed to
+// the daemon (Host), carries the bearer token when there is one, and, if
+// it changes something, comes from the daemon's page or a program of the
+// user (checkChange); and it sets the security headers of every answer.
 func (d *Daemon) guard(next http.Handler) http.Handler {
 	token := d.live().ListenToken
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		securityHeaders(w.Header())
+		if !d.hostAllowed(r.Host) {
+			httpError(w, fmt.Sprintf("this daemon answers only requests addressed to its listen address or to localhost, 127.0.0.1 or [::1], not Host %q", r.Host), http.StatusMisdirectedRequest)
+			return
+		}
+		bearerOK := false
 		if token != "" {
 			got, ok := bearer(r)
 			// Hashing first makes the comparison constant-time whatever the
@@ -85,8 +97,9 @@ func (d *Daemon) guard(next http.Handler) http.Handler {
 				d.auth.refuse(w, r)
 				return
 			}
-		} else if !isLoopbackHost(hostOnly(r.Host)) {
-			http.Error(w, "this daemon answers only requests addressed to localhost, 127.0.0.1 or [::1] (set listen_token to serve other names)", http.StatusMisdirectedRequest)
+			bearerOK = true
+		}
+		if !d.checkChange(w, r, bearerOK) {
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -112,6 +125,8 @@ func hostOnly(hostport string) string {
 func (d *Daemon) serveIndex(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	fmt.Fprint(w, `contriblog daemon
+GET  /            the review page (HTML)  ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&program=NAME
+GET  /api         this list
 GET  /healthz
 GET  /export.csv  /export.json  /export.md   ?since=YYYY-MM-DD&until=YYYY-MM-DD&person=NAME&type=TYPE&all=1
                   program=NAME (csv, json): the program's export; rows left out in X-Contriblog-Left-Out
@@ -126,9 +141,12 @@ POST /edit        id (repeatable) and the fields of /edit/{id}
 POST /forget      source=NAME  apply=1 (without: a preview)
 POST /backup      path=ABSOLUTE_PATH (or none: a timestamped file in the backup directory)
 GET  /submissions
-POST /submissions         records=JSON array of submission records
+POST /submissions         records=JSON array of submission records, or program=NAME id=ROW (repeatable) to mark rows
 POST /submissions/delete  program=NAME  id (repeatable)
 POST /entries             source=NAME  observations=JSON array (a hand-kept source the config does not name)
+
+A POST needs the header `+SecretHeader+` (the contents of the daemon's secret file beside the
+database), or the listen_token; from a browser page, the daemon page's `+CSRFHeader+`.
 `)
 }
 

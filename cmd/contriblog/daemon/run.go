@@ -44,6 +44,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if srv != nil {
+		if err := d.writeSecret(); err != nil {
+			ln.Close()
+			return err
+		}
+		defer d.removeSecret()
+	}
 	serveErr := make(chan error, 1)
 	if srv != nil {
 		go func() { serveErr <- srv.Serve(ln) }()

@@ -30,8 +30,18 @@ func (d *Daemon) serveSubmissions(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveSaveSubmissions answers POST /submissions (form field records: a
-// JSON array of records) by storing them in one transaction.
+// JSON array of records) by storing them in one transaction; with the
+// form fields program and id instead, serveMark.
 func (d *Daemon) serveSaveSubmissions(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRecordsBody)
+	if err := r.ParseForm(); err != nil {
+		httpError(w, "read form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if !r.PostForm.Has("records") && r.PostForm.Has("id") {
+		d.serveMark(w, r) // the review page's Mark submitted
+		return
+	}
 	var subs []harvester.Submission
 	if !d.jsonField(w, r, "records", &subs, "records") {
 		return
