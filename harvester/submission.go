@@ -48,6 +48,23 @@ func NewSubmission(program string, c *Contribution, how string, at time.Time) Su
 	return Submission{Program: strings.ToLower(program), ID: c.ID, Anchors: anchorKeys(c), At: at.UTC(), How: how}
 }
 
+// Mark is what marking c as in program by hand stores, given prev, the
+// records of program that already cover it: a new marked record when
+// there is none; the first one turned marked when a submit run left it
+// sending (the person found it in the portal); nothing (ok false) when
+// the program has it on record already.
+func Mark(program string, c *Contribution, prev []Submission, now time.Time) (rec Submission, ok bool) {
+	switch {
+	case len(prev) == 0:
+		return NewSubmission(program, c, SubmittedMarked, now), true
+	case prev[0].How == SubmittedSending:
+		rec = prev[0]
+		rec.How, rec.At = SubmittedMarked, now.UTC()
+		return rec, true
+	}
+	return Submission{}, false
+}
+
 // Check refuses a record a store must not keep.
 func (s *Submission) Check() error {
 	switch {

@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/contriblog/contriblog/internal/browsertest"
+	"github.com/contriblog/contriblog/harvester/report/browsertest"
 )
 
 // reviewEntries are the hand-kept entries of the review page's test: two

@@ -283,19 +283,13 @@ func (m *Main) runSubmittedMark(ctx context.Context, verb string, args []string)
 	}
 	var records []harvester.Submission
 	for i := range rows {
-		if prev := covering[rows[i].ID]; len(prev) > 0 {
-			if prev[0].How == harvester.SubmittedSending {
-				// A submit run stopped before the program answered, and
-				// the person has found it there.
-				s := prev[0]
-				s.How, s.At = harvester.SubmittedMarked, m.Now().UTC()
-				records = append(records, s)
-				continue
-			}
+		prev := covering[rows[i].ID]
+		rec, ok := harvester.Mark(prof.Name, &rows[i], prev, m.Now())
+		if !ok {
 			fmt.Fprintf(m.Stdout, "%s: already recorded as in the %s portal (%s %s)\n", rows[i].ID, prof.Name, prev[0].How, prev[0].At.Format(harvester.DateLayout))
 			continue
 		}
-		records = append(records, harvester.NewSubmission(prof.Name, &rows[i], harvester.SubmittedMarked, m.Now()))
+		records = append(records, rec)
 	}
 	if len(records) > 0 {
 		if err := svc.SaveSubmissions(ctx, records); err != nil {

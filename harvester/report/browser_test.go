@@ -5,110 +5,25 @@ import (
 	"context"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/contriblog/contriblog/harvester/report/browsertest"
 )
-
-// chromium is the browser the browser tests drive: $CONTRIBLOG_CHROMIUM,
-// else Debian's /usr/bin/chromium, else chromium on the PATH. Without one
-// the test is skipped, unless CONTRIBLOG_BROWSER_TESTS=required (.ci/run
-// installs Chromium and sets it, so CI never skips it).
-func chromium(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CONTRIBLOG_CHROMIUM"); p != "" {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CONTRIBLOG_BROWSER_TESTS") == "required" {
-		t.Fatal("CONTRIBLOG_BROWSER_TESTS=required and no Chromium: install Debian's chromium (apt-get install chromium) or set CONTRIBLOG_CHROMIUM")
-	}
-	t.Skip("no Chromium at /usr/bin/chromium or on the PATH: `apt-get install chromium` (or set CONTRIBLOG_CHROMIUM) to run the browser test; .ci/run does")
-	return ""
-}
-
-// pageWatch records what a page asks of the network and writes to its
-// console, from the events of its tab.
-type pageWatch struct {
-	mu       sync.Mutex
-	requests []string
-	problems []string
-}
-
-func (w *pageWatch) listen(ev any) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	switch ev := ev.(type) {
-	case *network.EventRequestWillBeSent:
-		w.requests = append(w.requests, ev.Request.URL)
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert || ev.Type == runtime.ConsoleAPICalledTypeWarning {
-			w.problems = append(w.problems, "console."+string(ev.Type))
-		}
-	case *runtime.EventExceptionThrown:
-		w.problems = append(w.problems, "exception: "+ev.ExceptionDetails.Text)
-	case *log.EventEntryAdded:
-		if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
-			w.problems = append(w.problems, string(ev.Entry.Source)+" "+string(ev.Entry.Level)+": "+ev.Entry.Text)
-		}
-	}
-}
-
-func (w *pageWatch) take() (requests, problems []string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	requests, problems = w.requests, w.problems
-	w.requests, w.problems = nil, nil
-	return requests, problems
-}
-
-// browser starts a headless Chromium for the test and returns a tab and
-// what it sees.
-func browser(t *testing.T) (context.Context, *pageWatch) {
-	t.Helper()
-	path := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		// The page is our own file; CI's containers lack the namespaces
-		// Chromium's sandbox needs (and root may not use it).
-		chromedp.NoSandbox,
-		chromedp.WindowSize(1200, 900),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	w := &pageWatch{}
-	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithListener(w.listen))
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, with no deadline (chromedp.Run)
-		t.Fatalf("start %s: %v", path, err)
-	}
-	return ctx, w
-}
 
 // TestReportInBrowser opens the fixture's report in headless Chromium:
 // it loads with no request past its own file and no console error, the
 // charts are drawn with the counts of the data, hostile titles are text,
 // it lays out within A4's width in print, and prints to a PDF.
 func TestReportInBrowser(t *testing.T) {
-	ctx, watch := browser(t)
+	ctx, watch := browsertest.Start(t)
 	var buf bytes.Buffer
 	if err := Render(&buf, fixture(t)); err != nil {
 		t.Fatal(err)
@@ -217,9 +132,9 @@ func TestReportInBrowser(t *testing.T) {
 		t.Error("the PDF's pages are not A4 (595×842 points)")
 	}
 
-	requests, problems := watch.take()
+	requests, problems := watch.Take()
 	for _, r := range requests {
-		if r != pageURL {
+		if r != "GET "+pageURL {
 			t.Errorf("the page requested %s", r)
 		}
 	}
@@ -238,7 +153,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
-	requests, _ = watch.take()
+	requests, _ = watch.Take()
 	if !strings.Contains(strings.Join(requests, " "), "http://127.0.0.1:9/x.png") {
 		t.Errorf("the watch missed a page's request for an image: %v", requests)
 	}

@@ -134,14 +134,9 @@ func (d *Daemon) serveMark(w http.ResponseWriter, r *http.Request) {
 				prev = append(prev, s)
 			}
 		}
-		switch {
-		case len(prev) == 0:
-			records = append(records, harvester.NewSubmission(prof.Name, &row.Contribution, harvester.SubmittedMarked, now))
-		case prev[0].How == harvester.SubmittedSending:
-			s := prev[0]
-			s.How, s.At = harvester.SubmittedMarked, now.UTC()
-			records = append(records, s)
-		default:
+		if rec, ok := harvester.Mark(prof.Name, &row.Contribution, prev, now); ok {
+			records = append(records, rec)
+		} else {
 			already++
 		}
 	}
