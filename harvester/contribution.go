@@ -35,9 +35,13 @@ type Contribution struct {
 	HighImpact         bool             `json:"high_impact"`
 	Counts             map[string]int64 `json:"counts"`
 
-	Metrics      map[string]int64 `json:"metrics"`
-	Observations []ObservationRef `json:"observations"`
-	Excluded     bool             `json:"excluded"`
+	Metrics map[string]int64 `json:"metrics"`
+	// MetricsHistory is, for each metric, how it grew
+	// (RowMetricsHistory): filled only when a Filter asks for it
+	// (Filter.MetricsHistory), never stored with the log.
+	MetricsHistory map[string][]MetricPoint `json:"metrics_history,omitempty"`
+	Observations   []ObservationRef         `json:"observations"`
+	Excluded       bool                     `json:"excluded"`
 
 	// Curated names the fields a person set with `contriblog edit`
 	// ("title", "reach", ...), so `list` can mark them.
@@ -106,6 +110,10 @@ type Filter struct {
 	// covers. Match cannot tell (it knows no records): EachRow applies
 	// it, as every log service does.
 	Unsubmitted string
+	// MetricsHistory fills each row's MetricsHistory (EachRow reads the
+	// store's metric history once): the JSON export and `list --metrics`
+	// ask for it.
+	MetricsHistory bool
 }
 
 // Match reports whether c passes the filter. Person and Type compare

@@ -65,6 +65,14 @@ type Store interface {
 	// batch that is not NotModified is a full read, recorded as
 	// SourceState.RecordRead says (its Config, Since and counts; LastKept
 	// is the item's new, updated and unchanged).
+	//
+	// Each observation stored new or updated also gets a metric point
+	// (MetricPoint, dated pass) for each of its Metrics whose value is
+	// not the latest point of that metric, or that has none
+	// (AppendMetricChanges); an unchanged one gets none, so that passes
+	// that see the same figures keep one point per metric. A value that
+	// drops is kept as it is, and a metric the observation no longer
+	// reports keeps its points.
 	SaveBatches(ctx context.Context, items []BatchItem) ([]SaveResult, error)
 	// SaveFailure records that a pass of the source failed at pass with
 	// err's message ("unknown error" for a nil err). The source's state is
@@ -80,7 +88,7 @@ type Store interface {
 	SaveState(ctx context.Context, state SourceState) error
 
 	// ForgetSource removes every observation of the named source (its
-	// description and seen times too) and the source's state, in one
+	// description, seen times and metric points too) and the source's state, in one
 	// transaction, and returns how many observations it removed. Edits and
 	// the stored log are left alone: the caller rebuilds the log. The
 	// revision moves when an observation was removed. A source the store
@@ -98,6 +106,14 @@ type Store interface {
 	// fn stops the walk and is returned as it is. fn must not write to
 	// the store.
 	ForEachObservation(ctx context.Context, descriptions Descriptions, fn func(*Observation) error) error
+
+	// MetricHistory returns the metric points of the observations whose
+	// keys (ObservationKey) are given, or with keys nil of every stored
+	// observation, by key, each observation's points in the order they
+	// were stored (oldest first); an observation without points (unknown,
+	// or without metrics) is absent. A store skips, with a warning, a
+	// record it cannot read.
+	MetricHistory(ctx context.Context, keys []string) (map[string][]MetricPoint, error)
 
 	// Edits returns every stored curation edit, ordered by id.
 	Edits(ctx context.Context) ([]Edit, error)

@@ -183,8 +183,23 @@ func SubmittedTo(recs []Submission, program string) bool {
 
 // EachRow calls fn for every row of st's stored log that passes f, in
 // log order, applying f.Unsubmitted with st's submission records (which
-// takes a walk of the log first).
+// takes a walk of the log first) and f.MetricsHistory.
 func EachRow(ctx context.Context, st Store, f Filter, fn func(*Contribution) error) error {
+	if f.MetricsHistory {
+		// One read of the whole history, before the walk: a store's read
+		// of it inside the walk's would nest two transactions.
+		history, err := st.MetricHistory(ctx, nil)
+		if err != nil {
+			return err
+		}
+		f.MetricsHistory = false
+		inner := fn
+		fn = func(c *Contribution) error {
+			c.MetricsHistory = RowMetricsHistory(c, history)
+			return inner(c)
+		}
+		return EachRow(ctx, st, f, fn)
+	}
 	if f.Unsubmitted == "" {
 		return st.ForEachContribution(ctx, func(c *Contribution) error {
 			if !f.Match(c) {

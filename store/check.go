@@ -197,6 +197,10 @@ func checkDecodes(tx *bolt.Tx, report reporter) bool {
 			}
 			return err
 		}},
+		{bucketMetricHistory, func(v []byte) error {
+			_, err := decodeMetricHistory(v)
+			return err
+		}},
 	}
 	for _, d := range decoders {
 		b := tx.Bucket(d.bucket)

@@ -156,8 +156,8 @@ func TestMigrateFromSchema4(t *testing.T) {
 	}
 	defer b.Close()
 	b.View(func(tx *bolt.Tx) error {
-		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != strconv.Itoa(schemaVersion()) || v != "6" {
-			t.Errorf("schema version %q after the upgrade, want 6", v)
+		if v := string(tx.Bucket(bucketMeta).Get(keySchemaVersion)); v != strconv.Itoa(schemaVersion()) || v != "7" {
+			t.Errorf("schema version %q after the upgrade, want 7", v)
 		}
 		return nil
 	})

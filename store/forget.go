@@ -27,7 +27,7 @@ func (db *DB) ForgetSource(ctx context.Context, name string) (int, error) {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		// Each bucket is walked on its own: a description or seen time
 		// left without its observation (a damaged file) goes too.
-		for _, bucket := range [][]byte{bucketObservations, bucketText, bucketSeen} {
+		for _, bucket := range [][]byte{bucketObservations, bucketText, bucketSeen, bucketMetricHistory} {
 			removed, err := deletePrefix(tx.Bucket(bucket), prefix)
 			if err != nil {
 				return fmt.Errorf("delete from %s: %w", bucket, err)

@@ -162,7 +162,7 @@ func (db *DB) sanitiseDates(o *harvester.Observation) {
 
 // writer holds the buckets a batch writes to.
 type writer struct {
-	obs, text, seen, sources *bolt.Bucket
+	obs, text, seen, sources, history *bolt.Bucket
 	// warn is told of a stored record that does not decode (DB.warnRecord).
 	warn func(bucket, key []byte, err error)
 }
@@ -175,8 +175,9 @@ type writer struct {
 const savedFill = 0.9
 
 func newWriter(tx *bolt.Tx, warn func(bucket, key []byte, err error)) writer {
-	w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources), warn: warn}
-	for _, b := range []*bolt.Bucket{w.obs, w.text, w.seen, w.sources} {
+	w := writer{obs: tx.Bucket(bucketObservations), text: tx.Bucket(bucketText), seen: tx.Bucket(bucketSeen), sources: tx.Bucket(bucketSources),
+		history: tx.Bucket(bucketMetricHistory), warn: warn}
+	for _, b := range []*bolt.Bucket{w.obs, w.text, w.seen, w.sources, w.history} {
 		b.FillPercent = savedFill
 	}
 	return w
@@ -252,6 +253,9 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 		if err := w.put(po); err != nil {
 			return 0, err
 		}
+		if err := w.appendMetrics(po.key, po.obs.Metrics, pass); err != nil {
+			return 0, fmt.Errorf("metric history: %w", err)
+		}
 		return outcomeNew, w.seen.Put(po.key, encodeSeen(pass, pass))
 	}
 	first := pass
@@ -281,6 +285,9 @@ func (w writer) saveObservation(po *pendingObservation, pass time.Time) (outcome
 		if err := w.text.Delete(po.key); err != nil {
 			return 0, err
 		}
+	}
+	if err := w.appendMetrics(po.key, po.obs.Metrics, pass); err != nil {
+		return 0, fmt.Errorf("metric history: %w", err)
 	}
 	return outcomeUpdated, w.put(po)
 }

@@ -38,10 +38,14 @@ var (
 	// bucketSubmissions maps program + "\x00" + contribution id to a
 	// harvester.Submission (JSON): what is already in a program's portal.
 	bucketSubmissions = []byte("submissions")
+	// bucketMetricHistory maps an observation key to its metrics' points
+	// (value, pass), appended only when a value changes
+	// (encodeMetricHistory, docs/database.md#metric-history).
+	bucketMetricHistory = []byte("metric_history")
 )
 
 // allBuckets are created at Open, in every schema version.
-var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketText, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID, bucketSubmissions}
+var allBuckets = [][]byte{bucketMeta, bucketObservations, bucketText, bucketSeen, bucketSources, bucketEdits, bucketLog, bucketLogID, bucketSubmissions, bucketMetricHistory}
 
 // keySchemaVersion is the meta key of the schema version, a decimal
 // string so that `bbolt get` shows it as it is.
@@ -61,6 +65,7 @@ var migrations = []migration{
 	scrubListingURLs,     // 3 -> 4: no calendar or Sessionize endpoint URL kept as an observation's link
 	allowFormsFields,     // 4 -> 5: records may carry the programs' form fields (formats 0xb3, 0xc3)
 	createBuckets,        // 5 -> 6: submission records
+	seedMetricHistory,    // 6 -> 7: metric history, seeded with the current metrics (metrichistory.go)
 }
 
 // schemaVersion is the version this build writes and understands.

@@ -202,13 +202,15 @@ func (m *Main) warnLeftOut(p *program.Profile, left []harvester.LeftOut) {
 }
 
 func (m *Main) runList(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--unsubmitted] [--program NAME] | --why ID")
+	fs := m.newFlagSet("list", "[--since DATE] [--until DATE] [--person NAME] [--type TYPE] [--all] [--unsubmitted] [--program NAME] [--metrics] | --why ID")
 	var ff filterFlags
 	ff.register(fs)
 	var prog string
 	fs.StringVar(&prog, "program", "", "the program --unsubmitted means (default: the config's program:)")
 	var why string
 	fs.StringVar(&why, "why", "", "say why the contribution `ID` has each of its technology areas")
+	var metrics bool
+	fs.BoolVar(&metrics, "metrics", false, "show under each row its metrics: first and latest value, with dates")
 	if err := m.noArgs(fs, args); err != nil {
 		return err
 	}
@@ -241,7 +243,8 @@ func (m *Main) runList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All, Submitted: submitted})
+	filter.MetricsHistory = metrics
+	enc := export.NewTableEncoder(m.Stdout, export.TableOptions{All: filter.All, Submitted: submitted, Metrics: metrics})
 	err = svc.Log(ctx, filter, enc.Encode)
 	if errors.Is(err, harvester.ErrUnknownPerson) {
 		return personError(err) // no "No contributions." under the error

@@ -106,6 +106,8 @@ func (l *localLog) Export(ctx context.Context, req harvester.ExportRequest, w io
 	// The stored log knows its persons: Markdown sections them without
 	// reading the log twice.
 	opts := export.Options{All: f.All, ByPerson: f.Person == "" && len(state.Persons) > 1}
+	// Only the JSON export shows how metrics grew (docs/log.md#json-keys).
+	f.MetricsHistory = req.Format == "json"
 	enc, err := export.New(req.Format, w, opts)
 	if err != nil {
 		return nil, usageError{err}

@@ -16,7 +16,7 @@ func checkWhy(fs *flag.FlagSet, why string) error {
 	if flagSet(fs, "why") && strings.TrimSpace(why) == "" {
 		return usagef("--why takes the ID of a contribution (see `contriblog list --all`)")
 	}
-	for _, f := range []string{"since", "until", "person", "type", "all"} {
+	for _, f := range []string{"since", "until", "person", "type", "all", "metrics"} {
 		if why != "" && flagSet(fs, f) {
 			return usagef("--why ID takes no --%s: it explains one row", f)
 		}

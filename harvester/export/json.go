@@ -33,12 +33,15 @@ type jsonRow struct {
 	Sources         []string `json:"sources"`
 	// What the programs' forms ask (docs/log.md#json-keys): counts holds
 	// the known ones only, never null.
-	PrivateDescription string            `json:"private_description"`
-	MicrosoftEvent     string            `json:"microsoft_event"`
-	HighImpact         bool              `json:"high_impact"`
-	Counts             map[string]int64  `json:"counts"`
-	Metrics            map[string]int64  `json:"metrics"`
-	Observations       []jsonObservation `json:"observations"`
+	PrivateDescription string           `json:"private_description"`
+	MicrosoftEvent     string           `json:"microsoft_event"`
+	HighImpact         bool             `json:"high_impact"`
+	Counts             map[string]int64 `json:"counts"`
+	Metrics            map[string]int64 `json:"metrics"`
+	// MetricsHistory is how each metric grew (docs/log.md#json-keys),
+	// absent when the row has no points (Filter.MetricsHistory).
+	MetricsHistory map[string][]jsonPoint `json:"metrics_history,omitempty"`
+	Observations   []jsonObservation      `json:"observations"`
 	// Curated names the fields set with `contriblog edit`; `list` reads it
 	// back through the daemon to mark them.
 	Curated  []string `json:"curated,omitempty"`
@@ -54,6 +57,28 @@ type jsonObservation struct {
 	Date      string `json:"date"`
 	FirstSeen stamp  `json:"first_seen"`
 	LastSeen  stamp  `json:"last_seen"`
+}
+
+// jsonPoint is one value of a metric and the pass that first saw it.
+type jsonPoint struct {
+	Value int64 `json:"value"`
+	At    stamp `json:"at"`
+}
+
+// pointsOf converts a row's metric history, nil when it has none.
+func pointsOf(h map[string][]harvester.MetricPoint) map[string][]jsonPoint {
+	if len(h) == 0 {
+		return nil
+	}
+	out := make(map[string][]jsonPoint, len(h))
+	for k, points := range h {
+		jp := make([]jsonPoint, len(points))
+		for i, p := range points {
+			jp[i] = jsonPoint{Value: p.Value, At: stamp(p.At)}
+		}
+		out[k] = jp
+	}
+	return out
 }
 
 // stamp is a time written as RFC 3339 in UTC to the second, or null when
@@ -134,7 +159,7 @@ func (e *JSONEncoder) row(c *harvester.Contribution) jsonRow {
 		OtherURLs: cleanList(c.OtherURLs), Sources: cleanList(c.Sources),
 		PrivateDescription: harvester.PlainText(c.PrivateDescription), MicrosoftEvent: harvester.CleanText(c.MicrosoftEvent),
 		HighImpact: c.HighImpact, Counts: metrics(c.Counts),
-		Metrics: metrics(c.Metrics), Observations: observations(c.Observations),
+		Metrics: metrics(c.Metrics), MetricsHistory: pointsOf(c.MetricsHistory), Observations: observations(c.Observations),
 	}
 	if len(c.Curated) > 0 {
 		row.Curated = cleanList(c.Curated)

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/contriblog/contriblog/harvester"
 )
@@ -26,6 +29,10 @@ type TableOptions struct {
 	// Submitted, when set, fills a SUBMITTED column: the programs a row
 	// is recorded as in (`contriblog submitted`), "-" for none.
 	Submitted func(*harvester.Contribution) string
+	// Metrics writes, under each row, a line per metric: its first and
+	// latest values with the dates of the passes that saw them, from the
+	// row's MetricsHistory (docs/cli.md#list).
+	Metrics bool
 }
 
 // tableHeader names the columns; reach is the one right-aligned. PERSON
@@ -53,9 +60,11 @@ const curatedMark = "*"
 // the terminal. The encoder holds every row and writes on Close; an empty
 // log prints "No contributions.".
 type TableEncoder struct {
-	w       io.Writer
-	opts    TableOptions
-	rows    [][len(tableHeader)]string
+	w    io.Writer
+	opts TableOptions
+	rows [][len(tableHeader)]string
+	// metrics are the lines under each row (TableOptions.Metrics).
+	metrics [][]string
 	curated bool
 	// person is the rows' person while they have one; several says they
 	// have more than one, and the table shows a PERSON column.
@@ -107,7 +116,59 @@ func (e *TableEncoder) Encode(c *harvester.Contribution) error {
 		mark("activity_type", shortType(c.ActivityType)),
 		mark("title", e.titleCell(c)), mark("reach", reachText), strings.Join(cleanList(c.Sources), ","), submitted,
 	})
+	if e.opts.Metrics {
+		e.metrics = append(e.metrics, metricLines(c))
+	}
 	return nil
+}
+
+// metricLines are a row's metrics, by name, each as its growth: "views
+// 120 (2026-03-01) → 1,530 (2026-11-20)", the latest value alone when it
+// has one point, and the value alone when the row has no history for it
+// (a hand-kept entry, a log read through a daemon that sends none).
+func metricLines(c *harvester.Contribution) []string {
+	names := make([]string, 0, len(c.Metrics))
+	for k := range c.Metrics {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	lines := make([]string, 0, len(names))
+	for _, k := range names {
+		name := fitWidth(harvester.CleanText(k), maxTypeWidth)
+		points := c.MetricsHistory[k]
+		switch {
+		case len(points) == 0:
+			lines = append(lines, name+" "+signedDigits(c.Metrics[k]))
+		case len(points) == 1:
+			lines = append(lines, name+" "+pointText(points[0]))
+		default:
+			lines = append(lines, fmt.Sprintf("%s %s → %s (%d points)", name, pointText(points[0]), pointText(points[len(points)-1]), len(points)))
+		}
+	}
+	return lines
+}
+
+// pointText is a value and the day (UTC) of the pass that saw it.
+func pointText(p harvester.MetricPoint) string {
+	return signedDigits(p.Value) + " (" + p.At.UTC().Format(time.DateOnly) + ")"
+}
+
+// signedDigits is groupDigits for any int64, a negative one included: a
+// metric is shown as the source reported it.
+func signedDigits(n int64) string {
+	if n >= 0 {
+		return groupDigits(n)
+	}
+	u := strconv.FormatUint(-uint64(n), 10) // -MinInt64 wraps to itself, read unsigned
+	var b strings.Builder
+	b.WriteByte('-')
+	for i, d := range []byte(u) {
+		if i > 0 && (len(u)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(d)
+	}
+	return b.String()
 }
 
 // titleCell is the title cut to the column, "(excluded)" first when it is.
@@ -184,8 +245,13 @@ func (e *TableEncoder) writeTable(w *bufio.Writer) {
 		widths[submittedCol] = -1
 	}
 	writeLine(w, tableHeader, widths)
-	for _, r := range e.rows {
+	for i, r := range e.rows {
 		writeLine(w, r, widths)
+		if e.opts.Metrics {
+			for _, l := range e.metrics[i] {
+				w.WriteString("    " + l + "\n")
+			}
+		}
 	}
 	if e.curated {
 		w.WriteString(curatedMark + " set with `contriblog edit`\n")

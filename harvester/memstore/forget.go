@@ -5,7 +5,8 @@ import (
 	"errors"
 )
 
-// ForgetSource removes the source's observations and state as the bbolt
+// ForgetSource removes the source's observations, their metric points,
+// and its state as the bbolt
 // store does.
 func (s *Store) ForgetSource(ctx context.Context, name string) (int, error) {
 	s.mu.Lock()
@@ -20,6 +21,7 @@ func (s *Store) ForgetSource(ctx context.Context, name string) (int, error) {
 	for k, o := range s.Obs {
 		if o.Source == name {
 			delete(s.Obs, k)
+			delete(s.history, k)
 			n++
 		}
 	}

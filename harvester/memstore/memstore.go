@@ -42,6 +42,8 @@ type Store struct {
 	rev    uint64                          // bumped by every change to observations or edits
 	saved  []harvester.SourceState         // every SaveState, in order
 	broken error                           // returned by every read when set
+	// history holds the observations' metric points, by key.
+	history map[string][]harvester.MetricPoint
 }
 
 var _ harvester.Store = (*Store)(nil)

@@ -25,7 +25,8 @@ func (s *Store) SaveBatches(ctx context.Context, items []harvester.BatchItem) ([
 	if s.Fail != nil {
 		return nil, s.Fail
 	}
-	tx := txn{s: s, obs: map[string]harvester.Observation{}, states: map[string]harvester.SourceState{}}
+	tx := txn{s: s, obs: map[string]harvester.Observation{}, states: map[string]harvester.SourceState{},
+		history: map[string][]harvester.MetricPoint{}}
 	out := make([]harvester.SaveResult, len(items))
 	wrote := false
 	for i, it := range items {
@@ -40,6 +41,10 @@ func (s *Store) SaveBatches(ctx context.Context, items []harvester.BatchItem) ([
 	}
 	maps.Copy(s.Obs, tx.obs)
 	maps.Copy(s.States, tx.states)
+	if s.history == nil {
+		s.history = map[string][]harvester.MetricPoint{}
+	}
+	maps.Copy(s.history, tx.history)
 	if wrote {
 		s.rev++
 	}
@@ -102,6 +107,9 @@ type txn struct {
 	s      *Store
 	obs    map[string]harvester.Observation
 	states map[string]harvester.SourceState
+	// history holds the metric points of the observations saved new or
+	// updated, whole.
+	history map[string][]harvester.MetricPoint
 }
 
 func (tx *txn) observation(key string) (harvester.Observation, bool) {
@@ -121,6 +129,7 @@ func (tx *txn) save(it harvester.BatchItem, obs []harvester.Observation) (harves
 		switch {
 		case !found:
 			r.New++
+			tx.appendMetrics(o, pass)
 			if o.Date.IsZero() {
 				o.Date, o.DateFallback = pass, "first_seen"
 			}
@@ -135,6 +144,7 @@ func (tx *txn) save(it harvester.BatchItem, obs []harvester.Observation) (harves
 				r.Unchanged++
 			} else {
 				r.Updated++
+				tx.appendMetrics(o, pass)
 			}
 			o.FirstSeen = old.FirstSeen
 			if o.FirstSeen.IsZero() { // as the bbolt store heals a lost seen record
@@ -145,6 +155,41 @@ func (tx *txn) save(it harvester.BatchItem, obs []harvester.Observation) (harves
 		tx.obs[o.Key()] = o
 	}
 	return r, tx.saveState(it, r)
+}
+
+// appendMetrics records o's changed metrics as the bbolt store does.
+func (tx *txn) appendMetrics(o harvester.Observation, pass time.Time) {
+	k := o.Key()
+	points, ok := tx.history[k]
+	if !ok {
+		points = slices.Clone(tx.s.history[k])
+	}
+	if points, grew := harvester.AppendMetricChanges(points, o.Metrics, pass); grew {
+		tx.history[k] = points
+	}
+}
+
+// MetricHistory returns copies of the observations' metric points as the
+// bbolt store does.
+func (s *Store) MetricHistory(ctx context.Context, keys []string) (map[string][]harvester.MetricPoint, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.read(ctx); err != nil {
+		return nil, fmt.Errorf("read metric history: %w", err)
+	}
+	out := make(map[string][]harvester.MetricPoint)
+	if keys == nil {
+		for k, points := range s.history {
+			out[k] = slices.Clone(points)
+		}
+		return out, nil
+	}
+	for _, k := range keys {
+		if points, ok := s.history[k]; ok {
+			out[k] = slices.Clone(points)
+		}
+	}
+	return out, nil
 }
 
 // saveState records a successful pass in the source's state.

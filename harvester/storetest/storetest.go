@@ -26,7 +26,7 @@ type testCase struct {
 // cases returns every case of the suite, in the order Run runs them.
 func cases() []testCase {
 	var all []testCase
-	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, submissionCases, forgetCases, logCases, revisionCases, commonCases} {
+	for _, part := range [][]testCase{batchCases, stateCases, walkCases, editCases, submissionCases, forgetCases, historyCases, logCases, revisionCases, commonCases} {
 		all = append(all, part...)
 	}
 	return all
@@ -174,8 +174,8 @@ func snapshot(t *testing.T, s harvester.Store) string {
 	if err != nil {
 		t.Fatalf("edits: %v", err)
 	}
-	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v", utc(walk(t, s, harvester.WithDescriptions)), utc(states(t, s)),
-		utc(edits), logState(t, s), utc(rows(t, s)))
+	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v", utc(walk(t, s, harvester.WithDescriptions)), utc(states(t, s)),
+		utc(edits), logState(t, s), utc(rows(t, s)), history(t, s))
 }
 
 // same reports whether got and want are equal, their times compared as

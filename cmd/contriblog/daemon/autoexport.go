@@ -112,6 +112,8 @@ func (d *Daemon) render(ctx context.Context, w io.Writer, format string, f harve
 	if err != nil {
 		return 0, err
 	}
+	// Only the JSON export shows how metrics grew (docs/log.md#json-keys).
+	f.MetricsHistory = format == "json"
 	err = harvester.EachRow(ctx, d.Store, f, func(c *harvester.Contribution) error {
 		rows++
 		return enc.Encode(c)
