@@ -54,6 +54,9 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Rows come with how their figures grew: the table says where a
+	// reach started.
+	filter.MetricsHistory = true
 	data := report.Data{Program: prof, Vocabulary: cfg.Vocabulary, Since: since, Until: until, GeneratedAt: now}
 	write := func(w io.Writer) error {
 		if err := m.reportRows(ctx, cfg, filter, &data); err != nil {

@@ -420,3 +420,33 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestReportGrowth: a reach whose metric grew says where it started;
+// one seen once, or not the metric that gives the reach, says nothing.
+func TestReportGrowth(t *testing.T) {
+	d := fixture(t)
+	var grown, flat string
+	for i := range d.Rows {
+		r := &d.Rows[i]
+		if !r.ReachKnown() || r.Reach == 0 {
+			continue
+		}
+		day := func(n int) time.Time { return time.Date(2026, 3, n, 6, 0, 0, 0, time.UTC) }
+		switch {
+		case grown == "":
+			grown = r.ID
+			r.Metrics = map[string]int64{"views": r.Reach}
+			r.MetricsHistory = map[string][]harvester.MetricPoint{"views": {{Metric: "views", Value: 12, At: day(1)}, {Metric: "views", Value: r.Reach, At: day(9)}}}
+		case flat == "":
+			flat = r.ID
+			r.MetricsHistory = map[string][]harvester.MetricPoint{"views": {{Metric: "views", Value: r.Reach, At: day(2)}}}
+		}
+	}
+	if grown == "" || flat == "" {
+		t.Fatal("the fixture has no two rows with a reach")
+	}
+	page, _ := render(t, d)
+	if n := strings.Count(page, `class="growth"`); n != 1 || !strings.Contains(page, `<span class="growth">from 12 on 2026-03-01</span>`) {
+		t.Errorf("%d growth notes; want one, from 12 on 2026-03-01", n)
+	}
+}

@@ -22,6 +22,9 @@ type tableRow struct {
 	Links   []link
 	Areas   string
 	Reach   string
+	// Growth says where the reach started, when the sources saw it grow
+	// (harvester.Contribution.MetricsHistory): "from 120 on 2026-03-01".
+	Growth  string
 	Sources string
 	Status  status
 	Review  rowReview
@@ -65,6 +68,7 @@ func newTable(rows []*Row, prog *program.Profile, byName map[string]typeStyle, p
 		tr.Areas = strings.Join(append(areas, r.AdditionalAreas...), "; ")
 		if r.ReachKnown() {
 			tr.Reach = number(r.Reach)
+			tr.Growth = growth(&r.Contribution)
 		}
 		if info != nil {
 			tr.Status = statusOf(r, prog, info)
@@ -73,6 +77,20 @@ func newTable(rows []*Row, prog *program.Profile, byName map[string]typeStyle, p
 		t.Rows = append(t.Rows, tr)
 	}
 	return info, t
+}
+
+// growth says where a row's reach started, when the history of the
+// metric that gives it holds earlier values: "from 120 on 2026-03-01";
+// "" without one.
+func growth(c *harvester.Contribution) string {
+	for _, m := range harvester.ReachMetrics {
+		pts := c.MetricsHistory[m]
+		if len(pts) < 2 || pts[len(pts)-1].Value != c.Reach {
+			continue
+		}
+		return "from " + number(pts[0].Value) + " on " + pts[0].At.UTC().Format(harvester.DateLayout)
+	}
+	return ""
 }
 
 // statusOf says whether prog holds r, takes no row of its type, or

@@ -74,7 +74,10 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 // records that cover it (which depends on the whole log).
 func (d *Daemon) reportRows(ctx context.Context, f harvester.Filter) ([]report.Row, error) {
 	var log, rows []harvester.Contribution
-	err := d.Store.ForEachContribution(ctx, func(c *harvester.Contribution) error {
+	all := f
+	all.All, all.Since, all.Until, all.Person, all.Type, all.Unsubmitted = true, "", "", "", "", ""
+	all.MetricsHistory = true // the table says where a reach started
+	err := harvester.EachRow(ctx, d.Store, all, func(c *harvester.Contribution) error {
 		log = append(log, *c)
 		if f.Match(c) {
 			rows = append(rows, *c)
