@@ -19,9 +19,9 @@ type tableRow struct {
 	ID, Date, End, Person, Type, TypeFull string
 	Title, URL                            string
 	// Links are the row's other URLs: a clickable one has Href.
-	Links   []link
-	Areas   string
-	Reach   string
+	Links []link
+	Areas string
+	Reach string
 	// Growth says where the reach started, when the sources saw it grow
 	// (harvester.Contribution.MetricsHistory): "from 120 on 2026-03-01".
 	Growth  string
