@@ -102,7 +102,7 @@ func rowByID(t *testing.T, addr, id string) exportRow {
 // and a harvest keeps them. Hostile titles are text, the page loads
 // nothing from elsewhere and logs no console error (a CSP violation
 // included). A page of another site can neither read the log nor change
-// it, by fetch() or by a form; a rebound DNS name gets 421.
+// it, by fetch() or by a form; a rebound DNS name gets 403.
 func TestReviewPageInBrowser(t *testing.T) {
 	ctx, watch := browsertest.Start(t, chromedp.Flag("host-resolver-rules", "MAP evil.test 127.0.0.1"))
 	addr := freeAddr(t)
@@ -282,8 +282,8 @@ func TestReviewPageInBrowser(t *testing.T) {
 	// DNS rebinding: a name that resolves to this machine is not the daemon's.
 	_, port, _ := net.SplitHostPort(addr)
 	resp, err := chromedp.Run(step, chromedp.NavigateResponse("http://evil.test:"+port+"/export.json?all=1"))
-	if err != nil || resp.Status != http.StatusMisdirectedRequest {
-		t.Errorf("a rebound name: %v %v; want 421", resp, err)
+	if err != nil || resp.Status != http.StatusForbidden {
+		t.Errorf("a rebound name: %v %v; want 403", resp, err)
 	}
 }
 

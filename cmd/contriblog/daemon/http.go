@@ -40,7 +40,7 @@ const maxBody = 64 << 10
 //	POST /submissions/delete       form: program, id (repeatable record ids)
 //
 // Every request must be addressed to the listen address or a loopback
-// name (421 otherwise: DNS rebinding). With Config.ListenToken set, every
+// name (403 otherwise: DNS rebinding). With Config.ListenToken set, every
 // request needs "Authorization: Bearer TOKEN" (401 otherwise). A POST
 // from a browser must come from the daemon's own page with its CSRF
 // token (CSRFHeader); from anything else, it must carry the daemon's
@@ -82,7 +82,7 @@ func (d *Daemon) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
 		if !d.hostAllowed(r.Host) {
-			httpError(w, fmt.Sprintf("this daemon answers only requests addressed to its listen address or to localhost, 127.0.0.1 or [::1], not Host %q", r.Host), http.StatusMisdirectedRequest)
+			httpError(w, fmt.Sprintf("this daemon answers only requests addressed to its listen address or to localhost, 127.0.0.1 or [::1], not Host %q", r.Host), http.StatusForbidden)
 			return
 		}
 		bearerOK := false

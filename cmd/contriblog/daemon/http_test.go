@@ -82,10 +82,10 @@ func TestWithoutATokenOnlyLoopbackHostsAreServed(t *testing.T) {
 		"":                         http.StatusOK, // the test server's own 127.0.0.1:port
 		"localhost:8787":           http.StatusOK,
 		"[::1]:8787":               http.StatusOK,
-		"attacker.example:8787":    http.StatusMisdirectedRequest,
-		"rebind.attacker.example":  http.StatusMisdirectedRequest,
-		"192.168.1.5:8787":         http.StatusMisdirectedRequest,
-		"localhost.evil.example:1": http.StatusMisdirectedRequest,
+		"attacker.example:8787":    http.StatusForbidden,
+		"rebind.attacker.example":  http.StatusForbidden,
+		"192.168.1.5:8787":         http.StatusForbidden,
+		"localhost.evil.example:1": http.StatusForbidden,
 	} {
 		req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
 		if host != "" {

@@ -69,11 +69,11 @@ func TestHostMustBeTheDaemons(t *testing.T) {
 			{"GET", "/", "", http.StatusOK},
 			{"GET", "/export.json", "localhost:8787", http.StatusOK},
 			{"GET", "/", "[::1]:8787", http.StatusOK},
-			{"GET", "/export.json", "rebind.attacker.example:8787", http.StatusMisdirectedRequest},
-			{"GET", "/", "attacker.example", http.StatusMisdirectedRequest},
-			{"GET", "/healthz", "192.168.1.5:8787", http.StatusMisdirectedRequest},
-			{"GET", "/", "localhost.evil.example", http.StatusMisdirectedRequest},
-			{"POST", "/edit/a1", "rebind.attacker.example", http.StatusMisdirectedRequest},
+			{"GET", "/export.json", "rebind.attacker.example:8787", http.StatusForbidden},
+			{"GET", "/", "attacker.example", http.StatusForbidden},
+			{"GET", "/healthz", "192.168.1.5:8787", http.StatusForbidden},
+			{"GET", "/", "localhost.evil.example", http.StatusForbidden},
+			{"POST", "/edit/a1", "rebind.attacker.example", http.StatusForbidden},
 			{"POST", "/edit/a1", "", http.StatusOK},
 		} {
 			h := map[string]string{SecretHeader: d.keys.secretText, "Host": tt.host}
@@ -88,8 +88,8 @@ func TestHostMustBeTheDaemons(t *testing.T) {
 			if code != tt.want {
 				t.Errorf("token %q: %s %s Host %q: %d %s; want %d", tok, tt.method, tt.path, tt.host, code, msg, tt.want)
 			}
-			if code == http.StatusMisdirectedRequest && !strings.Contains(msg, "listen address") {
-				t.Errorf("421 says %q", msg)
+			if tt.want == http.StatusForbidden && !strings.Contains(msg, "listen address") {
+				t.Errorf("the refusal of a foreign Host says %q", msg)
 			}
 		}
 		if n := edits.Load(); n != 1 {
@@ -282,7 +282,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	}{
 		{"GET", "/", nil, 200}, {"GET", "/api", nil, 200}, {"GET", "/export.json", nil, 200}, {"GET", "/healthz", nil, 200},
 		{"GET", "/nope", nil, 404}, {"POST", "/export.csv", map[string]string{SecretHeader: d.keys.secretText}, 405},
-		{"POST", "/edit/a1", nil, 403}, {"GET", "/", map[string]string{"Host": "evil.example"}, 421},
+		{"POST", "/edit/a1", nil, 403}, {"GET", "/", map[string]string{"Host": "evil.example"}, 403},
 		{"GET", "/export.csv?since=soon", nil, 400},
 	} {
 		code, _, h := raw(t, tt.method, srv.URL+tt.path, "", tt.headers)
