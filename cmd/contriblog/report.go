@@ -108,6 +108,15 @@ func (m *Main) reportRows(ctx context.Context, cfg *config.Config, filter harves
 			return err
 		}
 	}
-	d.Rows, err = report.Attach(rows, log, subs)
-	return err
+	if d.Rows, err = report.Attach(rows, log, subs); err != nil || d.Program == nil {
+		return err
+	}
+	// What check finds, for the table: the same rows, judged from today.
+	today := m.Now().In(cfg.Timezone).Format(harvester.DateLayout)
+	probs, err := svc.Check(ctx, harvester.CheckRequest{Program: d.Program.Name, Filter: filter, Today: today})
+	if err != nil {
+		return fmt.Errorf("check the rows for %s: %w", d.Program.Name, err)
+	}
+	report.AttachProblems(d.Rows, probs)
+	return nil
 }

@@ -48,6 +48,20 @@ type Data struct {
 type Row struct {
 	harvester.Contribution
 	Submissions []harvester.Submission
+	// Problems are what `contriblog check` finds in the row for the
+	// report's program (docs/programs.md#check); the table lists them.
+	Problems []harvester.Problem
+}
+
+// AttachProblems gives each row the problems of probs that name it.
+func AttachProblems(rows []Row, probs []harvester.Problem) {
+	byID := map[string][]harvester.Problem{}
+	for _, p := range probs {
+		byID[p.ID] = append(byID[p.ID], p)
+	}
+	for i := range rows {
+		rows[i].Problems = byID[rows[i].ID]
+	}
 }
 
 // Attach pairs each of rows with the records of subs that cover it. The

@@ -27,7 +27,13 @@ type tableRow struct {
 	Growth  string
 	Sources string
 	Status  status
-	Review  rowReview
+	// Problems are check's lines for the row: "error: …", "warning: …".
+	Problems []problemLine
+	Review   rowReview
+}
+
+type problemLine struct {
+	Severity, Text string
 }
 
 type link struct {
@@ -72,6 +78,12 @@ func newTable(rows []*Row, prog *program.Profile, byName map[string]typeStyle, p
 		}
 		if info != nil {
 			tr.Status = statusOf(r, prog, info)
+			for _, p := range r.Problems {
+				if r.Excluded {
+					break // never submitted: nothing to fix
+				}
+				tr.Problems = append(tr.Problems, problemLine{Severity: p.Severity, Text: p.Problem})
+			}
 		}
 		tr.Review = newRowReview(r, t.Program)
 		t.Rows = append(t.Rows, tr)

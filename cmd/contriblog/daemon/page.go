@@ -60,6 +60,14 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 		httpError(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	if prof != nil {
+		probs, err := d.check(r.Context(), prof, f, now.Format(harvester.DateLayout))
+		if err != nil {
+			httpError(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		report.AttachProblems(data.Rows, probs)
+	}
 	var buf bytes.Buffer
 	if err := report.Render(&buf, data); err != nil {
 		httpError(w, err.Error(), http.StatusInternalServerError)
