@@ -102,7 +102,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = fetch.Sleep
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -160,16 +160,4 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	p.last = p.now()
 	return nil
-}
-
-// sleep waits d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -66,7 +66,7 @@ func (r Retry) withDefaults() Retry {
 		r.AttemptTimeout = DefaultAttemptTimeout
 	}
 	if r.Sleep == nil {
-		r.Sleep = sleep
+		r.Sleep = Sleep
 	}
 	if r.Now == nil {
 		r.Now = time.Now
@@ -265,8 +265,9 @@ func sendError(err error, rawURL string) error {
 	return redactErr(withoutURL(err), rawURL)
 }
 
-// sleep waits d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done (then its error): the real wait of
+// every injectable Sleep of the API clients.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -97,7 +97,7 @@ func New(cfg Config) (*Source, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = fetch.Sleep
 	}
 	user, err := ParseUser(cfg.User)
 	if err != nil {
@@ -155,16 +155,4 @@ func (s *Source) Harvest(ctx context.Context, st harvester.SourceState) (*harves
 		return b, err
 	}
 	return b, nil
-}
-
-// sleep waits d, or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
