@@ -42,11 +42,7 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 				return
 			}
 		}
-		if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
-			httpError(w, err.Error(), http.StatusBadRequest)
-			return
-		} else if err != nil {
-			httpError(w, err.Error(), http.StatusInternalServerError)
+		if d.refusePerson(w, r, f.Person) {
 			return
 		}
 		var buf bytes.Buffer
@@ -75,6 +71,22 @@ func (d *Daemon) serveExport(format string) http.HandlerFunc {
 
 // checkPerson refuses a person that is nobody in the stored log nor the
 // config, with a suggestion; the message starts "unknown person", which
+// refusePerson answers a person nobody in the log or the config is (400,
+// with the nearest name) or a store that cannot say (500), and reports
+// whether it did.
+func (d *Daemon) refusePerson(w http.ResponseWriter, r *http.Request, person string) bool {
+	err := d.checkPerson(r.Context(), person)
+	switch {
+	case errors.Is(err, harvester.ErrUnknownPerson):
+		httpError(w, err.Error(), http.StatusBadRequest)
+	case err != nil:
+		httpError(w, err.Error(), http.StatusInternalServerError)
+	default:
+		return false
+	}
+	return true
+}
+
 // the Client reads as harvester.ErrUnknownPerson.
 func (d *Daemon) checkPerson(ctx context.Context, person string) error {
 	if person == "" {

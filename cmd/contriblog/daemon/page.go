@@ -32,11 +32,7 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
-		httpError(w, err.Error(), http.StatusBadRequest)
-		return
-	} else if err != nil {
-		httpError(w, err.Error(), http.StatusInternalServerError)
+	if d.refusePerson(w, r, f.Person) {
 		return
 	}
 	lv := d.live() // a reload changes the timezone and the types at once

@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -132,11 +131,7 @@ func (d *Daemon) serveCheck(w http.ResponseWriter, r *http.Request) {
 		httpError(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if err := d.checkPerson(r.Context(), f.Person); errors.Is(err, harvester.ErrUnknownPerson) {
-		httpError(w, err.Error(), http.StatusBadRequest)
-		return
-	} else if err != nil {
-		httpError(w, err.Error(), http.StatusInternalServerError)
+	if d.refusePerson(w, r, f.Person) {
 		return
 	}
 	problems, err := d.check(r.Context(), p, f, today)
