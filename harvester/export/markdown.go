@@ -262,13 +262,15 @@ func writeOthers(b *bytes.Buffer, urls []string) {
 	}
 }
 
-// groupDigits formats n with thousands separators: 12,345.
+// groupDigits formats n with thousands separators: 12,345, -1,234,567.
 func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
+	sign, u := "", uint64(n)
+	if n < 0 {
+		sign, u = "-", -uint64(n) // -MinInt64 wraps to itself, read unsigned
 	}
+	s := strconv.FormatUint(u, 10)
 	var b strings.Builder
+	b.WriteString(sign)
 	for i, d := range []byte(s) {
 		if i > 0 && (len(s)-i)%3 == 0 {
 			b.WriteByte(',')

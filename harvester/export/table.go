@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,7 +137,7 @@ func metricLines(c *harvester.Contribution) []string {
 		points := c.MetricsHistory[k]
 		switch {
 		case len(points) == 0:
-			lines = append(lines, name+" "+signedDigits(c.Metrics[k]))
+			lines = append(lines, name+" "+groupDigits(c.Metrics[k]))
 		case len(points) == 1:
 			lines = append(lines, name+" "+pointText(points[0]))
 		default:
@@ -150,25 +149,7 @@ func metricLines(c *harvester.Contribution) []string {
 
 // pointText is a value and the day (UTC) of the pass that saw it.
 func pointText(p harvester.MetricPoint) string {
-	return signedDigits(p.Value) + " (" + p.At.UTC().Format(time.DateOnly) + ")"
-}
-
-// signedDigits is groupDigits for any int64, a negative one included: a
-// metric is shown as the source reported it.
-func signedDigits(n int64) string {
-	if n >= 0 {
-		return groupDigits(n)
-	}
-	u := strconv.FormatUint(-uint64(n), 10) // -MinInt64 wraps to itself, read unsigned
-	var b strings.Builder
-	b.WriteByte('-')
-	for i, d := range []byte(u) {
-		if i > 0 && (len(u)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(d)
-	}
-	return b.String()
+	return groupDigits(p.Value) + " (" + p.At.UTC().Format(time.DateOnly) + ")"
 }
 
 // titleCell is the title cut to the column, "(excluded)" first when it is.
