@@ -42,16 +42,41 @@ type CSVEncoder struct {
 // NewCSVEncoder writes the header row to w and returns the encoder. Output
 // is buffered: call Close.
 func NewCSVEncoder(w io.Writer, opts Options) *CSVEncoder {
+	e := &CSVEncoder{opts: opts}
+	e.w = openCSV(w, Header, opts.Excel, &e.gate)
+	return e
+}
+
+// openCSV is a CSV writer on w as every CSV export opens it: CRLF line
+// ends, a byte-order mark first under excel, then header. An error is
+// recorded in g.
+func openCSV(w io.Writer, header []string, excel bool, g *gate) *csv.Writer {
 	bw := bufio.NewWriter(w) // what csv.NewWriter makes, shared with the BOM
-	e := &CSVEncoder{w: csv.NewWriter(bw), opts: opts}
-	e.w.UseCRLF = true
-	if opts.Excel {
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	if excel {
 		bw.WriteString(BOM) // an error stays in bw, and Flush reports it
 	}
-	if err := e.w.Write(Header); err != nil {
-		e.err = fmt.Errorf("write csv header: %w", err)
+	if err := cw.Write(header); err != nil {
+		g.err = fmt.Errorf("write csv header: %w", err)
 	}
-	return e
+	return cw
+}
+
+// closeCSV flushes cw once and returns g's first error, the writer's
+// included: a CSV encoder's Close.
+func closeCSV(cw *csv.Writer, g *gate) error {
+	if g.done {
+		return g.err
+	}
+	g.done = true
+	cw.Flush()
+	if g.err == nil {
+		if err := cw.Error(); err != nil {
+			g.err = fmt.Errorf("write csv: %w", err)
+		}
+	}
+	return g.err
 }
 
 // Encode writes c as one row. A row curated as excluded is skipped unless
@@ -82,19 +107,7 @@ func (e *CSVEncoder) Encode(c *harvester.Contribution) error {
 
 // Close flushes the rows and returns the first error, the writer's
 // included. Closing twice does nothing more.
-func (e *CSVEncoder) Close() error {
-	if e.done {
-		return e.err
-	}
-	e.done = true
-	e.w.Flush()
-	if e.err == nil {
-		if err := e.w.Error(); err != nil {
-			e.err = fmt.Errorf("write csv: %w", err)
-		}
-	}
-	return e.err
-}
+func (e *CSVEncoder) Close() error { return closeCSV(e.w, &e.gate) }
 
 // cell is a text cell: cleaned, then defused.
 func cell(s string) string { return defuse(harvester.CleanText(s)) }

@@ -102,15 +102,8 @@ type programCSV struct {
 }
 
 func newProgramCSV(base programBase, s shape, w io.Writer, opts Options) *programCSV {
-	bw := bufio.NewWriter(w)
-	e := &programCSV{programBase: base, s: s, w: csv.NewWriter(bw)}
-	e.w.UseCRLF = true
-	if opts.Excel {
-		bw.WriteString(BOM) // an error stays in bw, and Flush reports it
-	}
-	if err := e.w.Write(s.header); err != nil {
-		e.err = fmt.Errorf("write csv header: %w", err)
-	}
+	e := &programCSV{programBase: base, s: s}
+	e.w = openCSV(w, s.header, opts.Excel, &e.gate)
 	return e
 }
 
@@ -125,19 +118,7 @@ func (e *programCSV) Encode(c *harvester.Contribution) error {
 	return e.err
 }
 
-func (e *programCSV) Close() error {
-	if e.done {
-		return e.err
-	}
-	e.done = true
-	e.w.Flush()
-	if e.err == nil {
-		if err := e.w.Error(); err != nil {
-			e.err = fmt.Errorf("write csv: %w", err)
-		}
-	}
-	return e.err
-}
+func (e *programCSV) Close() error { return closeCSV(e.w, &e.gate) }
 
 // programJSON streams a program's rows as the general JSON does: one
 // object per line, valid whatever the number of rows.
