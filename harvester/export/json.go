@@ -104,22 +104,64 @@ func (s stamp) MarshalJSON() ([]byte, error) {
 // Options.All. Title and description are cleaned and capped as in the
 // CSV; nothing is formula-escaped, since JSON is no spreadsheet.
 type JSONEncoder struct {
+	a    *jsonArray
+	opts Options
+	gate
+}
+
+// jsonArray streams values as one JSON array, an object per line, between
+// its opening (`[`, or `{"data":[`) and its closing text.
+type jsonArray struct {
 	w     *bufio.Writer
 	buf   bytes.Buffer
 	enc   *json.Encoder
-	opts  Options
 	first bool
-	gate
+}
+
+func newJSONArray(w io.Writer, open string) *jsonArray {
+	a := &jsonArray{w: bufio.NewWriterSize(w, 64<<10), first: true}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetEscapeHTML(false) // "Q&A <live>" stays readable
+	a.w.WriteString(open)
+	return a
+}
+
+// add writes v, the row id's object, as the array's next element.
+func (a *jsonArray) add(id string, v any) error {
+	a.buf.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		return fmt.Errorf("encode json row %s: %w", id, err)
+	}
+	if a.first {
+		a.w.WriteString("\n  ")
+		a.first = false
+	} else {
+		a.w.WriteString(",\n  ")
+	}
+	// json.Encoder ends every value with a newline; the separator above
+	// puts it back before the next object.
+	if _, err := a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// end writes the closing text and flushes.
+func (a *jsonArray) end(close string) error {
+	if !a.first {
+		a.w.WriteString("\n")
+	}
+	a.w.WriteString(close + "\n")
+	if err := a.w.Flush(); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
 }
 
 // NewJSONEncoder writes the array's opening bracket to w and returns the
 // encoder. Output is buffered: call Close.
 func NewJSONEncoder(w io.Writer, opts Options) *JSONEncoder {
-	e := &JSONEncoder{w: bufio.NewWriterSize(w, 64<<10), opts: opts, first: true}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false) // "Q&A <live>" stays readable
-	e.w.WriteByte('[')
-	return e
+	return &JSONEncoder{a: newJSONArray(w, "["), opts: opts}
 }
 
 // Encode writes c as one object. A row curated as excluded is skipped
@@ -129,22 +171,7 @@ func (e *JSONEncoder) Encode(c *harvester.Contribution) error {
 		return err
 	}
 	row := e.row(c)
-	e.buf.Reset()
-	if err := e.enc.Encode(&row); err != nil {
-		e.err = fmt.Errorf("encode json row %s: %w", row.ID, err)
-		return e.err
-	}
-	if e.first {
-		e.w.WriteString("\n  ")
-		e.first = false
-	} else {
-		e.w.WriteString(",\n  ")
-	}
-	// json.Encoder ends every value with a newline; the separator above
-	// puts it back before the next object.
-	if _, err := e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))); err != nil {
-		e.err = fmt.Errorf("write json: %w", err)
-	}
+	e.err = e.a.add(row.ID, &row)
 	return e.err
 }
 
@@ -232,13 +259,6 @@ func (e *JSONEncoder) Close() error {
 		return e.err
 	}
 	e.done = true
-	if e.first {
-		e.w.WriteString("]\n")
-	} else {
-		e.w.WriteString("\n]\n")
-	}
-	if err := e.w.Flush(); err != nil {
-		e.err = fmt.Errorf("write json: %w", err)
-	}
+	e.err = e.a.end("]")
 	return e.err
 }

@@ -1,10 +1,7 @@
 package export
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -124,19 +121,12 @@ func (e *programCSV) Close() error { return closeCSV(e.w, &e.gate) }
 // object per line, valid whatever the number of rows.
 type programJSON struct {
 	programBase
-	s     shape
-	w     *bufio.Writer
-	buf   bytes.Buffer
-	enc   *json.Encoder
-	first bool
+	s shape
+	a *jsonArray
 }
 
 func newProgramJSON(base programBase, s shape, w io.Writer) *programJSON {
-	e := &programJSON{programBase: base, s: s, w: bufio.NewWriterSize(w, 64<<10), first: true}
-	e.enc = json.NewEncoder(&e.buf)
-	e.enc.SetEscapeHTML(false)
-	e.w.WriteString(s.open)
-	return e
+	return &programJSON{programBase: base, s: s, a: newJSONArray(w, s.open)}
 }
 
 func (e *programJSON) Encode(c *harvester.Contribution) error {
@@ -144,20 +134,7 @@ func (e *programJSON) Encode(c *harvester.Contribution) error {
 	if !ok {
 		return err
 	}
-	e.buf.Reset()
-	if err := e.enc.Encode(e.s.object(c, &entry)); err != nil {
-		e.err = fmt.Errorf("encode json row %s: %w", c.ID, err)
-		return e.err
-	}
-	if e.first {
-		e.w.WriteString("\n  ")
-		e.first = false
-	} else {
-		e.w.WriteString(",\n  ")
-	}
-	if _, err := e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))); err != nil {
-		e.err = fmt.Errorf("write json: %w", err)
-	}
+	e.err = e.a.add(c.ID, e.s.object(c, &entry))
 	return e.err
 }
 
@@ -166,13 +143,7 @@ func (e *programJSON) Close() error {
 		return e.err
 	}
 	e.done = true
-	if !e.first {
-		e.w.WriteString("\n")
-	}
-	e.w.WriteString(e.s.close + "\n")
-	if err := e.w.Flush(); err != nil {
-		e.err = fmt.Errorf("write json: %w", err)
-	}
+	e.err = e.a.end(e.s.close)
 	return e.err
 }
 
