@@ -170,6 +170,29 @@ func (x *SubmissionIndex) Of(c *Contribution) []Submission {
 	return out
 }
 
+// Covering is, by row id, the records of subs that cover each row of log,
+// the whole stored log in log order (what NewSubmissionIndex and Of give,
+// for a log held in memory).
+func Covering(subs []Submission, log []Contribution) map[string][]Submission {
+	out := map[string][]Submission{}
+	if len(subs) == 0 {
+		return out
+	}
+	// The walk cannot fail: it only reads log.
+	x, _ := NewSubmissionIndex(subs, func(fn func(*Contribution) error) error {
+		for i := range log {
+			fn(&log[i])
+		}
+		return nil
+	})
+	for i := range log {
+		if recs := x.Of(&log[i]); len(recs) > 0 {
+			out[log[i].ID] = recs
+		}
+	}
+	return out
+}
+
 // SubmittedTo reports whether recs (SubmissionIndex.Of a row) hold one
 // for program.
 func SubmittedTo(recs []Submission, program string) bool {

@@ -269,21 +269,11 @@ func submittedColumn(ctx context.Context, svc harvester.LogService) (func(*harve
 	}); err != nil {
 		return nil, err
 	}
-	x, err := harvester.NewSubmissionIndex(subs, func(fn func(*harvester.Contribution) error) error {
-		for i := range log {
-			if err := fn(&log[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
+	covering := harvester.Covering(subs, log)
 	programs := map[string]string{}
 	for i := range log {
 		var names []string
-		for _, s := range x.Of(&log[i]) {
+		for _, s := range covering[log[i].ID] {
 			if s.How == harvester.SubmittedSending {
 				names = append(names, s.Program+"?")
 			} else if !slices.Contains(names, s.Program) {

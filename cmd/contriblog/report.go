@@ -108,8 +108,8 @@ func (m *Main) reportRows(ctx context.Context, cfg *config.Config, filter harves
 			return err
 		}
 	}
-	if d.Rows, err = report.Attach(rows, log, subs); err != nil || d.Program == nil {
-		return err
+	if d.Rows = report.Attach(rows, log, subs); d.Program == nil {
+		return nil
 	}
 	// What check finds, for the table: the same rows, judged from today.
 	today := m.Now().In(cfg.Timezone).Format(harvester.DateLayout)

@@ -302,19 +302,11 @@ func (m *Main) runSubmittedMark(ctx context.Context, verb string, args []string)
 
 // coveringRecords are, per row id, the records of program that cover it.
 func coveringRecords(subs []harvester.Submission, log []harvester.Contribution, prog string) map[string][]harvester.Submission {
-	x, _ := harvester.NewSubmissionIndex(subs, func(fn func(*harvester.Contribution) error) error {
-		for i := range log {
-			if err := fn(&log[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 	out := map[string][]harvester.Submission{}
-	for i := range log {
-		for _, s := range x.Of(&log[i]) {
+	for id, recs := range harvester.Covering(subs, log) {
+		for _, s := range recs {
 			if s.Program == prog {
-				out[log[i].ID] = append(out[log[i].ID], s)
+				out[id] = append(out[id], s)
 			}
 		}
 	}
@@ -361,22 +353,12 @@ func (m *Main) runSubmittedList(ctx context.Context, args []string) error {
 	defer w.Flush()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROGRAM\tROW\tDATE\tTITLE\tHOW\tWHEN\tREMOTE ID")
-	x, err := harvester.NewSubmissionIndex(subs, func(fn func(*harvester.Contribution) error) error {
-		for i := range log {
-			if err := fn(&log[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+	covering := harvester.Covering(subs, log)
 	type line struct{ prog, row, date, title, how, when, remoteID string }
 	var lines []line
 	seen := map[string]bool{}
 	for i := range log {
-		for _, s := range x.Of(&log[i]) {
+		for _, s := range covering[log[i].ID] {
 			if name != "" && s.Program != name {
 				continue
 			}

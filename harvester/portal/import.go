@@ -120,10 +120,7 @@ func Import(ctx context.Context, st Log, prof *program.Profile, vocab *harvester
 	if err != nil {
 		return rep, fmt.Errorf("read submission records: %w", err)
 	}
-	have, err := covered(existing, rows, req.Program)
-	if err != nil {
-		return rep, err
-	}
+	have := covered(existing, rows, req.Program)
 	var records []harvester.Submission
 	for _, m := range res.Matched {
 		e, row := req.Entries[m.Entry], &rows[m.Row]
@@ -176,25 +173,14 @@ func Import(ctx context.Context, st Log, prof *program.Profile, vocab *harvester
 // covered are the ids of the rows that records of program cover
 // (harvester.SubmissionIndex): after a merge or split, the row that now
 // holds what was submitted.
-func covered(records []harvester.Submission, rows []harvester.Contribution, program string) (map[string]bool, error) {
-	x, err := harvester.NewSubmissionIndex(records, func(fn func(*harvester.Contribution) error) error {
-		for i := range rows {
-			if err := fn(&rows[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
+func covered(records []harvester.Submission, rows []harvester.Contribution, program string) map[string]bool {
 	out := map[string]bool{}
-	for i := range rows {
-		if harvester.SubmittedTo(x.Of(&rows[i]), program) {
-			out[rows[i].ID] = true
+	for id, recs := range harvester.Covering(records, rows) {
+		if harvester.SubmittedTo(recs, program) {
+			out[id] = true
 		}
 	}
-	return out, nil
+	return out
 }
 
 func readLog(ctx context.Context, st Log) ([]harvester.Contribution, error) {

@@ -68,33 +68,13 @@ func AttachProblems(rows []Row, probs []harvester.Problem) {
 // index behind it must see the whole stored log, in log order (a
 // harvester.Filter{All: true} read), to know which rows hold a record's
 // observations; rows are the ones the report shows, a subset of log.
-func Attach(rows, log []harvester.Contribution, subs []harvester.Submission) ([]Row, error) {
-	covering := map[string][]harvester.Submission{}
-	if len(subs) > 0 {
-		x, err := harvester.NewSubmissionIndex(subs, func(fn func(*harvester.Contribution) error) error {
-			for i := range log {
-				if err := fn(&log[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("index the submission records: %w", err)
-		}
-		// Every row of the log is asked, in order, each once, as the
-		// index wants it for its fallback to be the first row.
-		for i := range log {
-			if recs := x.Of(&log[i]); len(recs) > 0 {
-				covering[log[i].ID] = recs
-			}
-		}
-	}
+func Attach(rows, log []harvester.Contribution, subs []harvester.Submission) []Row {
+	covering := harvester.Covering(subs, log)
 	out := make([]Row, len(rows))
 	for i := range rows {
 		out[i] = Row{Contribution: rows[i], Submissions: covering[rows[i].ID]}
 	}
-	return out, nil
+	return out
 }
 
 // DefaultWindowMonths is the period a report covers when no program

@@ -32,10 +32,7 @@ func fixture(t *testing.T) Data {
 		}
 	}
 	subs := []harvester.Submission{harvester.NewSubmission("mvp", ca, harvester.SubmittedMarked, time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC))}
-	rows, err := Attach(log, log, subs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := Attach(log, log, subs)
 	prof, ok := program.Builtin("mvp")
 	if !ok {
 		t.Fatal("no built-in mvp profile")
@@ -398,10 +395,7 @@ func TestReportBadPeriod(t *testing.T) {
 func TestReportAttach(t *testing.T) {
 	log := readRows(t)
 	sub := harvester.NewSubmission("mvp", &log[2], harvester.SubmittedImported, generatedAt)
-	rows, err := Attach(log[1:4], log, []harvester.Submission{sub})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := Attach(log[1:4], log, []harvester.Submission{sub})
 	for _, r := range rows {
 		if got := harvester.SubmittedTo(r.Submissions, "mvp"); got != (r.ID == "zt") {
 			t.Errorf("%s: submitted %v", r.ID, got)

@@ -95,7 +95,7 @@ func (d *Daemon) reportRows(ctx context.Context, f harvester.Filter) ([]report.R
 	if err != nil {
 		return nil, fmt.Errorf("read the submission records: %w", err)
 	}
-	return report.Attach(rows, log, subs)
+	return report.Attach(rows, log, subs), nil
 }
 
 // serveMark answers POST /submissions with the form fields program and id
