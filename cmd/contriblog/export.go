@@ -262,11 +262,8 @@ func submittedColumn(ctx context.Context, svc harvester.LogService) (func(*harve
 	if err != nil || len(subs) == 0 {
 		return nil, err
 	}
-	var log []harvester.Contribution
-	if err := svc.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	}); err != nil {
+	log, err := readRows(ctx, svc, harvester.Filter{All: true})
+	if err != nil {
 		return nil, err
 	}
 	covering := harvester.Covering(subs, log)

@@ -145,3 +145,15 @@ func (h heldLog) Backup(ctx context.Context, path string) (string, error) {
 }
 
 func (h heldLog) Close() error { return h.c.Close() }
+
+// readRows is the rows of svc's log that pass f, in log order, in memory:
+// for commands that need the whole log at once (the submission records
+// cover rows by what the whole log holds).
+func readRows(ctx context.Context, svc harvester.LogService, f harvester.Filter) ([]harvester.Contribution, error) {
+	var rows []harvester.Contribution
+	err := svc.Log(ctx, f, func(c *harvester.Contribution) error {
+		rows = append(rows, *c)
+		return nil
+	})
+	return rows, err
+}

@@ -84,14 +84,8 @@ func (m *Main) reportRows(ctx context.Context, cfg *config.Config, filter harves
 		return err
 	}
 	defer svc.Close()
-	var rows []harvester.Contribution
-	collect := func(into *[]harvester.Contribution) func(*harvester.Contribution) error {
-		return func(c *harvester.Contribution) error {
-			*into = append(*into, *c)
-			return nil
-		}
-	}
-	if err := svc.Log(ctx, filter, collect(&rows)); err != nil {
+	rows, err := readRows(ctx, svc, filter)
+	if err != nil {
 		return personError(err)
 	}
 	var subs []harvester.Submission
@@ -103,8 +97,8 @@ func (m *Main) reportRows(ctx context.Context, cfg *config.Config, filter harves
 	}
 	if len(subs) > 0 {
 		// Which row a record covers depends on the whole log
-		// (harvester.SubmissionIndex), not only the period's rows.
-		if err := svc.Log(ctx, harvester.Filter{All: true}, collect(&log)); err != nil {
+		// (harvester.Covering), not only the period's rows.
+		if log, err = readRows(ctx, svc, harvester.Filter{All: true}); err != nil {
 			return err
 		}
 	}

@@ -96,11 +96,8 @@ func (m *Main) runSubmit(ctx context.Context, args []string) error {
 // unsubmitted are the rows that pass f and no record of prog covers, in
 // log order, and the records left "sending" by a run that stopped.
 func unsubmitted(ctx context.Context, svc harvester.LogService, prog string, f harvester.Filter) ([]harvester.Contribution, []harvester.Submission, error) {
-	var log []harvester.Contribution
-	if err := svc.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	}); err != nil {
+	log, err := readRows(ctx, svc, harvester.Filter{All: true})
+	if err != nil {
 		return nil, nil, err
 	}
 	subs, err := svc.Submissions(ctx)

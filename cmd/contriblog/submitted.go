@@ -245,11 +245,8 @@ func (m *Main) runSubmittedMark(ctx context.Context, verb string, args []string)
 		return err
 	}
 	defer svc.Close()
-	var log []harvester.Contribution
-	if err := svc.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	}); err != nil {
+	log, err := readRows(ctx, svc, harvester.Filter{All: true})
+	if err != nil {
 		return err
 	}
 	var rows []harvester.Contribution
@@ -342,11 +339,8 @@ func (m *Main) runSubmittedList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var log []harvester.Contribution
-	if err := svc.Log(ctx, harvester.Filter{All: true}, func(c *harvester.Contribution) error {
-		log = append(log, *c)
-		return nil
-	}); err != nil {
+	log, err := readRows(ctx, svc, harvester.Filter{All: true})
+	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(m.Stdout)
