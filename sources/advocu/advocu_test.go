@@ -138,8 +138,8 @@ func TestLostAnswer(t *testing.T) {
 	if !errors.Is(err, fetch.ErrMaybeSent) {
 		t.Fatalf("CreateDraft = %v, want ErrMaybeSent", err)
 	}
-	if len(f.Drafts()) != 1 || f.Posts() != 1 {
-		t.Errorf("%d drafts from %d posts, want 1 from 1", len(f.Drafts()), f.Posts())
+	if len(f.Drafts()) != 1 || f.Writes() != 1 {
+		t.Errorf("%d drafts from %d posts, want 1 from 1", len(f.Drafts()), f.Writes())
 	}
 }
 

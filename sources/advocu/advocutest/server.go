@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/contriblog/contriblog/sources/advocu"
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 )
 
 // DefaultToken is the token a Server accepts unless Options say another.
@@ -51,6 +52,11 @@ type Server struct {
 	URL   string // the API's base: http://127.0.0.1:PORT/personal-api/v1/gde/
 	Token string
 
+	// Faults fails on demand: Throttle, Fail, DropAfterStore. Writes
+	// counts the POSTs that passed the token check and the injected
+	// faults (stored or refused for their values).
+	fetchtest.Faults
+
 	srv  *httptest.Server
 	opts Options
 	path string // the base's path
@@ -58,16 +64,7 @@ type Server struct {
 	mu       sync.Mutex
 	drafts   []Draft
 	requests int
-	posts    int
-	faults   []fault
 	refusals map[string][2]string // title: field, message
-	drops    []int                // numbers of the posts to drop after storing
-}
-
-type fault struct {
-	n          int
-	status     int
-	retryAfter string
 }
 
 // NewServer starts a fake on loopback, closed when the test ends.
@@ -91,41 +88,12 @@ func NewServer(t testing.TB, opts ...Options) *Server {
 	return s
 }
 
-// Throttle answers the next n requests 429 with Retry-After retryAfter
-// (none when "").
-func (s *Server) Throttle(n int, retryAfter string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{n: n, status: http.StatusTooManyRequests, retryAfter: retryAfter})
-}
-
-// Fail answers the next n requests (after those Throttle and earlier
-// Fails hold) with status, 500 when 0.
-func (s *Server) Fail(n, status int) {
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{n: n, status: status})
-}
-
 // Refuse answers 400 to every draft titled title, naming field with
 // message.
 func (s *Server) Refuse(title, field, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refusals[title] = [2]string{field, message}
-}
-
-// DropAfterStore makes the POST after the next skip ones be stored and
-// then go unanswered: the connection is closed, as when the client was
-// killed or timed out after the draft was made. Call it several times
-// for several drops.
-func (s *Server) DropAfterStore(skip int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.drops = append(s.drops, s.posts+skip+1)
 }
 
 // Drafts are the drafts the server holds, in the order they were made.
@@ -140,14 +108,6 @@ func (s *Server) Requests() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.requests
-}
-
-// Posts is how many POSTs passed the token check and the injected faults
-// (stored or refused for their values).
-func (s *Server) Posts() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.posts
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -171,14 +131,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"statusCode": 401, "message": "Unauthorized"})
 		return
 	}
-	s.mu.Lock()
-	f, faulty := s.nextFault()
-	s.mu.Unlock()
-	if faulty {
-		if f.retryAfter != "" {
-			w.Header().Set("Retry-After", f.retryAfter)
+	if status, retryAfter, faulty := s.Next(); faulty {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
 		}
-		writeJSON(w, f.status, map[string]any{"statusCode": f.status, "message": http.StatusText(f.status)})
+		writeJSON(w, status, map[string]any{"statusCode": status, "message": http.StatusText(status)})
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -189,25 +146,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.create(w, r, kind)
 }
 
-// nextFault takes one request's worth of the injected faults; s.mu is
-// held.
-func (s *Server) nextFault() (fault, bool) {
-	for len(s.faults) > 0 && s.faults[0].n <= 0 {
-		s.faults = s.faults[1:]
-	}
-	if len(s.faults) == 0 {
-		return fault{}, false
-	}
-	s.faults[0].n--
-	return s.faults[0], true
-}
-
 // create checks and stores one draft.
 func (s *Server) create(w http.ResponseWriter, r *http.Request, kind string) {
-	s.mu.Lock()
-	s.posts++
-	post := s.posts
-	s.mu.Unlock()
+	post := s.Write()
 	body, errs, err := s.check(r.Body, kind)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": err.Error()})
@@ -220,17 +161,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, kind string) {
 	s.mu.Lock()
 	d := Draft{ID: fmt.Sprintf("drf_%06d", len(s.drafts)+1), Kind: kind, Body: body}
 	s.drafts = append(s.drafts, d)
-	drop := slices.Index(s.drops, post)
-	if drop >= 0 {
-		s.drops = slices.Delete(s.drops, drop, drop+1)
-	}
+	drop := s.Dropping(post)
 	s.mu.Unlock()
-	if drop >= 0 {
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
-		conn.Close()
+	if drop {
+		fetchtest.HangUp(w)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"id": d.ID, "status": "draft"})

@@ -101,7 +101,7 @@ func TestEveryPostIsADraft(t *testing.T) {
 		}
 	}
 	d := f.Drafts()
-	if len(d) != 3 || d[0].ID == d[1].ID || f.Posts() != 3 || f.Requests() != 5 {
-		t.Errorf("drafts %+v after %d posts, %d requests", d, f.Posts(), f.Requests())
+	if len(d) != 3 || d[0].ID == d[1].ID || f.Writes() != 3 || f.Requests() != 5 {
+		t.Errorf("drafts %+v after %d posts, %d requests", d, f.Writes(), f.Requests())
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 	"github.com/contriblog/contriblog/sources/stars"
 )
 
@@ -60,7 +61,7 @@ var clientIDRE = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,255}$`)
 
 // put upserts the contribution of clientID.
 func (s *Server) put(w http.ResponseWriter, r *http.Request, clientID string) {
-	write := s.countWrite()
+	write := s.Write()
 	if !clientIDRE.MatchString(clientID) {
 		refuse(w, http.StatusBadRequest, fieldError{"id", "client id must be 1-255 characters of letters, digits, '.', '_', ':' and '-'"})
 		return
@@ -91,10 +92,10 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, clientID string) {
 	c.ID = e.Contribution.ID
 	e.Contribution = c
 	e.Writes++
-	drop := s.dropping(write)
+	drop := s.Dropping(write)
 	s.mu.Unlock()
 	if drop {
-		hangUp(w)
+		fetchtest.HangUp(w)
 		return
 	}
 	writeJSON(w, status, map[string]any{"data": []stars.Contribution{c}})
@@ -102,7 +103,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, clientID string) {
 
 // create answers POST {"data": [contributions]}: all created, or none.
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	write := s.countWrite()
+	write := s.Write()
 	var body struct {
 		Data []json.RawMessage `json:"data"`
 	}
@@ -128,38 +129,13 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		cs[i].ID = s.newID()
 		s.entries = append(s.entries, &Entry{Contribution: cs[i]})
 	}
-	drop := s.dropping(write)
+	drop := s.Dropping(write)
 	s.mu.Unlock()
 	if drop {
-		hangUp(w)
+		fetchtest.HangUp(w)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"data": cs})
-}
-
-func (s *Server) countWrite() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.writes++
-	return s.writes
-}
-
-// dropping reports (and forgets) a drop asked for write; s.mu is held.
-func (s *Server) dropping(write int) bool {
-	i := slices.Index(s.drops, write)
-	if i >= 0 {
-		s.drops = slices.Delete(s.drops, i, i+1)
-	}
-	return i >= 0
-}
-
-// hangUp closes the connection without an answer.
-func hangUp(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler) // HTTP/2: aborts the stream
-	}
-	conn.Close()
 }
 
 func (s *Server) decode(body io.Reader) (stars.Contribution, []fieldError, error) {

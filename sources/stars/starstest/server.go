@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 	"github.com/contriblog/contriblog/sources/stars"
 )
 
@@ -53,23 +54,18 @@ type Server struct {
 	URL   string // the API's base: http://127.0.0.1:PORT/api/contributions
 	Token string
 
+	// Faults fails on demand: Throttle, Fail, DropAfterStore. Writes
+	// counts the PUTs and POSTs that passed the token check and the
+	// injected faults (stored or refused for their values).
+	fetchtest.Faults
+
 	srv  *httptest.Server
 	opts Options
 
 	mu       sync.Mutex
 	entries  []*Entry // in the order they were created
 	requests int
-	writes   int
-	faults   []fault
 	refusals map[string][2]string // client id: field, message
-	drops    []int                // numbers of the writes to drop after storing
-}
-
-// fault is an answer given instead of the next requests'.
-type fault struct {
-	n          int
-	status     int
-	retryAfter string
 }
 
 // basePath is where the fake serves the API.
@@ -101,40 +97,11 @@ func NewServer(t testing.TB, opts ...Options) *Server {
 	return s
 }
 
-// Throttle answers the next n requests 429 with Retry-After retryAfter
-// (none when "").
-func (s *Server) Throttle(n int, retryAfter string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{n: n, status: http.StatusTooManyRequests, retryAfter: retryAfter})
-}
-
-// Fail answers the next n requests (after those Throttle and earlier
-// Fails hold) with status, 500 when 0.
-func (s *Server) Fail(n, status int) {
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, fault{n: n, status: status})
-}
-
 // Refuse answers every PUT of clientID 422, naming field with message.
 func (s *Server) Refuse(clientID, field, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refusals[clientID] = [2]string{field, message}
-}
-
-// DropAfterStore makes the write (PUT or POST) after the next skip ones
-// be stored and then go unanswered: the connection is closed, as when the
-// client was killed or timed out after the server had stored it. Call it
-// several times for several drops.
-func (s *Server) DropAfterStore(skip int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.drops = append(s.drops, s.writes+skip+1)
 }
 
 // Add stores c as entered on the Stars site (without a client id) and
@@ -178,14 +145,6 @@ func (s *Server) Requests() int {
 	return s.requests
 }
 
-// Writes is how many PUTs and POSTs passed the token check and the
-// injected faults (stored or refused for their values).
-func (s *Server) Writes() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.writes
-}
-
 func (s *Server) newID() string { return fmt.Sprintf("ctb_%06d", len(s.entries)+1) }
 
 func (s *Server) byClientID(id string) *Entry {
@@ -210,14 +169,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Unauthorized: a valid token is required"})
 		return
 	}
-	s.mu.Lock()
-	f, faulty := s.nextFault()
-	s.mu.Unlock()
-	if faulty {
-		if f.retryAfter != "" {
-			w.Header().Set("Retry-After", f.retryAfter)
+	if status, retryAfter, faulty := s.Next(); faulty {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
 		}
-		writeJSON(w, f.status, map[string]string{"message": http.StatusText(f.status)})
+		writeJSON(w, status, map[string]string{"message": http.StatusText(status)})
 		return
 	}
 	clientID := strings.TrimPrefix(rest, "/")
@@ -232,16 +188,4 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST, PUT")
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "Method not allowed"})
 	}
-}
-
-// nextFault takes one request's worth of the injected faults.
-func (s *Server) nextFault() (fault, bool) {
-	for len(s.faults) > 0 && s.faults[0].n <= 0 {
-		s.faults = s.faults[1:]
-	}
-	if len(s.faults) == 0 {
-		return fault{}, false
-	}
-	s.faults[0].n--
-	return s.faults[0], true
 }
