@@ -2,31 +2,18 @@ package advocutest_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/contriblog/contriblog/sources/advocu/advocutest"
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 )
 
-// noReuse opens a connection per request, so that Go's transport never
-// hides a dropped answer by sending the request again.
-var noReuse = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-
+// call sends one raw request to the fake (see fetchtest.Call).
 func call(t *testing.T, f *advocutest.Server, method, path, body, token string) (int, http.Header, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
-	if token != "-" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := noReuse.Do(req)
-	if err != nil {
-		return 0, nil, err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return fetchtest.Call(t, method, f.URL+path, body, token)
 }
 
 // TestChecks: the fake refuses a missing or wrong token, an unknown kind

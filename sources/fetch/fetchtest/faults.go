@@ -1,9 +1,12 @@
 package fetchtest
 
 import (
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
+	"testing"
 )
 
 // Faults is the misbehaviour asked of a fake API: answers given instead
@@ -105,4 +108,31 @@ func HangUp(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler) // HTTP/2: aborts the stream
 	}
 	conn.Close()
+}
+
+// noReuse opens a connection per request: Go's transport sends an
+// idempotent request again by itself when a reused connection drops it,
+// which would hide a dropped answer.
+var noReuse = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
+// Call sends one raw request to a fake API, with Authorization: Bearer
+// token unless token is "-", on a connection of its own, and returns the
+// status, the header and the body; a request that got no answer returns
+// status 0 and the error as the body.
+func Call(t testing.TB, method, url, body, token string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "-" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := noReuse.Do(req)
+	if err != nil {
+		return 0, nil, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
 }

@@ -2,37 +2,21 @@ package starstest_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/contriblog/contriblog/sources/fetch/fetchtest"
 	"github.com/contriblog/contriblog/sources/stars"
 	"github.com/contriblog/contriblog/sources/stars/starstest"
 )
 
 const valid = `{"type":"BLOGPOST","title":"Hello","description":"d","url":"https://example.com/a","date":"2026-03-04T10:00:00Z"}`
 
-// noReuse opens a connection per request: Go's transport sends an
-// idempotent request again by itself when a reused connection drops it,
-// which would hide a dropped answer.
-var noReuse = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
-
-// call sends one raw request, with the server's token unless token is
-// "-", and returns the status and the body.
+// call sends one raw request to the fake (see fetchtest.Call).
 func call(t *testing.T, f *starstest.Server, method, path, body, token string) (int, http.Header, string) {
 	t.Helper()
-	req, _ := http.NewRequest(method, f.URL+path, strings.NewReader(body))
-	if token != "-" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := noReuse.Do(req)
-	if err != nil {
-		return 0, nil, err.Error()
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return fetchtest.Call(t, method, f.URL+path, body, token)
 }
 
 // TestChecks: the fake refuses what the API would: no token, a wrong one,
