@@ -39,14 +39,8 @@ func (m *Main) runReport(ctx context.Context, args []string) error {
 		return usageError{fmt.Errorf("--program: %w", err)}
 	}
 	now := m.Now().In(cfg.Timezone)
-	since, until := report.Window(now, prof)
-	if ff.since != "" {
-		since = ff.since
-	}
-	if ff.until != "" {
-		until = ff.until
-	}
-	if since > until {
+	since, until, ok := report.Period(now, prof, ff.since, ff.until)
+	if !ok {
 		return usagef("the report would start on %s, after it ends on %s: give --since or --until", since, until)
 	}
 	ff.since, ff.until = since, until

@@ -10,6 +10,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"sort"
@@ -90,6 +91,15 @@ func Window(today time.Time, p *program.Profile) (since, until string) {
 		months = p.Limits.WindowMonths
 	}
 	return today.AddDate(0, -months, 0).Format(harvester.DateLayout), today.Format(harvester.DateLayout)
+}
+
+// Period is the period a report covers: since and until as given (the
+// --since and --until of `contriblog report`, or the page's), each
+// defaulting to Window's. ok is false when it would start after it ends.
+func Period(today time.Time, p *program.Profile, since, until string) (from, to string, ok bool) {
+	from, to = Window(today, p)
+	from, to = cmp.Or(since, from), cmp.Or(until, to)
+	return from, to, from <= to
 }
 
 // Render writes d's report to w as one HTML document. Nothing is written

@@ -381,6 +381,26 @@ func TestReportWindow(t *testing.T) {
 	}
 }
 
+func TestReportPeriod(t *testing.T) {
+	today := time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		since, until         string
+		wantSince, wantUntil string
+		ok                   bool
+	}{
+		{"", "", "2025-03-31", "2026-03-31", true},
+		{"2026-01-01", "", "2026-01-01", "2026-03-31", true},
+		{"", "2025-12-31", "2025-03-31", "2025-12-31", true},
+		{"2026-05-01", "", "2026-05-01", "2026-03-31", false},
+		{"2026-02-01", "2026-01-01", "2026-02-01", "2026-01-01", false},
+	} {
+		s, u, ok := Period(today, nil, c.since, c.until)
+		if s != c.wantSince || u != c.wantUntil || ok != c.ok {
+			t.Errorf("Period(%q, %q) = %s – %s %v, want %s – %s %v", c.since, c.until, s, u, ok, c.wantSince, c.wantUntil, c.ok)
+		}
+	}
+}
+
 func TestReportBadPeriod(t *testing.T) {
 	for _, d := range []Data{{Since: "2026-02-01", Until: "2026-01-01"}, {Since: "1 March"}} {
 		var buf bytes.Buffer

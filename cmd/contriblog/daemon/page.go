@@ -37,14 +37,8 @@ func (d *Daemon) serveReport(w http.ResponseWriter, r *http.Request) {
 	}
 	lv := d.live() // a reload changes the timezone and the types at once
 	now := d.now().In(lv.Location)
-	since, until := report.Window(now, prof)
-	if f.Since != "" {
-		since = f.Since
-	}
-	if f.Until != "" {
-		until = f.Until
-	}
-	if since > until {
+	since, until, ok := report.Period(now, prof, f.Since, f.Until)
+	if !ok {
 		httpError(w, fmt.Sprintf("the page would start on %s, after it ends on %s: give since or until", since, until), http.StatusBadRequest)
 		return
 	}
